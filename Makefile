@@ -1,0 +1,95 @@
+# Developer entry points. See README.md and docs/development.rst.
+# The venv is built from the hash-locked requirements only.
+
+PYTHON ?= /usr/bin/python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# Development instance: config, data and static files under ./var (git-ignored).
+DEV_DIR := $(CURDIR)/var
+DEV_ENV := GWM_CONFIG_DIR=$(DEV_DIR)/etc
+PIP_INSTALL := $(BIN)/pip install -q --require-hashes
+LOCK := PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile -q --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links
+
+.PHONY: run test test-sqlite test-databases test-ganeti lint docs lock config-files clean help
+
+help:
+	@echo "make run      development server on http://127.0.0.1:8000 (SQLite in ./var)"
+	@echo "make test     lint + tests on SQLite, PostgreSQL and MariaDB (when reachable)"
+	@echo "make test-ganeti  tests against a real Ganeti in a network namespace (root)"
+	@echo "make docs     build the documentation (warnings are errors)"
+	@echo "make lock     recompile requirements/*.txt from requirements/*.in"
+	@echo "make config-files  regenerate etc/ganeti-webmgr/settings.conf and the docs reference"
+
+# --- virtualenvs ------------------------------------------------------------
+# Runtime-only venv for `make run`; the full dev venv for tests/docs.
+$(VENV)/.run-stamp: requirements/base.txt requirements/build.txt pyproject.toml
+	bin/install-system-deps run
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP_INSTALL) -r requirements/build.txt -r requirements/base.txt
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	touch $@
+
+$(VENV)/.dev-stamp: $(VENV)/.run-stamp requirements/*.txt
+	bin/install-system-deps test
+	$(PIP_INSTALL) -r requirements/build.txt -r requirements/base.txt \
+		-r requirements/postgresql.txt -r requirements/mysql.txt -r requirements/dev.txt
+	touch $@
+
+venv: $(VENV)/.run-stamp
+dev-venv: $(VENV)/.dev-stamp
+
+# --- run ----------------------------------------------------------------------
+run: $(VENV)/.run-stamp
+	@mkdir -p $(DEV_DIR)/etc
+	@test -e $(DEV_DIR)/etc/settings.conf || printf '%s\n' \
+		'# Development instance created by `make run`.' \
+		'[paths]' 'data_dir = $(DEV_DIR)/data' \
+		'[web]' 'debug = true' > $(DEV_DIR)/etc/settings.conf
+	$(DEV_ENV) $(BIN)/gwm-init --noinput --admin-user admin --admin-email admin@localhost \
+		--password-file $(DEV_DIR)/admin-password
+	@echo
+	@echo "  Ganeti Web Manager: http://127.0.0.1:8000/"
+	@echo "  Log in as 'admin' with the password in $(DEV_DIR)/admin-password"
+	@echo
+	$(DEV_ENV) $(BIN)/gwm-server --bind 127.0.0.1:8000 --workers 2
+
+# --- tests ----------------------------------------------------------------------
+test: lint test-sqlite test-databases
+
+lint: $(VENV)/.dev-stamp
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test-sqlite: $(VENV)/.dev-stamp
+	$(BIN)/python -m pytest -q
+
+# Runs the whole suite again on each server database that answers; says so when one does not.
+test-databases: $(VENV)/.dev-stamp
+	@for db in postgresql mysql; do \
+		env=$$($(BIN)/python tests/database_env.py $$db) || { echo "$$env"; continue; }; \
+		echo "== test suite on $$db"; \
+		env $$env $(BIN)/python -m pytest -q || exit 1; \
+	done
+
+# Real single-node Ganeti (Debian's ganeti, fake hypervisor) in a network namespace;
+# the sandbox comes down whatever the tests say.
+test-ganeti: $(VENV)/.dev-stamp
+	bin/ganeti-sandbox up
+	$(BIN)/python -m pytest -q -m ganeti; rc=$$?; bin/ganeti-sandbox down; exit $$rc
+
+# --- docs and generated files -----------------------------------------------------
+docs: $(VENV)/.dev-stamp
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	@echo "docs: docs/_build/html/index.html"
+
+config-files: $(VENV)/.run-stamp
+	$(BIN)/python -m ganeti_webmgr.conf.render settings-conf > etc/ganeti-webmgr/settings.conf
+	$(BIN)/python -m ganeti_webmgr.conf.render reference > docs/configuration-reference.rst
+
+lock: $(VENV)/.dev-stamp
+	cd requirements && for f in base build postgresql mysql dev; do \
+		$(CURDIR)/$(LOCK) --output-file=$$f.txt $$f.in || exit 1; done
+
+clean:
+	rm -rf $(VENV) docs/_build build *.egg-info .pytest_cache .ruff_cache

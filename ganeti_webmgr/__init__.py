@@ -1,0 +1,3 @@
+"""Ganeti Web Manager: a web interface for Ganeti virtual machine clusters."""
+
+__version__ = "1.0.0.dev1"

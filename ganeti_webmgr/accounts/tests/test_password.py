@@ -1,0 +1,41 @@
+import pytest
+from django.contrib.auth.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_requires_login(client):
+    response = client.get("/accounts/password/")
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/?next=/accounts/password/"
+
+
+def test_it_changes_the_password(client):
+    User.objects.create_user("bob", password="old-password-123")
+    client.login(username="bob", password="old-password-123")
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": "old-password-123",
+            "new_password1": "N3w-passphrase!",
+            "new_password2": "N3w-passphrase!",
+        },
+        follow=True,
+    )
+    assert b"Your password has been changed." in response.content
+    assert User.objects.get(username="bob").check_password("N3w-passphrase!")
+
+
+def test_it_rejects_a_wrong_old_password(client):
+    User.objects.create_user("bob", password="old-password-123")
+    client.login(username="bob", password="old-password-123")
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": "wrong",
+            "new_password1": "N3w-passphrase!",
+            "new_password2": "N3w-passphrase!",
+        },
+    )
+    assert response.status_code == 200
+    assert User.objects.get(username="bob").check_password("old-password-123")

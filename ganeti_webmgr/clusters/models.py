@@ -1,0 +1,1 @@
+"""Ganeti clusters GWM manages (models arrive with issue 5: cluster state in the database)."""

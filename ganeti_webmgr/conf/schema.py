@@ -1,0 +1,236 @@
+"""Every configuration key GWM reads, declared once.
+
+The loader validates against this list, `make config-files` renders the shipped
+etc/ganeti-webmgr/settings.conf and docs/configuration-reference.rst from it, and
+tests fail when either file drifts from it. Add a key here, then run
+`make config-files`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ganeti_webmgr.conf import types as t
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A default computed from other keys once all sources are read."""
+
+    compute: Callable[[Callable[[str, str], object]], object]
+    text: str  # how the shipped file and the docs describe it
+
+
+@dataclass(frozen=True)
+class Key:
+    section: str
+    name: str
+    type: t.ValueType
+    default: object
+    help: str
+    secret: bool = False
+
+    @property
+    def env_var(self) -> str:
+        return f"GWM_{self.section}_{self.name}".upper()
+
+
+SECTIONS = {
+    "database": "Where GWM keeps its data. SQLite needs no server and suits most sites.",
+    "server": "The gwm-server process (gunicorn).",
+    "web": "How GWM is reached by browsers.",
+    "paths": "Files and directories.",
+    "logging": "Log messages (by default to standard error, i.e. the systemd journal).",
+    "email": "Outgoing e-mail (password resets, error reports).",
+}
+
+
+def _sqlite_or(default: str):
+    def compute(get):
+        if get("database", "engine") == "sqlite":
+            return f"{get('paths', 'data_dir')}/ganeti_webmgr.sqlite3"
+        return default
+
+    return compute
+
+
+KEYS: list[Key] = [
+    # --- database
+    Key(
+        "database",
+        "engine",
+        t.Choice("sqlite", "postgresql", "mysql"),
+        "sqlite",
+        "Database engine: sqlite (embedded, a file in the data directory), postgresql "
+        "or mysql (MariaDB or MySQL).",
+    ),
+    Key(
+        "database",
+        "name",
+        t.String(),
+        Derived(
+            _sqlite_or("ganeti_webmgr"),
+            "<data_dir>/ganeti_webmgr.sqlite3 for sqlite, else ganeti_webmgr",
+        ),
+        "SQLite: path of the database file. PostgreSQL/MySQL: database name.",
+    ),
+    Key(
+        "database",
+        "host",
+        t.String(),
+        "",
+        "Server host name or address; empty means the local socket. Not used by sqlite.",
+    ),
+    Key(
+        "database",
+        "port",
+        t.Integer(1, 65535, optional=True),
+        None,
+        "Server port; empty means the engine's default (5432, 3306).",
+    ),
+    Key("database", "user", t.String(), "", "User name for the database server."),
+    Key(
+        "database",
+        "password",
+        t.String(),
+        "",
+        "Password for the database server. Prefer password_file, or keep this file "
+        "readable only by root and the gwm group.",
+        secret=True,
+    ),
+    Key(
+        "database",
+        "password_file",
+        t.Path(optional=True),
+        "",
+        "Read the database password from this file instead (first line).",
+    ),
+    Key(
+        "database",
+        "conn_max_age",
+        t.Integer(0),
+        60,
+        "Seconds to keep a database connection open for reuse; 0 closes it after each request.",
+    ),
+    # --- server
+    Key(
+        "server",
+        "bind",
+        t.Bind(),
+        "127.0.0.1:8000",
+        "Address gwm-server listens on: host:port, [v6addr]:port or unix:/path. "
+        "Put a TLS-terminating web server (nginx, Apache) in front.",
+    ),
+    Key(
+        "server",
+        "workers",
+        t.Integer(1, 64),
+        3,
+        "Number of worker processes; about two per CPU core.",
+    ),
+    Key(
+        "server",
+        "timeout",
+        t.Integer(1, 3600),
+        60,
+        "Seconds a request may take before its worker is restarted.",
+    ),
+    # --- web
+    Key(
+        "web",
+        "allowed_hosts",
+        t.List(),
+        ["localhost", "127.0.0.1", "[::1]"],
+        "Host names this site answers to (Django's ALLOWED_HOSTS); add the name "
+        "users type in their browser.",
+    ),
+    Key(
+        "web",
+        "script_name",
+        t.UrlPrefix(),
+        "",
+        "URL path GWM is served under when not at the site root, e.g. /gwm.",
+    ),
+    Key(
+        "web",
+        "behind_tls_proxy",
+        t.Boolean(),
+        False,
+        "True when a reverse proxy terminates HTTPS and sets X-Forwarded-Proto; cookies "
+        "are then marked secure and HTTP is redirected to HTTPS.",
+    ),
+    Key(
+        "web",
+        "csrf_trusted_origins",
+        t.List(t.Origin()),
+        [],
+        "Extra origins allowed to POST forms, e.g. https://gwm.example.org when the "
+        "proxy's public name differs from the host GWM sees.",
+    ),
+    Key("web", "time_zone", t.TimeZone(), "UTC", "Time zone in which times are shown."),
+    Key("web", "language", t.LanguageCode(), "en-us", "Language of the interface."),
+    Key("web", "session_age", t.Integer(300), 43200, "Seconds a login lasts (default 12 hours)."),
+    Key(
+        "web",
+        "debug",
+        t.Boolean(),
+        False,
+        "Show tracebacks in the browser. Never on a production site: it reveals settings and data.",
+    ),
+    # --- paths
+    Key(
+        "paths",
+        "data_dir",
+        t.Path(),
+        "/var/lib/ganeti-webmgr",
+        "Directory for the SQLite database, collected static files and other state.",
+    ),
+    Key(
+        "paths",
+        "static_root",
+        t.Path(),
+        Derived(lambda get: f"{get('paths', 'data_dir')}/static", "<data_dir>/static"),
+        "Where gwm-init and gwm-update collect static files (CSS, JavaScript, images).",
+    ),
+    Key(
+        "paths",
+        "log_file",
+        t.Path(optional=True),
+        "",
+        "Write the log to this file; empty means standard error (the systemd journal).",
+    ),
+    # --- logging
+    Key(
+        "logging",
+        "level",
+        t.LogLevel(),
+        "info",
+        "Least severe messages logged: debug, info, warning or error.",
+    ),
+    # --- email
+    Key("email", "host", t.String(), "", "SMTP server; empty disables outgoing e-mail."),
+    Key("email", "port", t.Integer(1, 65535), 25, "SMTP port."),
+    Key("email", "user", t.String(), "", "SMTP user name, if the server wants one."),
+    Key("email", "password", t.String(), "", "SMTP password.", secret=True),
+    Key(
+        "email",
+        "security",
+        t.Choice("none", "starttls", "tls"),
+        "none",
+        "Encryption to the SMTP server: none, starttls or tls (implicit TLS, port 465).",
+    ),
+    Key(
+        "email",
+        "from_address",
+        t.Email(),
+        "ganeti-webmgr@localhost",
+        "Sender address of mails GWM sends.",
+    ),
+    Key(
+        "email", "admins", t.List(t.Email()), [], "Addresses that receive reports of server errors."
+    ),
+]
+
+BY_NAME: dict[tuple[str, str], Key] = {(k.section, k.name): k for k in KEYS}
+assert set(SECTIONS) == {k.section for k in KEYS}, "every section needs a description"

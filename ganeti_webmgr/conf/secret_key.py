@@ -1,0 +1,60 @@
+"""The Django SECRET_KEY, kept in its own file beside settings.conf.
+
+Not in settings.conf: that file is a conffile people paste into bug reports.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+from pathlib import Path
+
+from ganeti_webmgr.conf.loader import ConfigError
+
+MIN_LENGTH = 50
+
+
+def read(path: Path) -> str:
+    try:
+        mode = path.stat().st_mode
+        key = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: secret key file is missing; run gwm-init"]) from None
+    except OSError as error:
+        raise ConfigError([f"{path}: cannot read the secret key: {error.strerror}"]) from None
+    if mode & stat.S_IROTH:
+        raise ConfigError(
+            [f"{path}: secret key file is readable by everyone; run: chmod 0640 {path}"]
+        )
+    if len(key) < MIN_LENGTH:
+        raise ConfigError(
+            [
+                f"{path}: secret key is too short ({len(key)} characters, needs {MIN_LENGTH}); "
+                "delete the file and run gwm-init to make a new one"
+            ]
+        )
+    return key
+
+
+def create(path: Path, group: str | None = None) -> bool:
+    """Write a new random key unless one exists; True if a key was written."""
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # O_EXCL: never replace a key another gwm-init wrote meanwhile.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+    try:
+        os.fchmod(fd, 0o640)  # regardless of umask
+        if group is not None:
+            os.fchown(fd, -1, _gid(group))
+        os.write(fd, (secrets.token_urlsafe(64) + "\n").encode())
+    finally:
+        os.close(fd)
+    return True
+
+
+def _gid(group: str) -> int:
+    import grp
+
+    return grp.getgrnam(group).gr_gid

@@ -1,0 +1,1 @@
+"""Ganeti nodes and node groups (models arrive with issue 5)."""

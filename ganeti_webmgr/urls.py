@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from ganeti_webmgr.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("health", core_views.health, name="health"),
+    path("accounts/", include("ganeti_webmgr.accounts.urls")),
+]

@@ -1,0 +1,1 @@
+"""Ganeti instances, called virtual machines in GWM (models arrive with issue 5)."""
