@@ -186,3 +186,16 @@ def test_it_never_replaces_an_existing_secret_key(site):
     result = site.init()
     assert "created secret key" not in result.stdout
     assert (site.config_dir / "secret_key").read_text() == key
+
+
+def test_the_embedded_sqlite_database_runs_in_wal_mode(site):
+    if os.environ.get("GWM_DATABASE_ENGINE", "sqlite") != "sqlite":
+        return  # the server engines have no journal mode; nothing to check there
+    site.init()
+    mode = site.python(
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        "    c.execute('PRAGMA journal_mode')\n"
+        "    print(c.fetchone()[0])\n"
+    )
+    assert mode.strip() == "wal"
