@@ -55,6 +55,10 @@ class Config:
     def secret_key_file(self) -> Path:
         return self.directory / "secret_key"
 
+    @property
+    def credentials_key_file(self) -> Path:
+        return self.directory / "credentials_key"
+
     def database_password(self) -> str:
         path = self.get("database", "password_file")
         if not path:

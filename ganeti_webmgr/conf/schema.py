@@ -43,6 +43,8 @@ SECTIONS = {
     "paths": "Files and directories.",
     "logging": "Log messages (by default to standard error, i.e. the systemd journal).",
     "email": "Outgoing e-mail (password resets, error reports).",
+    "worker": "gwm-worker, which keeps GWM's copy of each cluster's state up to date and "
+    "follows the Ganeti jobs started from GWM.",
 }
 
 
@@ -229,6 +231,39 @@ KEYS: list[Key] = [
     ),
     Key(
         "email", "admins", t.List(t.Email()), [], "Addresses that receive reports of server errors."
+    ),
+]
+
+KEYS += [
+    Key(
+        "worker",
+        "sync_interval",
+        t.Integer(5, 86400),
+        60,
+        "Seconds between two syncs of a cluster (Ganeti's hook script, if installed, "
+        "asks for a sync sooner).",
+    ),
+    Key(
+        "worker",
+        "max_backoff",
+        t.Integer(5, 86400),
+        900,
+        "Longest wait, in seconds, before retrying a cluster whose syncs keep failing "
+        "(the wait doubles after each failure).",
+    ),
+    Key(
+        "worker",
+        "sync_threads",
+        t.Integer(1, 64),
+        4,
+        "Clusters synced at the same time by one gwm-worker process.",
+    ),
+    Key(
+        "worker",
+        "job_threads",
+        t.Integer(1, 256),
+        16,
+        "Ganeti jobs followed at the same time by one gwm-worker process.",
     ),
 ]
 

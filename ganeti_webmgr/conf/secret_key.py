@@ -39,6 +39,11 @@ def read(path: Path) -> str:
 
 def create(path: Path, group: str | None = None) -> bool:
     """Write a new random key unless one exists; True if a key was written."""
+    return create_private_file(path, secrets.token_urlsafe(64) + "\n", group)
+
+
+def create_private_file(path: Path, text: str, group: str | None = None) -> bool:
+    """Create a 0640 file holding a key, unless it exists; True if it was written."""
     if path.exists():
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -48,7 +53,7 @@ def create(path: Path, group: str | None = None) -> bool:
         os.fchmod(fd, 0o640)  # regardless of umask
         if group is not None:
             os.fchown(fd, -1, _gid(group))
-        os.write(fd, (secrets.token_urlsafe(64) + "\n").encode())
+        os.write(fd, text.encode())
     finally:
         os.close(fd)
     return True

@@ -63,6 +63,7 @@ class TlsTrust:
     mode: Literal["system", "ca_bundle", "pinned"]
     ca_file: str | None = None
     fingerprint: str | None = None  # 64 lower-case hex digits
+    ca_data: str | None = None  # PEM text, for CA certificates kept in GWM's database
 
     @classmethod
     def system(cls) -> TlsTrust:
@@ -73,6 +74,13 @@ class TlsTrust:
         if not path:
             raise RapiConfigError("the CA bundle path is empty")
         return cls("ca_bundle", ca_file=str(path))
+
+    @classmethod
+    def ca_certificates(cls, pem: str) -> TlsTrust:
+        """CA certificates given as PEM text rather than a file."""
+        if "-----BEGIN CERTIFICATE-----" not in (pem or ""):
+            raise RapiConfigError("the CA certificates are not PEM text (BEGIN CERTIFICATE)")
+        return cls("ca_bundle", ca_data=pem)
 
     @classmethod
     def pinned(cls, fingerprint: str) -> TlsTrust:
@@ -96,7 +104,7 @@ class TlsTrust:
             assert self.fingerprint
             return f"pinned SHA-256 {format_fingerprint(self.fingerprint)}"
         if self.mode == "ca_bundle":
-            return f"CA bundle {self.ca_file}"
+            return f"CA bundle {self.ca_file or '(stored certificates)'}"
         return "system CAs"
 
     @cached_property
@@ -114,10 +122,11 @@ class TlsTrust:
             ctx.verify_mode = ssl.CERT_NONE
         else:
             try:
-                ctx = ssl.create_default_context(cafile=self.ca_file)
+                ctx = ssl.create_default_context(cafile=self.ca_file, cadata=self.ca_data)
             except (OSError, ssl.SSLError) as exc:
+                where = self.ca_file or "(stored certificates)"
                 raise RapiConfigError(
-                    f"cannot load CA bundle {self.ca_file}: {exc.strerror or exc}"
+                    f"cannot load CA bundle {where}: {exc.strerror or exc}"
                 ) from None
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         return ctx

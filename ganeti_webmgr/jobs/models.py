@@ -1,1 +1,74 @@
-"""Ganeti jobs started from GWM and followed to their end (models arrive with issue 5)."""
+"""Ganeti jobs started from GWM, followed by gwm-worker to their end."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.nodes.models import Node
+from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+
+class Job(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        WAITING = "waiting"
+        RUNNING = "running"
+        CANCELING = "canceling"
+        SUCCESS = "success"
+        ERROR = "error"
+        CANCELED = "canceled"
+
+    FINAL = (Status.SUCCESS, Status.ERROR, Status.CANCELED)
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="jobs")
+    job_id = models.PositiveBigIntegerField(help_text="Ganeti's job id")
+    operations = models.JSONField(default=list, blank=True)  # Ganeti's summaries, one per op
+    virtual_machine = models.ForeignKey(
+        VirtualMachine, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+    node = models.ForeignKey(
+        Node, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+    target_name = models.CharField(max_length=255, blank=True)  # survives the target's removal
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ganeti_jobs",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    log = models.JSONField(default=list, blank=True)  # [[serial, time, kind, message], ...]
+    opresult = models.JSONField(default=list, blank=True)
+    error_class = models.CharField(max_length=64, blank=True)
+    error_message = models.TextField(blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)  # Ganeti's timestamps
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Following, by gwm-worker (claimed by a conditional UPDATE with a lease).
+    finished = models.BooleanField(default=False)
+    follow_claimed_by = models.CharField(max_length=128, blank=True)
+    follow_claimed_until = models.DateTimeField(null=True, blank=True)
+    follow_errors = models.PositiveIntegerField(default=0)
+    next_follow_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["cluster", "job_id"], name="job_unique_id")]
+        indexes = [
+            # gwm-worker's "jobs to follow" query.
+            models.Index(fields=["finished", "next_follow_at"], name="job_active_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cluster} job {self.job_id}"
+
+    @property
+    def summary(self) -> str:
+        return ", ".join(self.operations) or f"job {self.job_id}"

@@ -21,9 +21,10 @@ atexit.register(shutil.rmtree, _config_dir, ignore_errors=True)
 (_config_dir / "data/static").mkdir(parents=True)  # WhiteNoise warns when it is missing
 os.environ["GWM_CONFIG_DIR"] = str(_config_dir)
 
-from ganeti_webmgr.conf import secret_key  # noqa: E402 - needs GWM_CONFIG_DIR set first
+from ganeti_webmgr.conf import credentials_key, secret_key  # noqa: E402 - needs GWM_CONFIG_DIR
 
 secret_key.create(_config_dir / "secret_key")
+credentials_key.create(_config_dir / "credentials_key")
 
 
 @pytest.fixture(autouse=True)
@@ -34,3 +35,32 @@ def _test_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def simulator():
+    """A RAPI simulator with 3 nodes and 10 instances; /wait answers after 1 s."""
+    from ganeti_webmgr.ganeti.simulator import RapiSimulator, SimCluster
+
+    with RapiSimulator(SimCluster.generate(nodes=3, instances=10), wait_timeout=1.0) as sim:
+        yield sim
+
+
+@pytest.fixture
+def make_cluster(db):
+    """make_cluster(sim, slug="sim", **fields): a Cluster that talks to a simulator."""
+    from ganeti_webmgr.clusters.models import Cluster
+
+    def make(sim, slug="sim", **fields):
+        defaults = {
+            "hostname": sim.host,
+            "port": sim.port,
+            "username": "gwm",
+            "fingerprint": sim.fingerprint,
+        }
+        cluster = Cluster(slug=slug, **{**defaults, **fields})
+        cluster.password = "gwm-secret"
+        cluster.save()
+        return cluster
+
+    return make

@@ -1,1 +1,48 @@
-"""Ganeti instances, called virtual machines in GWM (models arrive with issue 5)."""
+"""Ganeti instances (virtual machines), as last synced."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.nodes.models import Node, SyncedFromGaneti
+
+
+class VirtualMachine(SyncedFromGaneti):
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="virtual_machines")
+    status = models.CharField(max_length=32, blank=True)  # running, ADMIN_down, ERROR_down, ...
+    admin_state = models.CharField(max_length=16, blank=True)  # up, down, offline
+    oper_state = models.BooleanField(default=False)  # really running
+    os = models.CharField(max_length=128, blank=True)
+    hypervisor = models.CharField(max_length=32, blank=True)
+    disk_template = models.CharField(max_length=32, blank=True)
+    primary_node = models.ForeignKey(
+        Node, null=True, blank=True, on_delete=models.SET_NULL, related_name="primary_vms"
+    )
+    secondary_node = models.ForeignKey(
+        Node, null=True, blank=True, on_delete=models.SET_NULL, related_name="secondary_vms"
+    )
+    memory = models.PositiveIntegerField(null=True, blank=True)  # configured maximum, MiB
+    minmem = models.PositiveIntegerField(null=True, blank=True)
+    vcpus = models.PositiveIntegerField(null=True, blank=True)
+    oper_ram = models.PositiveIntegerField(null=True, blank=True)
+    oper_vcpus = models.PositiveIntegerField(null=True, blank=True)
+    disk_size = models.PositiveBigIntegerField(default=0)  # all disks, MiB
+    disk_count = models.PositiveSmallIntegerField(default=0)
+    nic_ips = models.JSONField(default=list, blank=True)
+    nic_macs = models.JSONField(default=list, blank=True)
+    # " tag1 tag2 " (Ganeti tags have no spaces): filterable with `contains` on every engine.
+    tags_text = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["cluster", "name"]
+        constraints = [models.UniqueConstraint(fields=["cluster", "name"], name="vm_unique_name")]
+        indexes = [
+            # VM lists filtered by state and sorted by name, per cluster and overall.
+            models.Index(fields=["status", "name"], name="vm_status_idx"),
+            models.Index(fields=["name"], name="vm_name_idx"),
+        ]
+
+    @property
+    def running(self) -> bool:
+        return self.oper_state

@@ -1,0 +1,169 @@
+"""One sync of a cluster: read its state over RAPI, write what changed in one transaction.
+
+Reads /2/info, /2/groups?bulk=1, /2/nodes?bulk=1 and /2/instances?bulk=1 first,
+and only then opens the write transaction, so a slow cluster never holds a
+database lock and a stop request between the two leaves the database untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.clusters.rapi import client_for
+from ganeti_webmgr.clusters.reconcile import Changes, reconcile
+from ganeti_webmgr.ganeti import ClusterInfo, Instance, Node, RapiClient
+from ganeti_webmgr.nodes import records as node_records
+from ganeti_webmgr.nodes.models import Node as NodeRow
+from ganeti_webmgr.nodes.models import NodeGroup
+from ganeti_webmgr.virtual_machines import records as vm_records
+from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+logger = logging.getLogger(__name__)
+
+
+class SyncStopped(Exception):
+    """The worker is stopping; nothing was written."""
+
+
+@dataclass
+class Snapshot:
+    info: ClusterInfo
+    features: list[str]
+    groups: list[dict]
+    nodes: list[Node]
+    instances: list[Instance]
+    fetch_seconds: float
+
+
+@dataclass
+class SyncResult:
+    groups: Changes = field(default_factory=Changes)
+    nodes: Changes = field(default_factory=Changes)
+    virtual_machines: Changes = field(default_factory=Changes)
+    fetch_seconds: float = 0.0
+    seconds: float = 0.0
+
+    @property
+    def written(self) -> int:
+        return self.groups.written + self.nodes.written + self.virtual_machines.written
+
+    def as_dict(self) -> dict:
+        return {
+            "groups": self.groups.as_dict(),
+            "nodes": self.nodes.as_dict(),
+            "virtual_machines": self.virtual_machines.as_dict(),
+        }
+
+    def describe(self) -> list[str]:
+        lines = []
+        for label, changes in (
+            ("node groups", self.groups),
+            ("nodes", self.nodes),
+            ("virtual machines", self.virtual_machines),
+        ):
+            lines.append(
+                f"{label}: {len(changes.created)} new, {len(changes.updated)} changed, "
+                f"{len(changes.missing)} missing, {changes.unchanged} unchanged"
+            )
+            lines += [f"  + {name}" for name in changes.created]
+            lines += [f"  ~ {name}" for name in changes.updated]
+            lines += [f"  - {name}" for name in changes.missing]
+        return lines
+
+
+def fetch(client: RapiClient) -> Snapshot:
+    started = time.monotonic()
+    info = client.info()
+    features = client.features()
+    groups = client.list_groups_bulk()
+    nodes = client.list_nodes_bulk()
+    instances = client.list_instances_bulk()
+    return Snapshot(info, features, groups, nodes, instances, time.monotonic() - started)
+
+
+def apply(cluster: Cluster, snapshot: Snapshot) -> SyncResult:
+    """Write the snapshot; one transaction, so readers see the old or the new state."""
+    now = timezone.now()
+    result = SyncResult(fetch_seconds=snapshot.fetch_seconds)
+    with transaction.atomic():
+        result.groups = reconcile(
+            NodeGroup,
+            cluster,
+            {g["name"]: node_records.group_values(g) for g in snapshot.groups if g.get("name")},
+            node_records.GROUP_COMPARE,
+            now,
+        )
+        group_ids = dict(NodeGroup.objects.filter(cluster=cluster).values_list("uuid", "pk"))
+        result.nodes = reconcile(
+            NodeRow,
+            cluster,
+            {n.name: node_records.node_values(n, group_ids) for n in snapshot.nodes},
+            node_records.NODE_COMPARE,
+            now,
+        )
+        node_ids = dict(NodeRow.objects.filter(cluster=cluster).values_list("name", "pk"))
+        result.virtual_machines = reconcile(
+            VirtualMachine,
+            cluster,
+            {i.name: vm_records.vm_values(i, node_ids) for i in snapshot.instances},
+            vm_records.COMPARE,
+            now,
+        )
+        info = snapshot.info
+        Cluster.objects.filter(pk=cluster.pk).update(
+            ganeti_name=info.name,
+            ganeti_version=info.software_version or "",
+            features=snapshot.features,
+            info=info.raw,
+            node_count=len(snapshot.nodes),
+            instance_count=len(snapshot.instances),
+        )
+    return result
+
+
+def sync_cluster(
+    cluster: Cluster,
+    should_stop: Callable[[], bool] = lambda: False,
+    client: RapiClient | None = None,
+) -> SyncResult:
+    """Fetch and apply; raises RapiError (nothing written) or SyncStopped."""
+    started = time.monotonic()
+    snapshot = fetch(client or client_for(cluster))
+    if should_stop():
+        raise SyncStopped
+    result = apply(cluster, snapshot)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def record_success(cluster: Cluster, result: SyncResult, interval: int) -> None:
+    now = timezone.now()
+    Cluster.objects.filter(pk=cluster.pk).update(
+        last_sync_at=now,
+        last_sync_duration=result.seconds,
+        last_sync_changes=result.as_dict(),
+        consecutive_failures=0,
+        next_sync_at=now + timedelta(seconds=interval),
+    )
+
+
+def record_failure(cluster: Cluster, error: Exception, interval: int, max_backoff: int) -> int:
+    """Note the error and push the next try out (doubling); returns the delay in seconds."""
+    failures = Cluster.objects.get(pk=cluster.pk).consecutive_failures + 1
+    delay = min(interval * 2 ** (failures - 1), max_backoff)
+    now = timezone.now()
+    Cluster.objects.filter(pk=cluster.pk).update(
+        last_error=str(error)[:2000],
+        last_error_at=now,
+        consecutive_failures=failures,
+        next_sync_at=now + timedelta(seconds=delay),
+    )
+    return delay
