@@ -6,4 +6,5 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("health", core_views.health, name="health"),
     path("accounts/", include("ganeti_webmgr.accounts.urls")),
+    path("clusters/", include("ganeti_webmgr.clusters.urls")),
 ]

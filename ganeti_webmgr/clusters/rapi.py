@@ -46,6 +46,8 @@ def client_for(cluster: Cluster, timeouts: Timeouts | None = None) -> RapiClient
             trust=trust_for(cluster),
             name=cluster.slug,
             timeouts=timeouts or Timeouts(),
+            # gwm-worker long-polls many jobs of one cluster at once.
+            max_connections=32,
         )
         _clients[cluster.pk] = (identity, client)
         return client

@@ -92,7 +92,9 @@ def reconcile(
         fields = ["name", "missing", "missing_since", "synced_at", *records[to_update[0].name]]
         model.objects.bulk_update(to_update, fields, batch_size=BATCH)
     if to_create:
-        model.objects.bulk_create(to_create, batch_size=BATCH)
+        # A job's follow-up refresh may insert the same new VM meanwhile, from the
+        # same Ganeti state: keep that row rather than fail the whole sync.
+        model.objects.bulk_create(to_create, batch_size=BATCH, ignore_conflicts=True)
     if complete:
         gone_from = set(renamed_from.values())
         vanished = [

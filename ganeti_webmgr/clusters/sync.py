@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db import transaction
 from django.utils import timezone
 
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.clusters.rapi import client_for
 from ganeti_webmgr.clusters.reconcile import Changes, reconcile
+from ganeti_webmgr.core.db import atomic_with_retry
 from ganeti_webmgr.ganeti import ClusterInfo, Instance, Node, RapiClient
 from ganeti_webmgr.nodes import records as node_records
 from ganeti_webmgr.nodes.models import Node as NodeRow
@@ -91,41 +91,46 @@ def fetch(client: RapiClient) -> Snapshot:
 
 def apply(cluster: Cluster, snapshot: Snapshot) -> SyncResult:
     """Write the snapshot; one transaction, so readers see the old or the new state."""
+    result = atomic_with_retry(lambda: _write(cluster, snapshot))
+    result.fetch_seconds = snapshot.fetch_seconds
+    return result
+
+
+def _write(cluster: Cluster, snapshot: Snapshot) -> SyncResult:
     now = timezone.now()
-    result = SyncResult(fetch_seconds=snapshot.fetch_seconds)
-    with transaction.atomic():
-        result.groups = reconcile(
-            NodeGroup,
-            cluster,
-            {g["name"]: node_records.group_values(g) for g in snapshot.groups if g.get("name")},
-            node_records.GROUP_COMPARE,
-            now,
-        )
-        group_ids = dict(NodeGroup.objects.filter(cluster=cluster).values_list("uuid", "pk"))
-        result.nodes = reconcile(
-            NodeRow,
-            cluster,
-            {n.name: node_records.node_values(n, group_ids) for n in snapshot.nodes},
-            node_records.NODE_COMPARE,
-            now,
-        )
-        node_ids = dict(NodeRow.objects.filter(cluster=cluster).values_list("name", "pk"))
-        result.virtual_machines = reconcile(
-            VirtualMachine,
-            cluster,
-            {i.name: vm_records.vm_values(i, node_ids) for i in snapshot.instances},
-            vm_records.COMPARE,
-            now,
-        )
-        info = snapshot.info
-        Cluster.objects.filter(pk=cluster.pk).update(
-            ganeti_name=info.name,
-            ganeti_version=info.software_version or "",
-            features=snapshot.features,
-            info=info.raw,
-            node_count=len(snapshot.nodes),
-            instance_count=len(snapshot.instances),
-        )
+    result = SyncResult()
+    result.groups = reconcile(
+        NodeGroup,
+        cluster,
+        {g["name"]: node_records.group_values(g) for g in snapshot.groups if g.get("name")},
+        node_records.GROUP_COMPARE,
+        now,
+    )
+    group_ids = dict(NodeGroup.objects.filter(cluster=cluster).values_list("uuid", "pk"))
+    result.nodes = reconcile(
+        NodeRow,
+        cluster,
+        {n.name: node_records.node_values(n, group_ids) for n in snapshot.nodes},
+        node_records.NODE_COMPARE,
+        now,
+    )
+    node_ids = dict(NodeRow.objects.filter(cluster=cluster).values_list("name", "pk"))
+    result.virtual_machines = reconcile(
+        VirtualMachine,
+        cluster,
+        {i.name: vm_records.vm_values(i, node_ids) for i in snapshot.instances},
+        vm_records.COMPARE,
+        now,
+    )
+    info = snapshot.info
+    Cluster.objects.filter(pk=cluster.pk).update(
+        ganeti_name=info.name,
+        ganeti_version=info.software_version or "",
+        features=snapshot.features,
+        info=info.raw,
+        node_count=len(snapshot.nodes),
+        instance_count=len(snapshot.instances),
+    )
     return result
 
 

@@ -21,6 +21,11 @@ class Job(models.Model):
         ERROR = "error"
         CANCELED = "canceled"
 
+    class TargetKind(models.TextChoices):
+        CLUSTER = "cluster"
+        NODE = "node"
+        VIRTUAL_MACHINE = "vm"
+
     FINAL = (Status.SUCCESS, Status.ERROR, Status.CANCELED)
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="jobs")
@@ -32,7 +37,11 @@ class Job(models.Model):
     node = models.ForeignKey(
         Node, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
     )
-    target_name = models.CharField(max_length=255, blank=True)  # survives the target's removal
+    # What the job acts on, by name: survives the target's removal, and names a VM being created.
+    target_kind = models.CharField(
+        max_length=8, choices=TargetKind.choices, default=TargetKind.CLUSTER
+    )
+    target_name = models.CharField(max_length=255, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

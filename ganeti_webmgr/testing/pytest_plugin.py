@@ -59,7 +59,7 @@ def make_cluster(db):
             "fingerprint": sim.fingerprint,
         }
         cluster = Cluster(slug=slug, **{**defaults, **fields})
-        cluster.password = "gwm-secret"
+        cluster.password = "gwm-secret"  # noqa: S105 - the simulator's test user
         cluster.save()
         return cluster
 

@@ -1,0 +1,154 @@
+"""Follow a Ganeti job started from GWM: record its progress, and on its end refresh
+what it changed, so pages show the result as soon as Ganeti is done."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.utils import timezone
+
+from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.clusters.reconcile import reconcile
+from ganeti_webmgr.core.db import atomic_with_retry
+from ganeti_webmgr.ganeti import Instance, RapiClient, RapiNotFound, RapiPermissionDenied
+from ganeti_webmgr.ganeti import Job as RapiJob
+from ganeti_webmgr.ganeti import Node as RapiNode
+from ganeti_webmgr.jobs.models import Job
+from ganeti_webmgr.nodes import records as node_records
+from ganeti_webmgr.nodes.models import Node, NodeGroup
+from ganeti_webmgr.virtual_machines import records as vm_records
+from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+logger = logging.getLogger(__name__)
+
+
+def step(job: Job, client: RapiClient) -> bool:
+    """Wait (long poll, at most ~10 s) for the job to change, then record it.
+
+    Returns True once the job has ended and its targets were refreshed.
+    """
+    if job.status not in Job.FINAL:
+        # A read-only RAPI user may not wait; the GET below still works for it.
+        with contextlib.suppress(RapiPermissionDenied):
+            client.wait_for_job_change(
+                job.job_id,
+                ["status"],
+                previous_job_info=[job.status],
+                previous_log_serial=job.log[-1][0] if job.log else None,
+            )
+    ganeti_job = client.get_job(job.job_id)
+    record(job, ganeti_job)
+    if ganeti_job.finished:
+        targets = fetch_targets(job, client)
+        atomic_with_retry(lambda: _finish(job, targets))
+        return True
+    return False
+
+
+def _finish(job: Job, targets: Targets) -> None:
+    write_targets(job, targets)
+    Job.objects.filter(pk=job.pk).update(finished=True)
+    # Capacity and counts changed too: sync the cluster now rather than later.
+    Cluster.objects.filter(pk=job.cluster_id).update(next_sync_at=timezone.now())
+
+
+def record(job: Job, ganeti_job: RapiJob) -> None:
+    job.status = ganeti_job.status
+    job.operations = ganeti_job.summary
+    job.opresult = ganeti_job.opresult
+    job.log = [[e.serial, e.timestamp, e.kind, e.message] for e in ganeti_job.log]
+    job.received_at = _time(ganeti_job.received_at)
+    job.started_at = _time(ganeti_job.started_at)
+    job.ended_at = _time(ganeti_job.ended_at)
+    error = ganeti_job.error
+    if error:
+        job.error_class, job.error_message = error.error_class, error.message
+        job.error_code = error.code or ""
+    job.save(
+        update_fields=[
+            "status",
+            "operations",
+            "opresult",
+            "log",
+            "received_at",
+            "started_at",
+            "ended_at",
+            "error_class",
+            "error_message",
+            "error_code",
+            "updated_at",
+        ]
+    )
+
+
+@dataclass
+class Targets:
+    """What Ganeti says of a job's targets now (read before the write transaction)."""
+
+    instances: dict[str, Instance | None] = field(default_factory=dict)  # None: gone
+    renamed_to: str | None = None
+    node: RapiNode | None = None
+
+
+def fetch_targets(job: Job, client: RapiClient) -> Targets:
+    targets = Targets()
+    if job.target_kind == Job.TargetKind.VIRTUAL_MACHINE and job.target_name:
+        names = [job.target_name]
+        # A rename's result names the new VM.
+        if job.operations and job.operations[0].startswith("INSTANCE_RENAME"):
+            result = job.opresult[-1] if job.opresult else None
+            if isinstance(result, str) and result != job.target_name:
+                targets.renamed_to = result
+                names.append(result)
+        for name in names:
+            try:
+                targets.instances[name] = client.get_instance(name)
+            except RapiNotFound:
+                targets.instances[name] = None
+    elif job.target_kind == Job.TargetKind.NODE and job.target_name:
+        with contextlib.suppress(RapiNotFound):
+            targets.node = client.get_node(job.target_name)
+    return targets
+
+
+def write_targets(job: Job, targets: Targets) -> None:
+    cluster, now = job.cluster, timezone.now()
+    vms = VirtualMachine.objects.filter(cluster=cluster)
+    if targets.renamed_to and targets.instances.get(targets.renamed_to):
+        # Keep the row, and what GWM attaches to it, under its new name.
+        vms.filter(name=job.target_name).update(name=targets.renamed_to)
+    node_ids = dict(Node.objects.filter(cluster=cluster).values_list("name", "pk"))
+    for name, instance in targets.instances.items():
+        if instance is None:
+            vms.filter(name=name, missing=False).update(
+                missing=True, missing_since=now, synced_at=now
+            )
+            continue
+        reconcile(
+            VirtualMachine,
+            cluster,
+            {name: vm_records.vm_values(instance, node_ids)},
+            vm_records.COMPARE,
+            now,
+            complete=False,
+        )
+        vm = vms.filter(name=name).first()
+        if vm and job.virtual_machine_id != vm.pk:
+            Job.objects.filter(pk=job.pk).update(virtual_machine=vm)
+    if targets.node:
+        group_ids = dict(NodeGroup.objects.filter(cluster=cluster).values_list("uuid", "pk"))
+        reconcile(
+            Node,
+            cluster,
+            {targets.node.name: node_records.node_values(targets.node, group_ids)},
+            node_records.NODE_COMPARE,
+            now,
+            complete=False,
+        )
+
+
+def _time(epoch: float | None) -> datetime | None:
+    return datetime.fromtimestamp(epoch, tz=UTC) if epoch is not None else None

@@ -1,0 +1,1 @@
+"""gwm-worker: keeps GWM's copy of every cluster in step and follows every GWM job."""
