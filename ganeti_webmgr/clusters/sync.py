@@ -102,24 +102,24 @@ def _write(cluster: Cluster, snapshot: Snapshot) -> SyncResult:
     result.groups = reconcile(
         NodeGroup,
         cluster,
-        {g["name"]: node_records.group_values(g) for g in snapshot.groups if g.get("name")},
-        node_records.GROUP_COMPARE,
+        {g["name"]: g for g in snapshot.groups if g.get("name")},
+        node_records.group_mapping(),
         now,
     )
     group_ids = dict(NodeGroup.objects.filter(cluster=cluster).values_list("uuid", "pk"))
     result.nodes = reconcile(
         NodeRow,
         cluster,
-        {n.name: node_records.node_values(n, group_ids) for n in snapshot.nodes},
-        node_records.NODE_COMPARE,
+        {n.name: n for n in snapshot.nodes},
+        node_records.node_mapping(group_ids),
         now,
     )
     node_ids = dict(NodeRow.objects.filter(cluster=cluster).values_list("name", "pk"))
     result.virtual_machines = reconcile(
         VirtualMachine,
         cluster,
-        {i.name: vm_records.vm_values(i, node_ids) for i in snapshot.instances},
-        vm_records.COMPARE,
+        {i.name: i for i in snapshot.instances},
+        vm_records.vm_mapping(node_ids),
         now,
     )
     info = snapshot.info

@@ -124,14 +124,14 @@ def write_targets(job: Job, targets: Targets) -> None:
     for name, instance in targets.instances.items():
         if instance is None:
             vms.filter(name=name, missing=False).update(
-                missing=True, missing_since=now, synced_at=now
+                missing=True, missing_since=now, synced_at=now, sync_key=""
             )
             continue
         reconcile(
             VirtualMachine,
             cluster,
-            {name: vm_records.vm_values(instance, node_ids)},
-            vm_records.COMPARE,
+            {name: instance},
+            vm_records.vm_mapping(node_ids),
             now,
             complete=False,
         )
@@ -143,8 +143,8 @@ def write_targets(job: Job, targets: Targets) -> None:
         reconcile(
             Node,
             cluster,
-            {targets.node.name: node_records.node_values(targets.node, group_ids)},
-            node_records.NODE_COMPARE,
+            {targets.node.name: targets.node},
+            node_records.node_mapping(group_ids),
             now,
             complete=False,
         )

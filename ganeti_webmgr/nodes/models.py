@@ -18,10 +18,12 @@ class SyncedFromGaneti(models.Model):
     mtime = models.FloatField(null=True, blank=True)
     serial_no = models.PositiveIntegerField(null=True, blank=True)
     raw = models.JSONField(default=dict, blank=True)  # Ganeti's record, for detail pages
+    # What sync compares (see clusters.reconcile): written with the row.
+    sync_key = models.TextField(blank=True, default="", editable=False)
     # Gone from Ganeti: kept, marked, until an administrator decides (import tools).
     missing = models.BooleanField(default=False)
     missing_since = models.DateTimeField(null=True, blank=True)
-    synced_at = models.DateTimeField(null=True, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)  # last written by a sync
 
     class Meta:
         abstract = True

@@ -1,34 +1,25 @@
-"""Columns of NodeGroup and Node from Ganeti's records (what sync compares and writes)."""
+"""How Ganeti's node group and node records become NodeGroup and Node rows."""
 
 from __future__ import annotations
 
+from ganeti_webmgr.clusters.reconcile import Mapping
 from ganeti_webmgr.ganeti import Node as RapiNode
 
-# Nodes and groups are few: compare every column that can change.
-GROUP_COMPARE = ("uuid", "alloc_policy", "serial_no", "mtime")
-NODE_COMPARE = (
-    "uuid",
-    "serial_no",
-    "mtime",
-    "role",
-    "offline",
-    "drained",
-    "master_candidate",
-    "vm_capable",
-    "group_id",
-    "memory_total",
-    "memory_free",
-    "disk_total",
-    "disk_free",
-    "cpu_total",
-    "primary_count",
-    "secondary_count",
-    "primary_ip",
-    "secondary_ip",
-)
+
+def group_mapping() -> Mapping:
+    return Mapping(key=_group_key, values=_group_values)
 
 
-def group_values(group: dict) -> dict:
+def node_mapping(group_ids: dict[str, int]) -> Mapping:
+    """group_ids: Ganeti group UUID -> NodeGroup pk."""
+    return Mapping(key=_node_key, values=lambda node: _node_values(node, group_ids))
+
+
+def _group_key(group: dict) -> str:
+    return "|".join(str(group.get(k)) for k in ("uuid", "alloc_policy", "serial_no", "mtime"))
+
+
+def _group_values(group: dict) -> dict:
     return {
         "uuid": group.get("uuid") or "",
         "alloc_policy": group.get("alloc_policy") or "",
@@ -40,7 +31,35 @@ def group_values(group: dict) -> dict:
     }
 
 
-def node_values(node: RapiNode, group_ids: dict[str, int]) -> dict:
+def _node_key(node: RapiNode) -> str:
+    # Nodes are few: every column that can change, run-time capacity included.
+    raw = node.raw
+    return "|".join(
+        str(v)
+        for v in (
+            node.uuid,
+            raw.get("serial_no"),
+            raw.get("mtime"),
+            node.role,
+            node.offline,
+            node.drained,
+            node.master_candidate,
+            node.vm_capable,
+            node.group_uuid,
+            node.memory_total,
+            node.memory_free,
+            node.disk_total,
+            node.disk_free,
+            node.cpu_total,
+            len(node.primary_instances),
+            len(node.secondary_instances),
+            node.primary_ip,
+            node.secondary_ip,
+        )
+    )
+
+
+def _node_values(node: RapiNode, group_ids: dict[str, int]) -> dict:
     raw = node.raw
     return {
         "uuid": node.uuid or "",

@@ -1,28 +1,28 @@
-"""Columns of VirtualMachine from Ganeti's instance records."""
+"""How Ganeti's instance records become VirtualMachine rows."""
 
 from __future__ import annotations
 
+from ganeti_webmgr.clusters.reconcile import Mapping
 from ganeti_webmgr.ganeti import Instance
 
-# Ganeti bumps serial_no/mtime on every configuration change; the run-time state
-# (running or not, memory in use, where it runs after a failover) changes without.
-COMPARE = (
-    "serial_no",
-    "mtime",
-    "status",
-    "admin_state",
-    "oper_state",
-    "oper_ram",
-    "oper_vcpus",
-    "primary_node_id",
-    "uuid",
-)
+
+def vm_mapping(node_ids: dict[str, int]) -> Mapping:
+    """node_ids: node name -> Node pk."""
+    return Mapping(key=_key, values=lambda instance: _values(instance, node_ids))
 
 
-def vm_values(instance: Instance, node_ids: dict[str, int]) -> dict:
+def _key(i: Instance) -> str:
+    # Ganeti bumps serial_no/mtime on every configuration change (admin state, tags,
+    # parameters); the run-time state changes without: running or not (in status,
+    # with the admin state), memory and CPUs in use, where it runs after a failover.
+    return f"{i.serial_no}|{i.mtime!r}|{i.status}|{i.oper_ram}|{i.oper_vcpus}|{i.primary_node}"
+
+
+def _values(instance: Instance, node_ids: dict[str, int]) -> dict:
     raw = instance.raw
     beparams = raw.get("beparams") if isinstance(raw.get("beparams"), dict) else {}
     secondary = instance.secondary_nodes[0] if instance.secondary_nodes else None
+    minmem = beparams.get("minmem")
     return {
         "uuid": instance.uuid or "",
         "status": instance.status or "",
@@ -34,7 +34,7 @@ def vm_values(instance: Instance, node_ids: dict[str, int]) -> dict:
         "primary_node_id": node_ids.get(instance.primary_node or ""),
         "secondary_node_id": node_ids.get(secondary) if secondary else None,
         "memory": instance.memory,
-        "minmem": beparams.get("minmem") if isinstance(beparams.get("minmem"), int) else None,
+        "minmem": minmem if isinstance(minmem, int) else None,
         "vcpus": instance.vcpus,
         "oper_ram": instance.oper_ram,
         "oper_vcpus": instance.oper_vcpus,
