@@ -11,12 +11,13 @@ PIP_INSTALL := $(BIN)/pip install -q --require-hashes
 LOCK := PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile -q --generate-hashes --allow-unsafe \
 	--strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: run test test-sqlite test-databases test-ganeti lint docs lock config-files clean help
+.PHONY: run migrations bench test test-sqlite test-databases test-ganeti lint docs lock config-files clean help
 
 help:
 	@echo "make run      development server on http://127.0.0.1:8000 (SQLite in ./var)"
 	@echo "make test     lint + tests on SQLite, PostgreSQL and MariaDB (when reachable)"
 	@echo "make test-ganeti  tests against a real Ganeti in a network namespace (root)"
+	@echo "make bench    print sync figures for 10,000 instances (SQLite, PostgreSQL, MariaDB)"
 	@echo "make docs     build the documentation (warnings are errors)"
 	@echo "make lock     recompile requirements/*.txt from requirements/*.in"
 	@echo "make config-files  regenerate etc/ganeti-webmgr/settings.conf and the docs reference"
@@ -40,12 +41,14 @@ venv: $(VENV)/.run-stamp
 dev-venv: $(VENV)/.dev-stamp
 
 # --- run ----------------------------------------------------------------------
-run: $(VENV)/.run-stamp
+$(DEV_DIR)/etc/settings.conf:
 	@mkdir -p $(DEV_DIR)/etc
 	@test -e $(DEV_DIR)/etc/settings.conf || printf '%s\n' \
 		'# Development instance created by `make run`.' \
 		'[paths]' 'data_dir = $(DEV_DIR)/data' \
 		'[web]' 'debug = true' > $(DEV_DIR)/etc/settings.conf
+
+run: $(VENV)/.run-stamp $(DEV_DIR)/etc/settings.conf
 	$(DEV_ENV) $(BIN)/gwm-init --noinput --admin-user admin --admin-email admin@localhost \
 		--password-file $(DEV_DIR)/admin-password
 	@echo
@@ -53,6 +56,12 @@ run: $(VENV)/.run-stamp
 	@echo "  Log in as 'admin' with the password in $(DEV_DIR)/admin-password"
 	@echo
 	$(DEV_ENV) $(BIN)/gwm-server --bind 127.0.0.1:8000 --workers 2
+
+# Django migrations for model changes, made against the development site.
+migrations: $(VENV)/.run-stamp $(DEV_DIR)/etc/settings.conf
+	$(DEV_ENV) $(BIN)/gwm-init --noinput --admin-user admin --admin-email admin@localhost \
+		--password-file $(DEV_DIR)/admin-password >/dev/null
+	$(DEV_ENV) $(BIN)/gwm-manage makemigrations
 
 # --- tests ----------------------------------------------------------------------
 test: lint test-sqlite test-databases
@@ -77,6 +86,17 @@ test-databases: $(VENV)/.dev-stamp
 test-ganeti: $(VENV)/.dev-stamp
 	bin/ganeti-sandbox up
 	$(BIN)/python -m pytest -q -m ganeti; rc=$$?; bin/ganeti-sandbox down; exit $$rc
+
+# Figures, not pass/fail, on each database that answers: sync of 10,000 instances;
+# a permission-filtered VM list over 10,000 VMs.
+bench: $(VENV)/.dev-stamp
+	$(BIN)/python bench/sync.py sqlite
+	$(BIN)/python bench/permissions.py sqlite
+	@for db in postgresql mysql; do \
+		env=$$($(BIN)/python tests/database_env.py $$db) || { echo "$$env"; continue; }; \
+		$(BIN)/python bench/sync.py $$db || exit 1; \
+		$(BIN)/python bench/permissions.py $$db || exit 1; \
+	done
 
 # --- docs and generated files -----------------------------------------------------
 docs: $(VENV)/.dev-stamp

@@ -78,6 +78,20 @@ def _server_database(engine, settings, create):
         connection.close()
 
 
+def teardown_site(engine: str, base: Path, database: str | None) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    if database:
+        settings = {
+            k[len("GWM_DATABASE_") :]: v
+            for k, v in os.environ.items()
+            if k.startswith("GWM_DATABASE_")
+        }
+        _server_database(engine, settings, create=False)
+    shutil.rmtree(base, ignore_errors=True)
+
+
 def timed(fn):
     gc.collect()  # the previous run's garbage is not this run's cost
     started = time.perf_counter()
@@ -97,17 +111,7 @@ def main(engine: str) -> int:
         call_command("migrate", verbosity=0)
         run(engine)
     finally:
-        from django.db import connections
-
-        connections.close_all()
-        if database:
-            settings = {
-                k[len("GWM_DATABASE_") :]: v
-                for k, v in os.environ.items()
-                if k.startswith("GWM_DATABASE_")
-            }
-            _server_database(engine, settings, create=False)
-        shutil.rmtree(base, ignore_errors=True)
+        teardown_site(engine, base, database)
     return 0
 
 

@@ -27,12 +27,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "guardian",
     "ganeti_webmgr.core",
     "ganeti_webmgr.accounts",
     "ganeti_webmgr.clusters",
     "ganeti_webmgr.nodes",
     "ganeti_webmgr.virtual_machines",
     "ganeti_webmgr.jobs",
+    "ganeti_webmgr.permissions",
+    "ganeti_webmgr.audit",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +89,9 @@ if _engine == "sqlite":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Tests use a file too, not Django's in-memory database: its shared cache answers
+    # "table is locked" to threads at once instead of waiting, unlike the real thing.
+    _database["TEST"] = {"NAME": f"{get('paths', 'data_dir')}/test_ganeti_webmgr.sqlite3"}
 else:
     port = get("database", "port")
     _database.update(
@@ -110,6 +116,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+# No guardian "AnonymousUser" row: anonymous visitors are never granted anything.
+ANONYMOUS_USER_NAME = None
 LOGIN_URL = "accounts-login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts-login"

@@ -1,10 +1,16 @@
 from django.urls import include, path
 
 from ganeti_webmgr.core import views as core_views
+from ganeti_webmgr.jobs import views as job_views
+from ganeti_webmgr.virtual_machines import views as vm_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("health", core_views.health, name="health"),
     path("accounts/", include("ganeti_webmgr.accounts.urls")),
     path("clusters/", include("ganeti_webmgr.clusters.urls")),
+    path("vms/", vm_views.vm_list, name="vm-list"),
+    path("vms/bulk", vm_views.vm_bulk, name="vm-bulk"),
+    path("jobs/", job_views.job_list, name="job-list"),
+    path("log/", include("ganeti_webmgr.audit.urls")),
 ]

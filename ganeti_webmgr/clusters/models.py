@@ -43,6 +43,9 @@ class Cluster(models.Model):
 
     # Sync state, kept by gwm-worker.
     next_sync_at = models.DateTimeField(default=timezone.now)
+    # Extra syncs half a second apart, after Ganeti's hook said something changed: the
+    # hook may run a moment before Ganeti's queries show the change.
+    quick_syncs = models.PositiveSmallIntegerField(default=0)
     sync_claimed_by = models.CharField(max_length=128, blank=True)
     sync_claimed_until = models.DateTimeField(null=True, blank=True)
     last_sync_at = models.DateTimeField(null=True, blank=True)  # last success
@@ -58,6 +61,16 @@ class Cluster(models.Model):
 
     class Meta:
         ordering = ["slug"]
+        # What may be granted on a cluster (see ganeti_webmgr/permissions/rules.py).
+        default_permissions = ()
+        permissions = [
+            ("admin", "Administer the cluster, its nodes and all its VMs; grant and revoke"),
+            ("create_vm", "Create virtual machines"),
+            ("migrate", "Migrate and evacuate nodes"),
+            ("export", "Export virtual machines"),
+            ("replace_disks", "Replace disks"),
+            ("tags", "Edit the cluster's tags"),
+        ]
         indexes = [
             # gwm-worker's "which clusters are due" query.
             models.Index(fields=["next_sync_at"], name="cluster_due_idx"),

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from ganeti_webmgr.clusters.models import Cluster
@@ -25,8 +26,12 @@ from ganeti_webmgr.nodes.models import Node as NodeRow
 from ganeti_webmgr.nodes.models import NodeGroup
 from ganeti_webmgr.virtual_machines import records as vm_records
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
+from ganeti_webmgr.virtual_machines.ownership import adopt_owners_from_tags
 
 logger = logging.getLogger(__name__)
+
+
+QUICK_SYNC_DELAY = timedelta(seconds=0.5)
 
 
 class SyncStopped(Exception):
@@ -122,6 +127,9 @@ def _write(cluster: Cluster, snapshot: Snapshot) -> SyncResult:
         vm_records.vm_mapping(node_ids),
         now,
     )
+    if result.virtual_machines.created or result.virtual_machines.updated:
+        # Imported or re-tagged VMs: the gwm:owner tag names their owner.
+        adopt_owners_from_tags(cluster)
     info = snapshot.info
     Cluster.objects.filter(pk=cluster.pk).update(
         ganeti_name=info.name,
@@ -151,13 +159,19 @@ def sync_cluster(
 
 def record_success(cluster: Cluster, result: SyncResult, interval: int) -> None:
     now = timezone.now()
-    Cluster.objects.filter(pk=cluster.pk).update(
-        last_sync_at=now,
-        last_sync_duration=result.seconds,
-        last_sync_changes=result.as_dict(),
-        consecutive_failures=0,
-        next_sync_at=now + timedelta(seconds=interval),
-    )
+    quick = Cluster.objects.filter(pk=cluster.pk, quick_syncs__gt=0)
+    fields = {
+        "last_sync_at": now,
+        "last_sync_duration": result.seconds,
+        "last_sync_changes": result.as_dict(),
+        "consecutive_failures": 0,
+    }
+    if not quick.update(
+        **fields, quick_syncs=F("quick_syncs") - 1, next_sync_at=now + QUICK_SYNC_DELAY
+    ):
+        Cluster.objects.filter(pk=cluster.pk).update(
+            **fields, next_sync_at=now + timedelta(seconds=interval)
+        )
 
 
 def record_failure(cluster: Cluster, error: Exception, interval: int, max_backoff: int) -> int:

@@ -1,7 +1,24 @@
-from django.urls import path
+from django.urls import include, path
 
 from ganeti_webmgr.clusters import views
+from ganeti_webmgr.permissions import views as permission_views
 
 urlpatterns = [
+    path("", views.cluster_list, name="cluster-list"),
+    path("<slug:slug>/", views.cluster_detail, name="cluster-detail"),
+    path("<slug:slug>/refresh", views.cluster_refresh, name="cluster-refresh"),
+    path("<slug:slug>/redistribute", views.cluster_redistribute, name="cluster-redistribute"),
+    path("<slug:slug>/delete", views.cluster_delete, name="cluster-delete"),
     path("<slug:slug>/notify", views.notify, name="cluster-notify"),
+    path(
+        "<slug:slug>/permissions/", permission_views.cluster_permissions, name="cluster-permissions"
+    ),
+    path(
+        "<slug:slug>/vms/<str:name>/permissions/",
+        permission_views.vm_permissions,
+        name="vm-permissions",
+    ),
+    path("<slug:slug>/vms/", include("ganeti_webmgr.virtual_machines.urls")),
+    path("<slug:slug>/jobs/", include("ganeti_webmgr.jobs.urls")),
+    path("<slug:slug>/nodes/", include("ganeti_webmgr.nodes.urls")),
 ]

@@ -1,11 +1,22 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ganeti_webmgr import audit
 from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.clusters.rapi import client_for, forget
+from ganeti_webmgr.ganeti import RapiError
+from ganeti_webmgr.jobs.models import Job
+from ganeti_webmgr.nodes.models import Node
+from ganeti_webmgr.permissions.rules import can, get_visible_or_404, visible
+from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 
 @csrf_exempt  # called by Ganeti's hook script with a bearer token, not from a browser
@@ -20,5 +31,114 @@ def notify(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = Cluster.objects.filter(slug=slug).first()
     if cluster is None or scheme.lower() != "bearer" or not cluster.notify_token_matches(token):
         return JsonResponse({"error": "unknown cluster or wrong token"}, status=404)
-    Cluster.objects.filter(pk=cluster.pk).update(next_sync_at=timezone.now())
+    Cluster.objects.filter(pk=cluster.pk).update(next_sync_at=timezone.now(), quick_syncs=2)
     return JsonResponse({"sync": "requested"}, status=202)
+
+
+# -- pages -----------------------------------------------------------------------------
+@login_required
+@require_GET
+def cluster_list(request: HttpRequest) -> HttpResponse:
+    clusters = visible(request.user, Cluster.objects.all()).order_by("slug")
+    return render(
+        request,
+        "clusters/list.html",
+        {
+            "clusters": clusters,
+            "may_add": request.user.is_superuser,
+        },
+    )
+
+
+@login_required
+@require_GET
+def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
+    user = request.user
+    vms = visible(user, VirtualMachine.objects.filter(cluster=cluster, missing=False))
+    running = vms.filter(status="running").count()
+    nodes = visible(user, Node.objects.filter(cluster=cluster)).order_by("name")
+    jobs = (
+        visible(user, Job.objects.filter(cluster=cluster))
+        .select_related("requested_by")
+        .order_by("-created_at")[:10]
+    )
+    return render(
+        request,
+        "clusters/detail.html",
+        {
+            "cluster": cluster,
+            "vm_count": vms.count(),
+            "running": running,
+            "nodes": nodes,
+            "jobs": jobs,
+            "is_admin": can(user, "grant", cluster),
+            "may_write": can(user, "admin", cluster),
+        },
+    )
+
+
+@login_required
+@require_POST
+def cluster_refresh(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask gwm-worker to sync now (a GWM-side request: allowed on read-only clusters)."""
+    cluster = get_visible_or_404(request.user, Cluster.objects.all(), "grant", slug=slug)
+    Cluster.objects.filter(pk=cluster.pk).update(next_sync_at=timezone.now())
+    audit.record(
+        "cluster.sync",
+        request=request,
+        targets=[cluster],
+        message=f"sync of {cluster.slug} requested",
+    )
+    messages.success(request, "A sync was requested; the page shows its result shortly.")
+    return redirect("cluster-detail", slug=slug)
+
+
+@login_required
+@require_POST
+def cluster_redistribute(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster = get_visible_or_404(request.user, Cluster.objects.all(), "admin", slug=slug)
+    try:
+        job_id = client_for(cluster).redistribute_config()
+    except RapiError as failure:
+        messages.error(request, f"Ganeti refused: {failure.message}")
+        return redirect("cluster-detail", slug=slug)
+    job = Job.objects.create(
+        cluster=cluster,
+        job_id=job_id,
+        requested_by=request.user,
+        operations=["redistribute configuration"],
+    )
+    audit.record(
+        "cluster.redistribute_config",
+        request=request,
+        targets=[cluster],
+        job=job,
+        message=f"redistribute the configuration of {cluster.slug}",
+    )
+    messages.success(request, f"Started: redistribute configuration (Ganeti job {job_id}).")
+    return redirect("cluster-detail", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    """Forget the cluster in GWM (superusers); Ganeti itself is not touched."""
+    cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
+    if not request.user.is_superuser:
+        raise PermissionDenied("only superusers remove clusters from GWM")
+    if request.method == "POST":
+        if request.POST.get("confirm_name") != cluster.slug:
+            messages.error(request, f"To remove it, type the cluster's name ({cluster.slug}).")
+            return redirect("cluster-delete", slug=slug)
+        audit.record(
+            "cluster.remove",
+            request=request,
+            targets=[cluster],
+            message=f"{cluster.slug} ({cluster.url}) removed from GWM",
+        )
+        cluster.delete()
+        forget(cluster.pk)
+        messages.success(request, f"{slug} was removed from GWM; Ganeti was not touched.")
+        return redirect("cluster-list")
+    return render(request, "clusters/delete.html", {"cluster": cluster})

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ganeti_webmgr import __version__
 from ganeti_webmgr.commands import common, steps
-from ganeti_webmgr.conf import report, secret_key
+from ganeti_webmgr.conf import credentials_key, report, secret_key
 
 # Written last; the packages' systemd units start only once it exists.
 MARKER = "initialized"
@@ -28,6 +28,12 @@ def parser() -> argparse.ArgumentParser:
         "--check",
         action="store_true",
         help="only validate the configuration and print the effective values",
+    )
+    p.add_argument(
+        "--keys-only",
+        action="store_true",
+        help="only create the missing key files (for package scripts); "
+        "no database, static files or administrator",
     )
     p.add_argument(
         "--noinput",
@@ -57,13 +63,19 @@ def main(argv: list[str] | None = None) -> int:
 
     data_dir = Path(config.get("paths", "data_dir"))
     changed = False
-    if not data_dir.exists():
+    if not data_dir.exists() and not args.keys_only:
         data_dir.mkdir(mode=0o750, parents=True)
         say(f"created data directory {data_dir}")
         changed = True
-    if secret_key.create(config.secret_key_file, group=_group_of(data_dir)):
+    group = _group_of(data_dir)
+    if secret_key.create(config.secret_key_file, group=group):
         say(f"created secret key {config.secret_key_file}")
         changed = True
+    if credentials_key.create(config.credentials_key_file, group=group):
+        say(f"created credentials key {config.credentials_key_file}")
+        changed = True
+    if args.keys_only:
+        return 0
     common.load_config()  # now with the secret key checked
     common.drop_privileges(config)
     common.setup_django()
@@ -100,6 +112,13 @@ def check(config) -> int:
     except Exception as error:  # reported, not raised: --check only looks
         state = str(error)
     print(f"\nSecret key: {path}: {state}")
+    path = config.credentials_key_file
+    try:
+        credentials_key.read(path)
+        state = "present"
+    except Exception as error:  # reported, not raised: --check only looks
+        state = str(error)
+    print(f"Credentials key: {path}: {state}")
     return 0
 
 
@@ -168,7 +187,7 @@ def _write_private(path: Path, text: str) -> None:
 
 def _group_of(data_dir: Path) -> str | None:
     """Give the secret key to the data directory's group (gwm in the packages)."""
-    if os.geteuid() != 0:
+    if os.geteuid() != 0 or not data_dir.exists():  # --keys-only creates no data directory
         return None
     import grp
 

@@ -11,27 +11,49 @@ import sys
 from pathlib import Path
 
 from ganeti_webmgr.commands import common, steps
+from ganeti_webmgr.commands.init import MARKER
 
 
 def say(message: str) -> None:
     print(f"gwm-update: {message}")
 
 
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="gwm-update", description=__doc__.splitlines()[0])
+    p.add_argument(
+        "--backup",
+        action="store_true",
+        help="save an SQLite database to <data_dir>/backups even when no migration is due "
+        "(the packages do this on every upgrade)",
+    )
+    p.add_argument(
+        "--if-initialised",
+        action="store_true",
+        help="do nothing, successfully, when gwm-init has not run yet (for package scripts)",
+    )
+    return p
+
+
 def main(argv: list[str] | None = None) -> int:
-    argparse.ArgumentParser(prog="gwm-update", description=__doc__.splitlines()[0]).parse_args(argv)
+    args = parser().parse_args(argv)
+    if args.if_initialised:
+        config = common.load_config(require_secret_key=False)
+        if not (Path(config.get("paths", "data_dir")) / MARKER).exists():
+            say("not initialised yet (run gwm-init): nothing to update")
+            return 0
     config = common.load_config()
     common.drop_privileges(config)
     common.setup_django()
 
     changed = False
     pending = steps.pending_migrations()
+    backup = None
+    database = Path(config.get("database", "name"))
+    if (pending or args.backup) and config.get("database", "engine") == "sqlite":
+        backup = steps.backup_sqlite(database, Path(config.get("paths", "data_dir")))
+        if backup:
+            say(f"saved the database to {backup}")
     if pending:
-        backup = None
-        if config.get("database", "engine") == "sqlite":
-            database = Path(config.get("database", "name"))
-            backup = steps.backup_sqlite(database, Path(config.get("paths", "data_dir")))
-            if backup:
-                say(f"saved the database to {backup}")
         try:
             steps.migrate()
         except Exception as error:

@@ -45,6 +45,7 @@ SECTIONS = {
     "email": "Outgoing e-mail (password resets, error reports).",
     "worker": "gwm-worker, which keeps GWM's copy of each cluster's state up to date and "
     "follows the Ganeti jobs started from GWM.",
+    "audit": "The audit log of who did what (see the audit log chapter of the documentation).",
 }
 
 
@@ -264,6 +265,17 @@ KEYS += [
         t.Integer(1, 256),
         16,
         "Ganeti jobs followed at the same time by one gwm-worker process.",
+    ),
+]
+
+KEYS += [
+    Key(
+        "audit",
+        "retention_days",
+        t.Integer(0),
+        365,
+        "Days audit log entries are kept; 0 keeps them forever. gwm-worker deletes older "
+        "entries once a day; gwm-manage audit_prune does it at once.",
     ),
 ]
 

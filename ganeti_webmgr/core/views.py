@@ -7,11 +7,23 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from ganeti_webmgr.core import dashboard
+
 
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    user = request.user
+    return render(
+        request,
+        "core/home.html",
+        {
+            "clusters": dashboard.summaries(user),
+            "errors": dashboard.recent_errors(user),
+            "jobs": dashboard.recent_jobs(user),
+            "own_vms": dashboard.own_vms(user),
+        },
+    )
 
 
 @never_cache

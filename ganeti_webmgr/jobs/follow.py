@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.utils import timezone
 
+from ganeti_webmgr import audit
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.clusters.reconcile import reconcile
 from ganeti_webmgr.core.db import atomic_with_retry
@@ -42,7 +44,7 @@ def step(job: Job, client: RapiClient) -> bool:
     ganeti_job = client.get_job(job.job_id)
     record(job, ganeti_job)
     if ganeti_job.finished:
-        targets = fetch_targets(job, client)
+        targets = fetch_settled_targets(job, client)
         atomic_with_retry(lambda: _finish(job, targets))
         return True
     return False
@@ -51,6 +53,7 @@ def step(job: Job, client: RapiClient) -> bool:
 def _finish(job: Job, targets: Targets) -> None:
     write_targets(job, targets)
     Job.objects.filter(pk=job.pk).update(finished=True)
+    audit.job_finished(job)
     # Capacity and counts changed too: sync the cluster now rather than later.
     Cluster.objects.filter(pk=job.cluster_id).update(next_sync_at=timezone.now())
 
@@ -112,6 +115,30 @@ def fetch_targets(job: Job, client: RapiClient) -> Targets:
         with contextlib.suppress(RapiNotFound):
             targets.node = client.get_node(job.target_name)
     return targets
+
+
+# Ganeti may report a job done a moment before its queries show the result.
+SETTLE_READS, SETTLE_PAUSE = 5, 0.2
+
+
+def fetch_settled_targets(job: Job, client: RapiClient) -> Targets:
+    """fetch_targets, read again (briefly) while the VM looks exactly as GWM has it."""
+    for attempt in range(SETTLE_READS):
+        targets = fetch_targets(job, client)
+        if job.status != Job.Status.SUCCESS or not _unchanged(job, targets):
+            return targets
+        if attempt < SETTLE_READS - 1:
+            time.sleep(SETTLE_PAUSE)
+    return targets  # a job that changed nothing visible (e.g. tags already there)
+
+
+def _unchanged(job: Job, targets: Targets) -> bool:
+    instance = targets.instances.get(job.target_name)
+    if instance is None or targets.renamed_to:
+        return False
+    stored = VirtualMachine.objects.filter(cluster_id=job.cluster_id, name=job.target_name)
+    key = vm_records.vm_mapping({}).key(instance)
+    return stored.filter(sync_key=key).exists()
 
 
 def write_targets(job: Job, targets: Targets) -> None:

@@ -58,6 +58,8 @@ class Job(models.Model):
     received_at = models.DateTimeField(null=True, blank=True)  # Ganeti's timestamps
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # An error someone has seen: hidden from the dashboard, kept in lists and the log.
+    acknowledged = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     # Following, by gwm-worker (claimed by a conditional UPDATE with a lease).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import models
 
 from ganeti_webmgr.clusters.models import Cluster
@@ -33,16 +35,48 @@ class VirtualMachine(SyncedFromGaneti):
     nic_macs = models.JSONField(default=list, blank=True)
     # " tag1 tag2 " (Ganeti tags have no spaces): filterable with `contains` on every engine.
     tags_text = models.TextField(blank=True, default="")
+    # Who the VM belongs to (what quotas count), a user or a group; not a permission.
+    # Mirrored in Ganeti as the tag gwm:owner:user:<name> or gwm:owner:group:<name>.
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_vms",
+    )
+    owner_group = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_vms"
+    )
 
     class Meta:
         ordering = ["cluster", "name"]
-        constraints = [models.UniqueConstraint(fields=["cluster", "name"], name="vm_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "name"], name="vm_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(owner_user__isnull=True) | models.Q(owner_group__isnull=True),
+                name="vm_one_owner",
+            ),
+        ]
         indexes = [
             # VM lists filtered by state and sorted by name, per cluster and overall.
             models.Index(fields=["status", "name"], name="vm_status_idx"),
             models.Index(fields=["name"], name="vm_name_idx"),
         ]
+        # What may be granted on a VM (see ganeti_webmgr/permissions/rules.py).
+        default_permissions = ()
+        permissions = [
+            ("admin", "Administer the VM; grant and revoke on it"),
+            ("power", "Start, stop, reboot; open the console"),
+            ("modify", "Change its resources and reinstall it"),
+            ("remove", "Delete it"),
+            ("tags", "Edit its tags"),
+        ]
 
     @property
     def running(self) -> bool:
         return self.oper_state
+
+    @property
+    def owner(self):
+        """The owning User or Group, or None."""
+        return self.owner_user or self.owner_group

@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
+from ganeti_webmgr.audit.retention import DailyPruning
 from ganeti_webmgr.clusters import sync
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.clusters.rapi import client_for
@@ -43,6 +44,7 @@ class Worker:
         self.job_pool = ThreadPoolExecutor(job_threads, thread_name_prefix="job")
         self.sync_slots, self.job_slots = sync_threads, job_threads
         self.running: dict[str, set[Future]] = {"sync": set(), "job": set()}
+        self.audit_pruning = DailyPruning()  # audit entries past their retention
 
     # -- the loop ---------------------------------------------------------------
     def run(self, once: bool = False, handle_signals: bool = True) -> None:
@@ -74,6 +76,7 @@ class Worker:
         """Claim due syncs and unfollowed jobs, as many as there are free threads;
         returns how many it claimed."""
         close_old_connections()
+        self.audit_pruning.run_if_due()
         claimed = 0
         for kind, claim, work, pool, slots in (
             ("sync", claims.claim_clusters, self.sync_one, self.sync_pool, self.sync_slots),

@@ -199,3 +199,20 @@ def test_the_embedded_sqlite_database_runs_in_wal_mode(site):
         "    print(c.fetchone()[0])\n"
     )
     assert mode.strip() == "wal"
+
+
+def test_keys_only_creates_the_keys_and_nothing_else(site):
+    # What the package scripts run on install: keys now, the database when the admin says.
+    result = site.run("gwm-init", "--keys-only")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        f"gwm-init: created secret key {site.config_dir}/secret_key\n"
+        f"gwm-init: created credentials key {site.config_dir}/credentials_key\n"
+    )
+    assert stat.S_IMODE(os.stat(site.config_dir / "secret_key").st_mode) == 0o640
+    assert not site.data_dir.exists()
+    key = (site.config_dir / "secret_key").read_text()
+    again = site.run("gwm-init", "--keys-only")
+    assert (again.returncode, again.stdout) == (0, "")
+    assert (site.config_dir / "secret_key").read_text() == key
+    assert "created secret key" not in site.init().stdout

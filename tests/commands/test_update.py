@@ -56,3 +56,33 @@ def test_a_failed_migration_says_how_to_go_back(site):
         ) in result.stderr
     else:
         assert "restore the database from your last backup" in result.stderr
+
+
+def test_backup_saves_an_sqlite_database_even_when_nothing_is_due(site):
+    site.init()
+    result = site.run("gwm-update", "--backup")
+    assert result.returncode == 0, result.stderr
+    backups = list((site.data_dir / "backups").glob("ganeti_webmgr.sqlite3.*"))
+    if os.environ.get("GWM_DATABASE_ENGINE", "sqlite") == "sqlite":
+        assert result.stdout == (
+            f"gwm-update: saved the database to {backups[0]}\n"
+            "gwm-update: nothing to do: database and static files are up to date\n"
+        )
+        assert oct(backups[0].stat().st_mode & 0o777) == "0o640"
+    else:  # the server engines keep their own backups (pg_dump, mysqldump)
+        assert backups == []
+
+
+def test_if_initialised_does_nothing_before_gwm_init(site):
+    # What the package scripts run on an upgrade of a site nobody initialised yet.
+    result = site.run("gwm-update", "--if-initialised", "--backup")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "gwm-update: not initialised yet (run gwm-init): nothing to update\n"
+    assert not site.data_dir.exists()
+
+
+def test_if_initialised_updates_an_initialised_site(site):
+    site.init()
+    result = site.run("gwm-update", "--if-initialised")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "gwm-update: nothing to do: database and static files are up to date\n"

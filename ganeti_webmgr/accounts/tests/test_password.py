@@ -39,3 +39,22 @@ def test_it_rejects_a_wrong_old_password(client):
     )
     assert response.status_code == 200
     assert User.objects.get(username="bob").check_password("old-password-123")
+
+
+def test_it_logs_the_change_but_not_the_password(client):
+    from ganeti_webmgr.audit.models import Entry
+
+    User.objects.create_user("bob", password="old-password-123")
+    client.login(username="bob", password="old-password-123")
+    client.post(
+        "/accounts/password/",
+        {
+            "old_password": "old-password-123",
+            "new_password1": "N3w-passphrase!",
+            "new_password2": "N3w-passphrase!",
+        },
+    )
+    entry = Entry.objects.get(action="profile.password_change")
+    assert entry.actor.username == "bob"
+    row = str(Entry.objects.filter(pk=entry.pk).values().get())
+    assert "N3w-passphrase" not in row and "old-password" not in row

@@ -50,17 +50,20 @@ def cluster(env) -> Cluster:
     return cluster
 
 
-def gnt(*args: str) -> None:
-    subprocess.run(
+def gnt(*args: str) -> str:
+    """Run a Ganeti command in the sandbox; its output (hook failures are reported there)."""
+    result = subprocess.run(
         [str(REPO / "bin/ganeti-sandbox"), "exec", *args],
         check=True,
         capture_output=True,
+        text=True,
         timeout=180,
     )
+    return result.stdout + result.stderr
 
 
-def add_instance(env, name: str) -> None:
-    gnt(
+def add_instance(env, name: str) -> str:
+    return gnt(
         "gnt-instance",
         "add",
         "-t",
@@ -174,10 +177,10 @@ def test_the_ganeti_hook_makes_a_new_instance_appear_within_two_seconds(env, clu
         while not Cluster.objects.get(pk=cluster.pk).last_sync_at:  # the first sync
             assert time.monotonic() < deadline
             time.sleep(0.05)
-        add_instance(env, name)
+        output = add_instance(env, name)
         added = time.monotonic()
         while not VirtualMachine.objects.filter(cluster=cluster, name=name).exists():
-            assert time.monotonic() - added < 2.0, "not in GWM 2 s after gnt-instance add"
+            assert time.monotonic() - added < 2.0, f"not in GWM 2 s after adding it: {output}"
             time.sleep(0.05)
     finally:
         (HOOKS_DIR / "gwm-notify").unlink(missing_ok=True)
@@ -185,4 +188,27 @@ def test_the_ganeti_hook_makes_a_new_instance_appear_within_two_seconds(env, clu
         worker.stop()
         thread.join(timeout=30)
         server.stop()
+        remove_instance(name)
+
+
+def test_the_owner_tag_is_written_and_seen_again(env, cluster):
+    from django.contrib.auth.models import User
+
+    from ganeti_webmgr.virtual_machines.ownership import set_owner
+
+    name = unique("gwm-owner")
+    try:
+        add_instance(env, name)
+        sync.sync_cluster(cluster)
+        vm = VirtualMachine.objects.get(cluster=cluster, name=name)
+        serial = vm.serial_no
+        set_owner(vm, User.objects.create_user("owner1"))
+        Worker(sync_interval=3600, max_backoff=900, sync_threads=1, job_threads=2, tick=0.1).run(
+            once=True, handle_signals=False
+        )
+        vm.refresh_from_db()
+        # Ganeti bumps serial_no on a tag change, which is how the refresh sees it.
+        assert "gwm:owner:user:owner1" in vm.tags and vm.serial_no > serial
+        assert Job.objects.filter(virtual_machine=vm, status="success").count() == 1
+    finally:
         remove_instance(name)

@@ -184,3 +184,16 @@ def test_a_stop_request_after_fetching_writes_nothing(simulator, make_cluster):
         sync.sync_cluster(cluster, should_stop=lambda: True)
     assert VirtualMachine.objects.count() == 0
     assert Cluster.objects.get(pk=cluster.pk).instance_count == 0
+
+
+def test_after_a_notify_two_quick_syncs_follow_then_the_interval(simulator, make_cluster):
+    from django.utils import timezone
+
+    cluster = make_cluster(simulator, quick_syncs=2)
+    delays = []
+    for _ in range(3):
+        sync.record_success(cluster, sync.sync_cluster(cluster), interval=60)
+        cluster.refresh_from_db()
+        delays.append(round((cluster.next_sync_at - timezone.now()).total_seconds()))
+    assert delays == [0, 0, 60]
+    assert cluster.quick_syncs == 0

@@ -18,3 +18,74 @@ def test_it_shows_the_dashboard(admin_client):
 
 def test_it_rejects_post(admin_client):
     assert admin_client.post("/").status_code == 405
+
+
+def test_it_summarises_each_visible_cluster(client, simulator, make_cluster):
+    from django.contrib.auth.models import User
+
+    from ganeti_webmgr.clusters import sync
+    from ganeti_webmgr.permissions.grants import set_permissions
+
+    cluster = make_cluster(simulator)
+    sync.sync_cluster(cluster)
+    make_cluster(simulator, "hidden")
+    admin = User.objects.create_user("cadmin")
+    set_permissions(cluster, admin, ["admin"])
+    client.force_login(admin)
+    page = client.get("/")
+    [summary] = page.context["clusters"]
+    assert summary.cluster == cluster and summary.vms == 10
+    assert summary.running == sum(
+        1 for i in simulator.cluster.instances.values() if i["status"] == "running"
+    )
+    memory = summary.capacity[0]
+    nodes = simulator.cluster.nodes.values()
+    assert memory.total == sum(n["mtotal"] for n in nodes)
+    assert memory.used == memory.total - sum(n["mfree"] for n in nodes)
+    assert b'role="meter"' in page.content
+
+
+def test_vm_users_get_counts_but_no_capacity(client, simulator, make_cluster):
+    from django.contrib.auth.models import User
+
+    from ganeti_webmgr.clusters import sync
+    from ganeti_webmgr.permissions.grants import set_permissions
+    from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+    cluster = make_cluster(simulator)
+    sync.sync_cluster(cluster)
+    user = User.objects.create_user("vmuser")
+    vm = VirtualMachine.objects.get(name="inst1.sim.test")
+    set_permissions(vm, user, ["power"])
+    VirtualMachine.objects.filter(pk=vm.pk).update(owner_user=user)
+    client.force_login(user)
+    page = client.get("/")
+    [summary] = page.context["clusters"]
+    assert summary.vms == 1 and summary.capacity == []
+    assert [v.name for v in page.context["own_vms"]] == ["inst1.sim.test"]
+
+
+def test_failed_jobs_show_until_acknowledged(admin_client, simulator, make_cluster):
+    from ganeti_webmgr.jobs.models import Job
+
+    cluster = make_cluster(simulator)
+    Job.objects.create(
+        cluster=cluster,
+        job_id=5,
+        status="error",
+        finished=True,
+        error_class="OpPrereqError",
+        error_message="no way",
+    )
+    assert b"OpPrereqError: no way" in admin_client.get("/").content
+    Job.objects.filter(job_id=5).update(acknowledged=True)
+    assert b"OpPrereqError: no way" not in admin_client.get("/").content
+
+
+def test_its_query_count_does_not_grow_with_clusters(
+    admin_client, simulator, make_cluster, django_assert_max_num_queries
+):
+    for n in range(5):
+        make_cluster(simulator, f"c{n}")
+    with django_assert_max_num_queries(12):
+        admin_client.get("/")

@@ -360,6 +360,7 @@ class SimCluster:
         for t in op["tags"]:
             if t not in tags:
                 tags.append(t)
+        self._touch_tagged(op["kind"], op.get("name"))
 
     def _op_tags_del(self, op: dict) -> None:
         tags = self.tag_target(op["kind"], op.get("name"))
@@ -368,6 +369,18 @@ class SimCluster:
             raise prereq(f"Tag(s) '{', '.join(missing)}' not found", "unknown_entity")
         for t in op["tags"]:
             tags.remove(t)
+        self._touch_tagged(op["kind"], op.get("name"))
+
+    def _touch_tagged(self, kind: str, name: str | None) -> None:
+        # Ganeti writes tag changes with cfg.Update: serial_no and mtime move.
+        if kind == "cluster":
+            self._touch(self._info)
+        elif kind == "instance":
+            self._touch(self.instances[name])
+        elif kind == "node":
+            self._touch(self.nodes[name])
+        elif kind == "nodegroup":
+            self._touch(self.groups[name])
 
     def _op_cluster_redist_conf(self, op: dict) -> None:
         return None

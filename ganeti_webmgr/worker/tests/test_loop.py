@@ -147,3 +147,35 @@ def test_a_job_on_an_unreachable_cluster_is_retried_later(simulator, make_cluste
     assert not job.finished and job.follow_errors == 1
     assert job.next_follow_at > timezone.now()
     assert job.follow_claimed_by == ""
+
+
+def test_a_finished_jobs_target_is_read_again_until_it_shows_the_change(
+    simulator, make_cluster, monkeypatch
+):
+    from ganeti_webmgr.ganeti import Instance
+    from ganeti_webmgr.jobs import follow
+
+    cluster = make_cluster(simulator)
+    with simulator.cluster.lock:
+        simulator.cluster._set_running(simulator.cluster.instances["inst2.sim.test"], False)
+        simulator.cluster.instances["inst2.sim.test"]["admin_state"] = "down"
+    worker().run(once=True, handle_signals=False)  # GWM knows inst2 stopped
+    stopped = VirtualMachine.objects.get(cluster=cluster, name="inst2.sim.test").raw
+    job = submit(cluster, simulator)
+
+    # Ganeti's query side lags: the first two reads after the job show the old VM.
+    real_fetch, reads = follow.fetch_targets, []
+
+    def lagging(job, client):
+        reads.append(1)
+        targets = real_fetch(job, client)
+        if len(reads) <= 2:
+            targets.instances[job.target_name] = Instance.from_dict(stopped)
+        return targets
+
+    monkeypatch.setattr(follow, "fetch_targets", lagging)
+    monkeypatch.setattr(follow, "SETTLE_PAUSE", 0.01)
+    worker().run(once=True, handle_signals=False)
+    job.refresh_from_db()
+    assert job.finished and len(reads) == 3
+    assert VirtualMachine.objects.get(cluster=cluster, name="inst2.sim.test").status == "running"

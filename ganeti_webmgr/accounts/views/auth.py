@@ -1,6 +1,11 @@
+from __future__ import annotations
+
 from django.contrib.auth import views as auth_views
 from django.contrib.messages.views import SuccessMessageMixin
+from django.db import transaction
 from django.urls import reverse_lazy
+
+from ganeti_webmgr import audit
 
 
 class LoginView(auth_views.LoginView):
@@ -12,3 +17,14 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("home")
     success_message = "Your password has been changed."
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            audit.record(
+                "profile.password_change",
+                request=self.request,
+                targets=[form.user],
+                message="Changed their password",
+            )
+        return response

@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm, UsernameField
+from django.contrib.auth.models import Group, User
+
+from ganeti_webmgr.accounts import sshkeys
+from ganeti_webmgr.accounts.models import GroupProfile, SshKey
+
+# What the log records of a user's edits (never the password hash).
+USER_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "is_superuser")
+PROFILE_FIELDS = ("first_name", "last_name", "email")
+# Group names appear in URLs and in Ganeti owner tags (gwm:owner:group:<name>, at most
+# 128 characters from [\w.+*/:@-]): the same characters as Django's user names.
+GROUP_NAME = re.compile(r"[\w.+@-]{1,100}")
+
+
+class UserCreateForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        fields = ("username", "first_name", "last_name", "email", "is_superuser")
+        help_texts = {"is_superuser": "May do everything in GWM, on every cluster."}
+
+
+class UserEditForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = USER_FIELDS
+        field_classes = {"username": UsernameField}
+        help_texts = {
+            "is_active": "Inactive users cannot log in; their history stays in the log.",
+            "is_superuser": "May do everything in GWM, on every cluster.",
+        }
+
+    def __init__(self, *args, editor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editor = editor
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        taken = User.objects.filter(username__iexact=username).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError("A user with that user name already exists.")
+        return username
+
+    def clean(self):
+        data = super().clean()
+        # Locking yourself out is easy to do and hard to undo (needs gwm-manage).
+        if self.instance.pk == self.editor.pk:
+            if not data.get("is_active", True):
+                self.add_error("is_active", "You cannot deactivate yourself.")
+            if not data.get("is_superuser", True):
+                self.add_error("is_superuser", "You cannot remove your own superuser status.")
+        return data
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = PROFILE_FIELDS
+
+
+class GroupForm(forms.ModelForm):
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    class Meta:
+        model = Group
+        fields = ("name",)
+        help_texts = {
+            "name": "Letters, digits and . + @ - _ (it appears in URLs and in Ganeti tags)."
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        profile = GroupProfile.objects.filter(group_id=self.instance.pk).first()
+        if profile is not None:
+            self.initial.setdefault("description", profile.description)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not GROUP_NAME.fullmatch(name):
+            raise forms.ValidationError(
+                "Use at most 100 letters, digits and . + @ - _ (no spaces or slashes)."
+            )
+        taken = Group.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError("A group with that name already exists.")
+        return name
+
+    def save(self, commit: bool = True) -> Group:
+        group = super().save()
+        profile = GroupProfile.of(group)
+        profile.description = self.cleaned_data["description"]
+        profile.save(update_fields=["description"])
+        return group
+
+
+class MemberForm(forms.Form):
+    """Add or remove one user (members or administrators of a group)."""
+
+    username = forms.CharField(label="User name", max_length=150)
+    action = forms.ChoiceField(choices=[("add", "add"), ("remove", "remove")])
+
+    def clean(self):
+        data = super().clean()
+        username = data.get("username")
+        if username:
+            user = User.objects.filter(username=username).first()
+            if user is None or (data.get("action") == "add" and not user.is_active):
+                self.add_error("username", f"There is no active user named “{username}”.")
+            data["user"] = user
+        return data
+
+
+class SshKeyForm(forms.ModelForm):
+    class Meta:
+        model = SshKey
+        fields = ("name", "key")
+        labels = {"key": "Public key"}
+        help_texts = {
+            "name": "To tell your keys apart; the key's comment when left empty.",
+            "key": "One line, as in ~/.ssh/id_ed25519.pub: type, key data, comment. "
+            "Accepted: " + ", ".join(sshkeys.KEY_TYPES) + "; RSA from 2048 bits.",
+        }
+        widgets = {
+            "key": forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        }
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["name"].required = False
+
+    def clean_key(self):
+        try:
+            self.parsed = sshkeys.parse(self.cleaned_data["key"])
+        except sshkeys.InvalidKey as error:
+            raise forms.ValidationError(str(error)) from None
+        if SshKey.objects.filter(user=self.user, fingerprint=self.parsed.fingerprint).exists():
+            raise forms.ValidationError(f"You already have this key ({self.parsed.fingerprint}).")
+        return self.parsed.line
+
+    def clean(self):
+        data = super().clean()
+        if "key" in data:
+            name = (data.get("name") or self.parsed.comment or self.parsed.type)[:100]
+            if SshKey.objects.filter(user=self.user, name=name).exists():
+                self.add_error("name", f"You already have a key named “{name}”.")
+            data["name"] = name
+        return data
+
+    def save(self, commit: bool = True) -> SshKey:
+        key = super().save(commit=False)
+        key.user, key.fingerprint = self.user, self.parsed.fingerprint
+        if commit:
+            key.save()
+        return key

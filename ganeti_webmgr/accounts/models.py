@@ -1,0 +1,52 @@
+"""What GWM adds to Django's users and groups: group descriptions and administrators,
+and users' SSH public keys (to be pushed to the VMs they create)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+
+
+class GroupProfile(models.Model):
+    """GWM's side of a Django group (an organisation). Groups made elsewhere may lack one."""
+
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="profile")
+    description = models.TextField(blank=True)
+    # Users who may add and remove this group's members (not necessarily members themselves).
+    admins = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="administered_groups"
+    )
+
+    def __str__(self) -> str:
+        return self.group.name
+
+    @classmethod
+    def of(cls, group: Group) -> GroupProfile:
+        profile, _ = cls.objects.get_or_create(group=group)
+        return profile
+
+
+class SshKey(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ssh_keys"
+    )
+    name = models.CharField(max_length=100)
+    # One line, normalised by accounts.sshkeys.parse: "<type> <base64> [comment]".
+    key = models.TextField()
+    fingerprint = models.CharField(max_length=64)  # "SHA256:...", as ssh-keygen -l shows it
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "fingerprint"], name="sshkey_unique_key"),
+            models.UniqueConstraint(fields=["user", "name"], name="sshkey_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.fingerprint})"
+
+    @property
+    def key_type(self) -> str:
+        return self.key.split(" ", 1)[0]

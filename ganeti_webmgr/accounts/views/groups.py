@@ -1,0 +1,188 @@
+"""Groups (GWM's organisations): superusers create and edit them and name their
+administrators; administrators add and remove members.
+
+A group you neither belong to nor administer is 404: its existence is private.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ganeti_webmgr import audit
+from ganeti_webmgr.accounts import access
+from ganeti_webmgr.accounts.forms import GroupForm, MemberForm
+from ganeti_webmgr.accounts.models import GroupProfile
+
+GROUP_FIELDS = ("name", "description")
+
+
+def _group_for(request: HttpRequest, name: str, *roles: str) -> tuple[Group, str]:
+    """The group and the user's role on it: 404 without one, 403 without one of roles."""
+    group = get_object_or_404(Group, name=name)
+    role = access.group_role(request.user, group)
+    if role is None:
+        raise Http404
+    if roles and role not in roles:
+        raise PermissionDenied
+    return group, role
+
+
+def _snapshot(group: Group) -> dict:
+    profile = GroupProfile.objects.filter(group=group).first()
+    return {"name": group.name, "description": profile.description if profile else ""}
+
+
+@login_required
+@require_GET
+def group_list(request: HttpRequest) -> HttpResponse:
+    groups = (
+        access.visible_groups(request.user)
+        .select_related("profile")
+        .annotate(member_count=Count("user"))
+        .order_by("name")
+    )
+    administered = set(
+        GroupProfile.objects.filter(admins=request.user).values_list("group_id", flat=True)
+    )
+    return render(
+        request, "accounts/group_list.html", {"groups": groups, "administered": administered}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            group = form.save()
+            audit.record(
+                "group.create",
+                request=request,
+                targets=[group],
+                message=f"Created group {group.name}",
+                changes=audit.changes({}, _snapshot(group)),
+            )
+        messages.success(request, f"Group {group.name} created.")
+        return redirect("accounts-group-detail", name=group.name)
+    return render(request, "accounts/group_form.html", {"form": form, "group": None})
+
+
+@login_required
+@require_GET
+def group_detail(request: HttpRequest, name: str) -> HttpResponse:
+    group, role = _group_for(request, name)
+    context = {
+        "group": group,
+        "role": role,
+        "profile": GroupProfile.objects.filter(group=group).first(),
+        "members": group.user_set.order_by("username"),
+        "admins": User.objects.filter(administered_groups__group=group).order_by("username"),
+        "may_manage": role in (access.SUPERUSER, access.ADMIN),
+        "is_superuser": role == access.SUPERUSER,
+    }
+    return render(request, "accounts/group_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_edit(request: HttpRequest, name: str) -> HttpResponse:
+    group, _ = _group_for(request, name, access.SUPERUSER)
+    before = _snapshot(group)
+    form = GroupForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            group = form.save()
+            changes = audit.changes(before, _snapshot(group))
+            if changes:
+                audit.record(
+                    "group.edit",
+                    request=request,
+                    targets=[group],
+                    message=f"Edited group {group.name}",
+                    changes=changes,
+                )
+        messages.success(request, "Saved." if changes else "Nothing changed.")
+        return redirect("accounts-group-detail", name=group.name)
+    return render(request, "accounts/group_form.html", {"form": form, "group": group})
+
+
+@login_required
+@require_POST
+def group_members(request: HttpRequest, name: str) -> HttpResponse:
+    """Add or remove a member: superusers and the group's administrators."""
+    group, _ = _group_for(request, name, access.SUPERUSER, access.ADMIN)
+    form = MemberForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("accounts-group-detail", name=group.name)
+    user, adding = form.cleaned_data["user"], form.cleaned_data["action"] == "add"
+    is_member = group.user_set.filter(pk=user.pk).exists()
+    if adding == is_member:
+        state = "already" if adding else "not"
+        messages.info(request, f"{user.username} is {state} a member of {group.name}.")
+        return redirect("accounts-group-detail", name=group.name)
+    with transaction.atomic():
+        if adding:
+            group.user_set.add(user)
+        else:
+            group.user_set.remove(user)
+        audit.record(
+            "group.member_add" if adding else "group.member_remove",
+            request=request,
+            targets=[group, user],
+            message=f"{'Added' if adding else 'Removed'} {user.username} "
+            f"{'to' if adding else 'from'} group {group.name}",
+        )
+    messages.success(
+        request, f"{user.username} {'added to' if adding else 'removed from'} {group.name}."
+    )
+    return redirect("accounts-group-detail", name=group.name)
+
+
+@login_required
+@require_POST
+def group_admins(request: HttpRequest, name: str) -> HttpResponse:
+    """Name or remove a group administrator: superusers only."""
+    group, _ = _group_for(request, name, access.SUPERUSER)
+    form = MemberForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("accounts-group-detail", name=group.name)
+    user, adding = form.cleaned_data["user"], form.cleaned_data["action"] == "add"
+    with transaction.atomic():
+        profile = GroupProfile.of(group)
+        is_admin = profile.admins.filter(pk=user.pk).exists()
+        if adding == is_admin:
+            state = "already" if adding else "not"
+            messages.info(request, f"{user.username} is {state} an administrator of {group.name}.")
+            return redirect("accounts-group-detail", name=group.name)
+        if adding:
+            profile.admins.add(user)
+        else:
+            profile.admins.remove(user)
+        audit.record(
+            "group.admin_add" if adding else "group.admin_remove",
+            request=request,
+            targets=[group, user],
+            message=f"{'Made' if adding else 'Removed'} {user.username} "
+            f"{'an administrator of' if adding else 'as administrator of'} group {group.name}",
+        )
+    messages.success(request, "Administrators updated.")
+    return redirect("accounts-group-detail", name=group.name)
+
+
+def _form_errors(request: HttpRequest, form: MemberForm) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)

@@ -1,0 +1,73 @@
+"""A user's own profile: name, e-mail and SSH public keys (the password has its own page)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ganeti_webmgr import audit
+from ganeti_webmgr.accounts.forms import PROFILE_FIELDS, ProfileForm, SshKeyForm
+from ganeti_webmgr.accounts.models import SshKey
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    before = audit.snapshot(user, PROFILE_FIELDS)
+    form = ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            changes = audit.changes(before, audit.snapshot(user, PROFILE_FIELDS))
+            if changes:
+                audit.record(
+                    "profile.edit",
+                    request=request,
+                    targets=[user],
+                    message="Edited their profile",
+                    changes=changes,
+                )
+        messages.success(request, "Profile saved." if changes else "Nothing changed.")
+        return redirect("accounts-profile-edit")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def key_list(request: HttpRequest) -> HttpResponse:
+    """The user's SSH public keys, and adding one."""
+    form = SshKeyForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            key = form.save()
+            audit.record(
+                "sshkey.add",
+                request=request,
+                targets=[request.user],
+                message=f"Added SSH key “{key.name}” ({key.key_type} {key.fingerprint})",
+            )
+        messages.success(request, f"Key “{key.name}” added.")
+        return redirect("accounts-key-list")
+    keys = SshKey.objects.filter(user=request.user)
+    return render(request, "accounts/keys.html", {"form": form, "keys": keys})
+
+
+@login_required
+@require_POST
+def key_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    key = get_object_or_404(SshKey, pk=pk, user=request.user)  # others' keys: 404
+    with transaction.atomic():
+        audit.record(
+            "sshkey.remove",
+            request=request,
+            targets=[request.user],
+            message=f"Removed SSH key “{key.name}” ({key.key_type} {key.fingerprint})",
+        )
+        key.delete()
+    messages.success(request, f"Key “{key.name}” removed.")
+    return redirect("accounts-key-list")

@@ -1,0 +1,136 @@
+"""Users, managed by superusers. Users are deactivated, never deleted: the log keeps
+their name and their history stays attached to them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ganeti_webmgr import audit
+from ganeti_webmgr.accounts.forms import USER_FIELDS, UserCreateForm, UserEditForm
+from ganeti_webmgr.accounts.models import GroupProfile
+
+PER_PAGE = 100
+
+
+def _require_superuser(request: HttpRequest) -> None:
+    # Checked before any lookup: a 403 here says nothing about which users exist.
+    if not request.user.is_superuser:
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def user_list(request: HttpRequest) -> HttpResponse:
+    _require_superuser(request)
+    users = (
+        User.objects.order_by("username")
+        .annotate(key_count=Count("ssh_keys"))
+        .prefetch_related("groups")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        users = users.filter(
+            Q(username__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(email__icontains=query)
+        )
+    page = Paginator(users, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page": page, "query": query})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest) -> HttpResponse:
+    _require_superuser(request)
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+            audit.record(
+                "user.create",
+                request=request,
+                targets=[user],
+                message=f"Created user {user.username}",
+                changes=audit.changes({}, audit.snapshot(user, USER_FIELDS)),
+            )
+        messages.success(request, f"User {user.username} created.")
+        return redirect("accounts-user-detail", username=user.username)
+    return render(request, "accounts/user_form.html", {"form": form, "target": None})
+
+
+@login_required
+@require_GET
+def user_detail(request: HttpRequest, username: str) -> HttpResponse:
+    """A user's groups and keys: for superusers, and for the user themself."""
+    if request.user.get_username() != username:
+        _require_superuser(request)
+    target = get_object_or_404(User, username=username)
+    context = {
+        "target": target,
+        "groups": target.groups.order_by("name"),
+        "administered": GroupProfile.objects.filter(admins=target)
+        .select_related("group")
+        .order_by("group__name"),
+        "keys": target.ssh_keys.all(),
+    }
+    return render(request, "accounts/user_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, username: str) -> HttpResponse:
+    _require_superuser(request)
+    target = get_object_or_404(User, username=username)
+    before = audit.snapshot(target, USER_FIELDS)
+    form = UserEditForm(request.POST or None, instance=target, editor=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+            changes = audit.changes(before, audit.snapshot(user, USER_FIELDS))
+            if changes:
+                audit.record(
+                    "user.edit",
+                    request=request,
+                    targets=[user],
+                    message=f"Edited user {user.username}",
+                    changes=changes,
+                )
+        messages.success(request, "Saved." if changes else "Nothing changed.")
+        return redirect("accounts-user-detail", username=user.username)
+    return render(request, "accounts/user_form.html", {"form": form, "target": target})
+
+
+@login_required
+@require_POST
+def user_deactivate(request: HttpRequest, username: str) -> HttpResponse:
+    _require_superuser(request)
+    target = get_object_or_404(User, username=username)
+    if target.pk == request.user.pk:
+        messages.error(request, "You cannot deactivate yourself.")
+    elif request.POST.get("confirm") != "yes":
+        messages.error(request, f"Tick the box to confirm deactivating {target.username}.")
+    elif not target.is_active:
+        messages.info(request, f"{target.username} is already inactive.")
+    else:
+        with transaction.atomic():
+            target.is_active = False
+            target.save(update_fields=["is_active"])
+            audit.record(
+                "user.deactivate",
+                request=request,
+                targets=[target],
+                message=f"Deactivated user {target.username}",
+                changes={"is_active": [True, False]},
+            )
+        messages.success(request, f"{target.username} is deactivated and can no longer log in.")
+    return redirect("accounts-user-detail", username=target.username)

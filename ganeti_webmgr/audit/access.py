@@ -1,0 +1,64 @@
+"""Who may read which log, through the permission layer (ganeti_webmgr.permissions.rules).
+
+An object's log is readable by whoever may view the object (out of scope: 404).
+Seeing an object is not seeing everything near it: a user with a grant on one VM
+sees its cluster, but not the cluster's other VMs. So an object's log leaves out
+the entries that also name a cluster, VM or node the reader may not see.
+
+That check runs on the rows a page has fetched (see audit.paging), not in SQL:
+"entries naming nothing hidden" as an SQL anti-join makes PostgreSQL hash every
+target of the log, which grows with the log; on a fetched window it is one small
+query per object type, however long the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, QuerySet
+
+from ganeti_webmgr.audit.models import Entry
+from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.nodes.models import Node
+from ganeti_webmgr.permissions import rules
+from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+# Target types whose visibility the permission layer decides.
+SCOPED_MODELS = (Cluster, VirtualMachine, Node)
+
+EntryFilter = Callable[[list[Entry]], list[Entry]]
+
+
+def viewable_or_404(user, queryset: QuerySet, **lookup) -> Model:
+    return rules.get_visible_or_404(user, queryset, "view", **lookup)
+
+
+def entry_filter(user) -> EntryFilter | None:
+    """A filter keeping the entries (targets prefetched) that name nothing hidden from
+    user; None when nothing is hidden from them (superusers)."""
+    if user.is_superuser and user.is_active:
+        return None
+
+    def keep(entries: list[Entry]) -> list[Entry]:
+        hidden: set[tuple[int, int]] = set()
+        for model in SCOPED_MODELS:
+            type_id = ContentType.objects.get_for_model(model).pk
+            named = {
+                t.object_pk
+                for e in entries
+                for t in e.targets.all()
+                if t.content_type_id == type_id
+            }
+            if named:
+                visible = rules.visible(user, model.objects.filter(pk__in=named))
+                hidden.update(
+                    (type_id, pk) for pk in named - set(visible.values_list("pk", flat=True))
+                )
+        return [
+            entry
+            for entry in entries
+            if not any((t.content_type_id, t.object_pk) in hidden for t in entry.targets.all())
+        ]
+
+    return keep

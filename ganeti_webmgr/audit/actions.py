@@ -1,0 +1,62 @@
+"""The audit log's vocabulary: every action code `audit.record()` accepts.
+
+Codes are `<object>.<verb>`, lower case. `record()` refuses a code that is not here,
+so a typo fails in the tests rather than leaving entries no filter finds. Add new
+codes here *and* to the table in docs/audit.rst (a test checks both agree).
+"""
+
+from __future__ import annotations
+
+ACTIONS: dict[str, str] = {
+    # Sessions (recorded from Django's own auth signals)
+    "user.login": "logged in",
+    "user.logout": "logged out",
+    "user.login_failed": "failed login (the attempted user name is kept, never the password)",
+    # Users, groups, profiles (accounts pages)
+    "user.create": "user created",
+    "user.edit": "user edited by a superuser",
+    "user.deactivate": "user deactivated (users are never deleted)",
+    "profile.edit": "user edited their own name or e-mail",
+    "profile.password_change": "user changed their own password",
+    "sshkey.add": "SSH public key added",
+    "sshkey.remove": "SSH public key removed",
+    "group.create": "group created",
+    "group.edit": "group renamed or described",
+    "group.member_add": "member added to a group",
+    "group.member_remove": "member removed from a group",
+    "group.admin_add": "group administrator added",
+    "group.admin_remove": "group administrator removed",
+    # Permissions
+    "permission.grant": "permission granted to a user or group",
+    "permission.revoke": "permission revoked",
+    # Clusters
+    "cluster.add": "cluster added to GWM",
+    "cluster.edit": "cluster settings changed in GWM",
+    "cluster.remove": "cluster removed from GWM (not from Ganeti)",
+    "cluster.sync": "sync requested by a user",
+    "cluster.tags": "cluster tags changed",
+    "cluster.redistribute_config": "configuration redistributed",
+    # Nodes
+    "node.modify": "node role or flags changed",
+    "node.migrate": "primary instances of a node migrated",
+    "node.evacuate": "node evacuated",
+    "node.tags": "node tags changed",
+    # Virtual machines
+    "vm.create": "virtual machine created",
+    "vm.start": "virtual machine started",
+    "vm.stop": "virtual machine shut down",
+    "vm.reboot": "virtual machine rebooted",
+    "vm.console": "console opened",
+    "vm.modify": "virtual machine parameters changed",
+    "vm.reinstall": "operating system reinstalled",
+    "vm.rename": "virtual machine renamed",
+    "vm.remove": "virtual machine removed",
+    "vm.migrate": "virtual machine live-migrated",
+    "vm.failover": "virtual machine failed over",
+    "vm.replace_disks": "disks replaced",
+    "vm.export": "virtual machine exported",
+    "vm.tags": "virtual machine tags changed",
+    "vm.owner": "owner changed",
+    # Jobs
+    "job.cancel": "Ganeti job cancelled",
+}

@@ -1,0 +1,103 @@
+"""Cluster list, cluster page, refresh, redistribute and remove."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from ganeti_webmgr.audit.models import Entry
+from ganeti_webmgr.clusters import sync
+from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.jobs.models import Job
+from ganeti_webmgr.permissions.grants import set_permissions
+from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cluster(simulator, make_cluster):
+    cluster = make_cluster(simulator)
+    sync.sync_cluster(cluster)
+    make_cluster(simulator, "hidden")
+    return cluster
+
+
+@pytest.fixture
+def vm_user(cluster):
+    user = User.objects.create_user("vmuser")
+    set_permissions(
+        VirtualMachine.objects.get(cluster=cluster, name="inst1.sim.test"), user, ["power"]
+    )
+    return user
+
+
+@pytest.fixture
+def cluster_admin(cluster):
+    user = User.objects.create_user("cadmin")
+    set_permissions(cluster, user, ["admin"])
+    return user
+
+
+def test_the_list_shows_visible_clusters_only(client, vm_user):
+    client.force_login(vm_user)
+    response = client.get("/clusters/")
+    assert [c.slug for c in response.context["clusters"]] == ["sim"]
+
+
+def test_a_vm_user_sees_the_cluster_but_not_its_nodes_or_admin_actions(client, vm_user):
+    client.force_login(vm_user)
+    page = client.get("/clusters/sim/")
+    assert page.status_code == 200
+    assert page.context["vm_count"] == 1
+    assert list(page.context["nodes"]) == []
+    assert b"Refresh now" not in page.content
+    assert client.get("/clusters/hidden/").status_code == 404
+
+
+def test_a_cluster_admin_sees_nodes_and_actions(client, cluster_admin):
+    client.force_login(cluster_admin)
+    page = client.get("/clusters/sim/")
+    assert len(page.context["nodes"]) == 3 and page.context["vm_count"] == 10
+    assert b"Refresh now" in page.content and b"Redistribute configuration" in page.content
+    assert b"Remove from GWM" not in page.content  # superusers only
+
+
+def test_refresh_asks_for_a_sync(client, cluster_admin, cluster):
+    Cluster.objects.filter(pk=cluster.pk).update(
+        next_sync_at=timezone.now() + timezone.timedelta(hours=1)
+    )
+    client.force_login(cluster_admin)
+    client.post("/clusters/sim/refresh")
+    assert Cluster.objects.get(pk=cluster.pk).next_sync_at <= timezone.now()
+    assert Entry.objects.filter(action="cluster.sync", actor=cluster_admin).exists()
+
+
+def test_refresh_is_for_admins(client, vm_user):
+    client.force_login(vm_user)
+    assert client.post("/clusters/sim/refresh").status_code == 403
+
+
+def test_redistribute_starts_a_job(client, cluster_admin, simulator):
+    client.force_login(cluster_admin)
+    response = client.post("/clusters/sim/redistribute", follow=True)
+    assert b"Started: redistribute configuration" in response.content
+    assert Job.objects.get().requested_by == cluster_admin
+    assert any(r.path == "/2/redistribute-config" for r in simulator.requests)
+
+
+def test_remove_is_for_superusers_and_needs_the_name(client, cluster_admin, cluster):
+    client.force_login(cluster_admin)
+    assert client.get("/clusters/sim/delete").status_code == 403
+    client.force_login(User.objects.create_superuser("root", password="pw"))
+    client.post("/clusters/sim/delete", {"confirm_name": "wrong"})
+    assert Cluster.objects.filter(slug="sim").exists()
+    response = client.post("/clusters/sim/delete", {"confirm_name": "sim"}, follow=True)
+    assert b"sim was removed from GWM; Ganeti was not touched." in response.content
+    assert not Cluster.objects.filter(slug="sim").exists()
+    assert not VirtualMachine.objects.filter(cluster_id=cluster.pk).exists()
+    assert Entry.objects.filter(action="cluster.remove").exists()
+
+
+def test_pages_need_login(client, cluster):
+    for url in ("/clusters/", "/clusters/sim/"):
+        assert client.get(url).status_code == 302

@@ -1,0 +1,115 @@
+"""Job list, job page, cancel and acknowledge."""
+
+import pytest
+from django.contrib.auth.models import User
+
+from ganeti_webmgr.audit.models import Entry
+from ganeti_webmgr.clusters import sync
+from ganeti_webmgr.clusters.rapi import client_for
+from ganeti_webmgr.jobs.models import Job
+from ganeti_webmgr.permissions.grants import set_permissions
+from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cluster(simulator, make_cluster):
+    cluster = make_cluster(simulator)
+    sync.sync_cluster(cluster)
+    return cluster
+
+
+@pytest.fixture
+def owner(cluster):
+    """Power on inst1, and the requester of a job there."""
+    user = User.objects.create_user("owner")
+    set_permissions(VirtualMachine.objects.get(name="inst1.sim.test"), user, ["power"])
+    return user
+
+
+def make_job(cluster, number, vm_name=None, **fields):
+    vm = VirtualMachine.objects.get(name=vm_name) if vm_name else None
+    return Job.objects.create(
+        cluster=cluster,
+        job_id=number,
+        virtual_machine=vm,
+        target_kind="vm" if vm else "cluster",
+        target_name=vm_name or "",
+        **fields,
+    )
+
+
+def test_the_list_shows_only_visible_jobs(client, cluster, owner):
+    make_job(cluster, 1, "inst1.sim.test")
+    make_job(cluster, 2, "inst2.sim.test")
+    make_job(cluster, 3, requested_by=owner)
+    client.force_login(owner)
+    jobs = client.get("/jobs/").context["page"].object_list
+    assert sorted(j.job_id for j in jobs) == [1, 3]
+
+
+def test_the_list_filters_by_status(admin_client, cluster):
+    make_job(cluster, 1, status="error", finished=True)
+    make_job(cluster, 2, status="running")
+    jobs = admin_client.get("/jobs/", {"status": "active"}).context["page"].object_list
+    assert [j.job_id for j in jobs] == [2]
+
+
+def test_the_job_page_shows_ganetis_error(client, cluster, owner):
+    make_job(
+        cluster,
+        7,
+        "inst1.sim.test",
+        status="error",
+        finished=True,
+        error_class="OpPrereqError",
+        error_code="wrong_state",
+        error_message="Instance is not running",
+        log=[[1, 1.0, "message", "checking the instance"]],
+    )
+    client.force_login(owner)
+    page = client.get("/clusters/sim/jobs/7/")
+    assert b"OpPrereqError (wrong_state): Instance is not running" in page.content
+    assert b"checking the instance" in page.content
+    assert b"Acknowledge the error" in page.content
+    assert client.get("/clusters/sim/jobs/8/").status_code == 404
+
+
+def test_a_job_on_another_vm_is_404(client, cluster, owner):
+    make_job(cluster, 9, "inst2.sim.test")
+    client.force_login(owner)
+    assert client.get("/clusters/sim/jobs/9/").status_code == 404
+
+
+def test_cancelling_a_queued_job(client, cluster, owner, simulator):
+    with simulator.hold_jobs():
+        job_id = client_for(cluster).startup_instance("inst1.sim.test")
+        make_job(cluster, job_id, "inst1.sim.test", requested_by=owner)
+        client.force_login(owner)
+        response = client.post(f"/clusters/sim/jobs/{job_id}/cancel", follow=True)
+    assert f"Job {job_id} is being cancelled.".encode() in response.content
+    assert client_for(cluster).get_job(job_id).status in ("canceling", "canceled")
+    assert Entry.objects.filter(action="job.cancel", actor=owner).exists()
+
+
+def test_a_user_without_rights_on_the_vm_cannot_cancel(client, cluster):
+    make_job(cluster, 11, "inst1.sim.test")
+    viewer = User.objects.create_user("viewer")
+    set_permissions(VirtualMachine.objects.get(name="inst1.sim.test"), viewer, ["tags"])
+    client.force_login(viewer)
+    response = client.post("/clusters/sim/jobs/11/cancel", follow=True)
+    assert b"can no longer be cancelled here" in response.content
+
+
+def test_acknowledging_an_error(client, cluster, owner):
+    make_job(cluster, 12, "inst1.sim.test", status="error", finished=True)
+    client.force_login(owner)
+    client.post("/clusters/sim/jobs/12/acknowledge")
+    assert Job.objects.get(job_id=12).acknowledged
+
+
+def test_pages_need_login_and_post(client, admin_client, cluster):
+    make_job(cluster, 13)
+    assert client.get("/jobs/").status_code == 302
+    assert admin_client.get("/clusters/sim/jobs/13/cancel").status_code == 405

@@ -1,0 +1,11 @@
+"""Job pages inside a cluster: /clusters/<slug>/jobs/<id>/..."""
+
+from django.urls import path
+
+from ganeti_webmgr.jobs import views
+
+urlpatterns = [
+    path("<int:job_id>/", views.job_detail, name="job-detail"),
+    path("<int:job_id>/cancel", views.job_cancel, name="job-cancel"),
+    path("<int:job_id>/acknowledge", views.job_acknowledge, name="job-acknowledge"),
+]

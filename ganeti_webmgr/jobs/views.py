@@ -1,0 +1,113 @@
+"""Job lists, the job page, cancel and acknowledge."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from ganeti_webmgr import audit
+from ganeti_webmgr.clusters.rapi import client_for
+from ganeti_webmgr.ganeti import RapiError
+from ganeti_webmgr.jobs.models import Job
+from ganeti_webmgr.permissions.rules import can, get_visible_or_404, visible
+
+PER_PAGE = 50
+
+
+@login_required
+@require_GET
+def job_list(request: HttpRequest) -> HttpResponse:
+    jobs = visible(request.user, Job.objects.select_related("cluster", "requested_by"))
+    status = request.GET.get("status", "")
+    if status == "active":
+        jobs = jobs.filter(finished=False)
+    elif status in Job.Status.values:
+        jobs = jobs.filter(status=status)
+    if cluster := request.GET.get("cluster"):
+        jobs = jobs.filter(cluster__slug=cluster)
+    page = Paginator(jobs.order_by("-created_at", "-pk"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "jobs/list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Job.Status.values,
+            "cluster": request.GET.get("cluster", ""),
+        },
+    )
+
+
+@login_required
+@require_GET
+def job_detail(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    job = _get(request, slug, job_id)
+    return render(
+        request,
+        "jobs/detail.html",
+        {
+            "job": job,
+            "may_cancel": not job.finished and _may_cancel(request.user, job),
+            "may_acknowledge": job.status == Job.Status.ERROR and not job.acknowledged,
+        },
+    )
+
+
+@login_required
+@require_POST
+def job_cancel(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    job = _get(request, slug, job_id)
+    if job.finished or not _may_cancel(request.user, job):
+        messages.error(request, "This job can no longer be cancelled here.")
+        return redirect("job-detail", slug=slug, job_id=job_id)
+    try:
+        cancelled, message = client_for(job.cluster).cancel_job(job.job_id)
+    except RapiError as failure:
+        messages.error(request, f"Ganeti refused: {failure.message}")
+        return redirect("job-detail", slug=slug, job_id=job_id)
+    audit.record(
+        "job.cancel",
+        request=request,
+        targets=[job.cluster, *_targets(job)],
+        job=job,
+        message=f"cancel job {job.job_id}: {message}",
+    )
+    if cancelled:
+        messages.success(request, f"Job {job.job_id} is being cancelled.")
+    else:
+        messages.error(request, f"Ganeti did not cancel job {job.job_id}: {message}")
+    return redirect("job-detail", slug=slug, job_id=job_id)
+
+
+@login_required
+@require_POST
+def job_acknowledge(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    """Hide a failed job from the dashboard (it stays in lists and the log)."""
+    job = _get(request, slug, job_id)
+    Job.objects.filter(pk=job.pk).update(acknowledged=True)
+    messages.success(request, f"Job {job.job_id}'s error is acknowledged.")
+    return redirect("job-detail", slug=slug, job_id=job_id)
+
+
+def _get(request: HttpRequest, slug: str, job_id: int) -> Job:
+    queryset = Job.objects.select_related("cluster", "virtual_machine", "requested_by")
+    return get_visible_or_404(request.user, queryset, cluster__slug=slug, job_id=job_id)
+
+
+def _may_cancel(user, job: Job) -> bool:
+    """Whoever started it, or may act on its target; not on a read-only cluster."""
+    if job.cluster.read_only:
+        return False
+    if job.requested_by_id == user.pk or can(user, "admin", job.cluster):
+        return True
+    return job.virtual_machine is not None and can(user, "power", job.virtual_machine)
+
+
+def _targets(job: Job) -> list:
+    return [job.virtual_machine] if job.virtual_machine else []

@@ -1,0 +1,11 @@
+"""Node pages inside a cluster: /clusters/<slug>/nodes/..."""
+
+from django.urls import path
+
+from ganeti_webmgr.nodes import views
+
+urlpatterns = [
+    path("", views.node_list, name="node-list"),
+    path("<str:name>/", views.node_detail, name="node-detail"),
+    path("<str:name>/<str:action>", views.node_action, name="node-action"),
+]

@@ -1,0 +1,90 @@
+"""Grant and revoke permissions on a cluster or a VM (admins of the object)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from ganeti_webmgr import audit
+from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.permissions import grants
+from ganeti_webmgr.permissions.forms import GrantForm
+from ganeti_webmgr.permissions.rules import get_visible_or_404
+from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_permissions(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster = get_visible_or_404(request.user, Cluster.objects.all(), "grant", slug=slug)
+    return _edit(request, cluster, title=f"Permissions on cluster {cluster.slug}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vm_permissions(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    vm = get_visible_or_404(
+        request.user,
+        VirtualMachine.objects.select_related("cluster"),
+        "grant",
+        cluster__slug=slug,
+        name=name,
+    )
+    return _edit(request, vm, title=f"Permissions on {vm.name}")
+
+
+def _edit(request: HttpRequest, obj, title: str) -> HttpResponse:
+    meta_permissions = dict(obj._meta.permissions)
+    choices = [(code, f"{code}: {meta_permissions[code]}") for code in grants.grantable(obj)]
+    form = GrantForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        holder = form.cleaned_data["holder"]
+        with transaction.atomic():
+            granted, revoked = grants.set_permissions(obj, holder, form.cleaned_data["permissions"])
+            _record(request, obj, holder, granted, revoked)
+        kind = "group" if isinstance(holder, Group) else "user"
+        if granted or revoked:
+            messages.success(request, _summary(kind, holder, granted, revoked))
+        else:
+            messages.info(request, f"No change for {kind} {holder}.")
+        return redirect(request.path)
+    return render(
+        request,
+        "permissions/edit.html",
+        {
+            "title": title,
+            "object": obj,
+            "form": form,
+            "holders": grants.holders(obj),
+            "codes": grants.grantable(obj),
+        },
+    )
+
+
+def _record(request, obj, holder, granted, revoked) -> None:
+    targets = [obj, holder] if isinstance(obj, Cluster) else [obj, obj.cluster, holder]
+    changes = {"permissions": [sorted(set(revoked)), sorted(set(granted))]}
+    for action, codes in (("permission.grant", granted), ("permission.revoke", revoked)):
+        if codes:
+            verb = "granted" if action == "permission.grant" else "revoked"
+            audit.record(
+                action,
+                request=request,
+                targets=targets,
+                changes=changes,
+                message=f"{', '.join(codes)} on {obj} {verb} for {holder}",
+            )
+
+
+def _summary(kind, holder, granted, revoked) -> str:
+    parts = []
+    if granted:
+        parts.append(f"granted {', '.join(granted)}")
+    if revoked:
+        parts.append(f"revoked {', '.join(revoked)}")
+    return f"{kind.capitalize()} {holder}: {'; '.join(parts)}."

@@ -1,0 +1,101 @@
+"""Who owns a VM: a user or a group, kept in GWM and, as a tag, in Ganeti.
+
+The tag (gwm:owner:user:<name> or gwm:owner:group:<name>) lets other tools, and a
+GWM that imports the cluster afresh, see the owner. Ownership grants nothing; it
+is what quotas count.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+
+from ganeti_webmgr.clusters.rapi import client_for
+from ganeti_webmgr.jobs.models import Job
+from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+PREFIX = "gwm:owner:"
+# Ganeti accepts tags of up to 128 characters from this set.
+_TAG_SAFE = re.compile(r"[\w.+*/:@-]{1,128}")
+
+
+class OwnerError(ValueError):
+    pass
+
+
+def owner_tag(owner: User | Group) -> str:
+    if isinstance(owner, Group):
+        tag = f"{PREFIX}group:{owner.name}"
+    else:
+        tag = f"{PREFIX}user:{owner.get_username()}"
+    if not _TAG_SAFE.fullmatch(tag):
+        raise OwnerError(
+            f"{tag!r} cannot be a Ganeti tag: names may use letters, digits and "
+            ". + * / : @ - _ only, and the tag at most 128 characters"
+        )
+    return tag
+
+
+def owner_from_tags(tags: list[str]) -> User | Group | None:
+    """The user or group a gwm:owner tag names, if it exists in GWM."""
+    for tag in tags:
+        if not tag.startswith(PREFIX):
+            continue
+        kind, _, name = tag[len(PREFIX) :].partition(":")
+        if kind == "user":
+            return User.objects.filter(username=name).first()
+        if kind == "group":
+            return Group.objects.filter(name=name).first()
+    return None
+
+
+def set_owner(vm: VirtualMachine, owner: User | Group | None, requested_by=None) -> list[Job]:
+    """Record the new owner and rewrite the owner tag in Ganeti (jobs followed by
+    gwm-worker). On a read-only cluster only GWM's record changes."""
+    new_tag = owner_tag(owner) if owner is not None else None
+    old_tags = [t for t in vm.tags if t.startswith(PREFIX) and t != new_tag]
+    with transaction.atomic():
+        vm.owner_user = owner if isinstance(owner, User) else None
+        vm.owner_group = owner if isinstance(owner, Group) else None
+        vm.save(update_fields=["owner_user", "owner_group"])
+    if vm.cluster.read_only:
+        return []
+    client = client_for(vm.cluster)
+    job_ids = []
+    if old_tags:
+        job_ids.append(client.delete_tags("instance", old_tags, vm.name))
+    if new_tag and new_tag not in vm.tags:
+        job_ids.append(client.add_tags("instance", [new_tag], vm.name))
+    return [
+        Job.objects.create(
+            cluster=vm.cluster,
+            job_id=job_id,
+            virtual_machine=vm,
+            target_kind=Job.TargetKind.VIRTUAL_MACHINE,
+            target_name=vm.name,
+            requested_by=requested_by,
+        )
+        for job_id in job_ids
+    ]
+
+
+def adopt_owners_from_tags(cluster) -> int:
+    """Give VMs without an owner the one their Ganeti tag names (after an import).
+
+    GWM's own record wins once set: the tag is only read for VMs that have none.
+    """
+    orphans = VirtualMachine.objects.filter(
+        cluster=cluster, owner_user=None, owner_group=None, tags_text__contains=f" {PREFIX}"
+    )
+    adopted = 0
+    for vm in orphans:
+        owner = owner_from_tags(vm.tags)
+        if owner is not None:
+            VirtualMachine.objects.filter(pk=vm.pk).update(
+                owner_user=owner if isinstance(owner, User) else None,
+                owner_group=owner if isinstance(owner, Group) else None,
+            )
+            adopted += 1
+    return adopted

@@ -1,0 +1,131 @@
+"""VM list, VM page and VM actions, against the RAPI simulator."""
+
+import pytest
+from django.contrib.auth.models import User
+
+from ganeti_webmgr.audit.models import Entry
+from ganeti_webmgr.clusters import sync
+from ganeti_webmgr.jobs.models import Job
+from ganeti_webmgr.permissions.grants import set_permissions
+from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def synced(simulator, make_cluster):
+    cluster = make_cluster(simulator)
+    sync.sync_cluster(cluster)
+    return cluster
+
+
+@pytest.fixture
+def alice(synced):
+    """Power on inst1 and admin of inst2; nothing else."""
+    user = User.objects.create_user("alice", password="pw")
+    set_permissions(VirtualMachine.objects.get(name="inst1.sim.test"), user, ["power"])
+    set_permissions(VirtualMachine.objects.get(name="inst2.sim.test"), user, ["admin"])
+    return user
+
+
+def test_the_list_shows_only_what_the_user_may_see(client, alice):
+    client.force_login(alice)
+    response = client.get("/vms/")
+    assert response.status_code == 200
+    names = [vm.name for vm in response.context["page"].object_list]
+    assert names == ["inst1.sim.test", "inst2.sim.test"]
+
+
+def test_the_list_filters_and_sorts(admin_client, synced):
+    response = admin_client.get("/vms/", {"q": "inst1", "sort": "-name"})
+    assert [vm.name for vm in response.context["page"].object_list] == [
+        "inst10.sim.test",
+        "inst1.sim.test",
+    ]
+    running = admin_client.get("/vms/", {"state": "running"}).context["page"].paginator.count
+    assert running == VirtualMachine.objects.filter(status="running").count() > 0
+
+
+def test_the_list_query_count_does_not_grow(admin_client, synced, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        admin_client.get("/vms/")
+
+
+def test_a_cluster_list_of_an_invisible_cluster_is_404(client, alice, make_cluster, simulator):
+    make_cluster(simulator, "other")
+    client.force_login(alice)
+    assert client.get("/clusters/sim/vms/").status_code == 200
+    assert client.get("/clusters/other/vms/").status_code == 404
+
+
+def test_the_vm_page_offers_only_allowed_actions(client, alice):
+    client.force_login(alice)
+    page = client.get("/clusters/sim/vms/inst1.sim.test/")
+    assert page.status_code == 200
+    assert b">Start<" in page.content and b">Delete<" not in page.content
+    assert client.get("/clusters/sim/vms/inst3.sim.test/").status_code == 404
+
+
+def test_an_action_starts_a_job_and_records_it(client, alice, simulator):
+    client.force_login(alice)
+    response = client.post("/clusters/sim/vms/inst1.sim.test/reboot", {"type": "hard"}, follow=True)
+    job = Job.objects.get()
+    assert b"Started: hard reboot of inst1.sim.test" in response.content
+    assert (job.requested_by, job.target_name) == (alice, "inst1.sim.test")
+    assert any(
+        r.path == "/2/instances/inst1.sim.test/reboot" and r.query.get("type") == ["hard"]
+        for r in simulator.requests
+    )
+    entry = Entry.objects.get(action="vm.reboot")
+    assert entry.actor == alice and entry.job == job
+
+
+def test_an_action_without_permission_is_403_and_starts_nothing(client, alice, simulator):
+    client.force_login(alice)
+    response = client.post(
+        "/clusters/sim/vms/inst1.sim.test/remove", {"confirm_name": "inst1.sim.test"}
+    )
+    assert response.status_code == 403
+    assert not Job.objects.exists()
+
+
+def test_delete_needs_the_name_typed(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        "/clusters/sim/vms/inst2.sim.test/remove", {"confirm_name": "x"}, follow=True
+    )
+    assert b"To delete it, type the VM&#x27;s name (inst2.sim.test) exactly." in response.content
+    assert not Job.objects.exists()
+    client.post("/clusters/sim/vms/inst2.sim.test/remove", {"confirm_name": "inst2.sim.test"})
+    assert Job.objects.get().target_name == "inst2.sim.test"
+
+
+def test_bad_input_is_named(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        "/clusters/sim/vms/inst1.sim.test/shutdown", {"timeout": "soon"}, follow=True
+    )
+    assert b"Shutdown timeout: give whole seconds from 0 to 3600." in response.content
+    assert not Job.objects.exists()
+
+
+def test_ganetis_refusal_is_shown(client, alice, simulator):
+    simulator.inject("status", path="/reboot", status=400, message="Instance is down")
+    client.force_login(alice)
+    response = client.post("/clusters/sim/vms/inst1.sim.test/reboot", follow=True)
+    assert b"Ganeti refused: Instance is down" in response.content
+    assert not Job.objects.exists()
+
+
+def test_read_only_clusters_refuse_actions(client, simulator, make_cluster):
+    cluster = make_cluster(simulator, "ro", read_only=True)
+    sync.sync_cluster(cluster)
+    client.force_login(User.objects.create_superuser("root", password="pw"))
+    page = client.get("/clusters/ro/vms/inst1.sim.test/")
+    assert b"read-only" in page.content and b">Start<" not in page.content
+    assert client.post("/clusters/ro/vms/inst1.sim.test/start").status_code == 403
+
+
+def test_actions_need_post(client, alice):
+    client.force_login(alice)
+    assert client.get("/clusters/sim/vms/inst1.sim.test/start").status_code == 405

@@ -1,0 +1,12 @@
+"""VM pages inside a cluster: /clusters/<slug>/vms/..."""
+
+from django.urls import path
+
+from ganeti_webmgr.virtual_machines import views
+
+urlpatterns = [
+    path("", views.vm_list, name="cluster-vm-list"),
+    path("<str:name>/", views.vm_detail, name="vm-detail"),
+    path("<str:name>/owner", views.vm_owner, name="vm-owner"),
+    path("<str:name>/<str:action>", views.vm_action, name="vm-action"),
+]

@@ -1,0 +1,257 @@
+"""VM lists, the VM page and its actions."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import Group, User
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from ganeti_webmgr import audit
+from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.ganeti import RapiError
+from ganeti_webmgr.permissions.rules import can, get_visible_or_404, require, visible
+from ganeti_webmgr.virtual_machines import actions, bulk, ownership
+from ganeti_webmgr.virtual_machines.filters import VMFilter
+from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+PER_PAGE = 50
+TAG = re.compile(r"[\w.+*/:@-]{1,128}")  # what Ganeti accepts
+
+
+@login_required
+@require_GET
+def vm_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    cluster = None
+    queryset = VirtualMachine.objects.select_related(
+        "cluster", "primary_node", "owner_user", "owner_group"
+    )
+    if slug is not None:
+        cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
+        queryset = queryset.filter(cluster=cluster)
+    form = VMFilter(request.GET or None)
+    vms = form.apply(visible(request.user, queryset))
+    page = Paginator(vms, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "virtual_machines/list.html",
+        {
+            "cluster": cluster,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "bulk_actions": bulk.BULK_ACTIONS,
+            "here": request.get_full_path(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def vm_detail(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    vm = _get(request, slug, name)
+    allowed = {
+        action: can(request.user, spec.permission, vm) for action, spec in actions.ACTIONS.items()
+    }
+    jobs = vm.jobs.select_related("requested_by").order_by("-created_at")[:10]
+    return render(
+        request,
+        "virtual_machines/detail.html",
+        {
+            "vm": vm,
+            "allowed": allowed,
+            "jobs": jobs,
+            "may_grant": can(request.user, "grant", vm),
+        },
+    )
+
+
+@login_required
+@require_POST
+def vm_action(request: HttpRequest, slug: str, name: str, action: str) -> HttpResponse:
+    vm = _get(request, slug, name)
+    if action not in actions.ACTIONS:
+        return HttpResponse(f"unknown action {action!r}", status=404, content_type="text/plain")
+    params, error = _params(action, request.POST, vm)
+    if error:
+        messages.error(request, error)
+        return redirect("vm-detail", slug=slug, name=name)
+    try:
+        job = actions.perform(request.user, vm, action, request=request, **params)
+    except RapiError as failure:
+        messages.error(request, f"Ganeti refused: {failure.message}")
+        return redirect("vm-detail", slug=slug, name=name)
+    messages.success(request, f"Started: {job.operations[0]} (Ganeti job {job.job_id}).")
+    if action == "remove":
+        return redirect("cluster-vm-list", slug=slug)
+    return redirect("vm-detail", slug=slug, name=name)
+
+
+def _get(request: HttpRequest, slug: str, name: str) -> VirtualMachine:
+    queryset = VirtualMachine.objects.select_related(
+        "cluster", "primary_node", "secondary_node", "owner_user", "owner_group"
+    )
+    return get_visible_or_404(request.user, queryset, cluster__slug=slug, name=name)
+
+
+def _params(action: str, post, vm: VirtualMachine) -> tuple[dict, str]:
+    """The action's parameters from the form, or an error message naming the field."""
+    if action == "shutdown":
+        timeout = post.get("timeout", "").strip()
+        if not timeout:
+            return {}, ""
+        if not timeout.isdigit() or not 0 <= int(timeout) <= 3600:
+            return {}, "Shutdown timeout: give whole seconds from 0 to 3600."
+        return {"timeout": int(timeout)}, ""
+    if action == "reboot":
+        kind = post.get("type", "soft")
+        if kind not in ("soft", "hard", "full"):
+            return {}, "Reboot type: choose soft, hard or full."
+        return {"type": kind}, ""
+    if action == "migrate":
+        mode = post.get("mode") or None
+        if mode not in (None, "live", "non-live"):
+            return {}, "Migration mode: choose live or non-live."
+        return {"mode": mode, "cleanup": post.get("cleanup") == "on"}, ""
+    if action == "reinstall":
+        return {"os": post.get("os", "").strip() or None}, ""
+    if action == "rename":
+        new_name = post.get("new_name", "").strip()
+        if not new_name or new_name == vm.name:
+            return {}, "New name: give a different name."
+        return {"new_name": new_name}, ""
+    if action == "remove" and post.get("confirm_name") != vm.name:
+        return {}, f"To delete it, type the VM's name ({vm.name}) exactly."
+    if action == "modify":
+        return _modify_params(post, vm)
+    if action == "grow_disk":
+        disk, amount = post.get("disk", ""), post.get("amount", "")
+        if not disk.isdigit() or int(disk) >= max(vm.disk_count, 1):
+            return {}, f"Disk: give a disk number from 0 to {max(vm.disk_count - 1, 0)}."
+        if not amount.isdigit() or int(amount) < 1:
+            return {}, "Grow by: give a whole number of MiB, at least 1."
+        return {"disk": int(disk), "amount": int(amount)}, ""
+    if action == "tags":
+        add = post.get("add", "").split()
+        remove = [t for t in post.getlist("remove") if t in vm.tags]
+        bad = [t for t in add if not TAG.fullmatch(t)]
+        if bad:
+            return {}, f"Tags: {bad[0]!r} is not a Ganeti tag (letters, digits, .+*/:@-_)."
+        if not add and not remove:
+            return {}, "Tags: nothing to add or remove."
+        return ({"remove": remove} if remove else {"add": add}), ""
+    return {}, ""
+
+
+def _modify_params(post, vm: VirtualMachine) -> tuple[dict, str]:
+    params = {}
+    for field, label in (("maxmem", "Memory"), ("minmem", "Minimum memory"), ("vcpus", "vCPUs")):
+        text = post.get(field, "").strip()
+        if not text:
+            continue
+        if not text.isdigit() or int(text) < 1:
+            return {}, f"{label}: give a whole number, at least 1."
+        params[field] = int(text)
+    if params.get("minmem") and params.get("maxmem") and params["minmem"] > params["maxmem"]:
+        return {}, "Minimum memory: may not exceed the memory."
+    if post.get("add_nic") == "on":
+        nic = {k: post[f"nic_{k}"].strip() for k in ("link", "mode") if post.get(f"nic_{k}")}
+        if nic.get("mode") not in (None, "bridged", "routed", "openvswitch"):
+            return {}, "Network mode: choose bridged, routed or openvswitch."
+        params["add_nic"] = nic
+    if size := post.get("add_disk", "").strip():
+        if not size.isdigit() or int(size) < 1:
+            return {}, "New disk: give its size in whole MiB."
+        params["add_disk"] = int(size)
+    if not params:
+        return {}, "Modify: nothing to change."
+    return params, ""
+
+
+@login_required
+@require_POST
+def vm_bulk(request: HttpRequest) -> HttpResponse:
+    action = request.POST.get("action", "")
+    pks = [int(pk) for pk in request.POST.getlist("vm") if pk.isdigit()]
+    back = request.POST.get("next") or "/vms/"
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "/vms/"
+    if action not in bulk.BULK_ACTIONS:
+        messages.error(request, "Bulk action: choose one of " + ", ".join(bulk.BULK_ACTIONS) + ".")
+        return redirect(back)
+    if not pks:
+        messages.error(request, "Select at least one virtual machine.")
+        return redirect(back)
+    owner = None
+    if action == "owner":
+        owner, error = _owner(request.POST.get("owner", ""))
+        if error:
+            messages.error(request, error)
+            return redirect(back)
+    if action == "remove" and request.POST.get("confirm") != "delete":
+        return render(
+            request,
+            "virtual_machines/bulk_confirm.html",
+            {
+                "vms": visible(request.user, VirtualMachine.objects.filter(pk__in=pks))
+                .select_related("cluster")
+                .order_by("name"),
+                "back": back,
+            },
+        )
+    outcomes = bulk.run(request.user, pks, action, request=request, owner=owner)
+    return render(
+        request,
+        "virtual_machines/bulk_result.html",
+        {
+            "action": bulk.BULK_ACTIONS[action],
+            "outcomes": outcomes,
+            "back": back,
+        },
+    )
+
+
+def _owner(text: str):
+    """'user:NAME', 'group:NAME' or 'nobody' -> (owner, error message)."""
+    if text.strip() == "nobody":
+        return None, ""
+    kind, _, name = text.strip().partition(":")
+    if kind == "user" and (user := User.objects.filter(username=name, is_active=True).first()):
+        return user, ""
+    if kind == "group" and (group := Group.objects.filter(name=name).first()):
+        return group, ""
+    return None, f"Owner: no such user or group {text!r} (write user:NAME, group:NAME or nobody)."
+
+
+@login_required
+@require_POST
+def vm_owner(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    vm = _get(request, slug, name)
+    # Its admins; on a read-only cluster only GWM's record changes, so "grant".
+    require(request.user, "grant", vm)
+    owner, error = _owner(request.POST.get("owner", ""))
+    if not error:
+        try:
+            jobs = ownership.set_owner(vm, owner, requested_by=request.user)
+        except ownership.OwnerError as problem:
+            error = str(problem)
+    if error:
+        messages.error(request, error)
+        return redirect("vm-detail", slug=slug, name=name)
+    audit.record(
+        "vm.owner",
+        request=request,
+        targets=[vm, vm.cluster],
+        job=jobs[-1] if jobs else None,
+        message=f"owner of {vm.name}: {owner or 'nobody'}",
+    )
+    messages.success(request, f"{vm.name} now belongs to {owner or 'nobody'}.")
+    return redirect("vm-detail", slug=slug, name=name)

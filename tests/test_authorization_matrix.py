@@ -1,0 +1,340 @@
+"""Every URL of GWM, for every role: who gets what.
+
+The URLconf is walked, so a new URL without an expectation here fails this test.
+Objects of another cluster (or another user) are looked at too: where an object's
+existence is private, outsiders get 404, not 403.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.jobs.models import Job
+from ganeti_webmgr.nodes.models import Node
+from ganeti_webmgr.permissions.grants import set_permissions
+from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+ROLES = ["anonymous", "plain", "vm_power", "vm_admin", "via_group", "cluster_admin", "superuser"]
+LOGIN = 302  # anonymous visitors are sent to the login page
+
+
+def expect(*codes: int) -> dict[str, int]:
+    """One status per role, in ROLES order."""
+    assert len(codes) == len(ROLES)
+    return dict(zip(ROLES, codes, strict=True))
+
+
+# name: (method, kwargs for our objects, {role: status}, kwargs of an object in another
+# cluster or None, {role: status} for it)
+MINE, OTHER = {"slug": "a", "name": "a1"}, {"slug": "b", "name": "b1"}
+A, B = {"slug": "a"}, {"slug": "b"}
+JOB_A, JOB_B = {"slug": "a", "job_id": 1}, {"slug": "b", "job_id": 2}
+NODE_A, NODE_B = {"slug": "a", "name": "n1"}, {"slug": "b", "name": "n2"}
+MATRIX = {
+    "home": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
+    "health": ("get", {}, expect(200, 200, 200, 200, 200, 200, 200), None, None),
+    "accounts-login": ("get", {}, expect(200, 302, 302, 302, 302, 302, 302), None, None),
+    "accounts-logout": ("get", {}, expect(405, 405, 405, 405, 405, 405, 405), None, None),
+    "accounts-password": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
+    # Token-authenticated (the Ganeti hook): a login counts for nothing.
+    "cluster-notify": (
+        "post",
+        {"slug": "a"},
+        expect(404, 404, 404, 404, 404, 404, 404),
+        None,
+        None,
+    ),
+    "cluster-permissions": (
+        "get",
+        {"slug": "a"},
+        expect(LOGIN, 404, 403, 403, 403, 200, 200),
+        {"slug": "b"},
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "vm-permissions": (
+        "get",
+        MINE,
+        expect(LOGIN, 404, 403, 200, 403, 200, 200),
+        OTHER,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "cluster-list": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
+    "cluster-detail": (
+        "get",
+        A,
+        expect(LOGIN, 404, 200, 200, 200, 200, 200),
+        B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    # Admins only; the RAPI address is 127.0.0.1:1, so allowed writes fail fast (302 back).
+    "cluster-refresh": (
+        "post",
+        A,
+        expect(LOGIN, 404, 403, 403, 403, 302, 302),
+        B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 302),
+    ),
+    "cluster-redistribute": (
+        "post",
+        A,
+        expect(LOGIN, 404, 403, 403, 403, 302, 302),
+        B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 302),
+    ),
+    "cluster-delete": (
+        "get",
+        A,
+        expect(LOGIN, 404, 403, 403, 403, 403, 200),
+        B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "vm-list": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
+    "cluster-vm-list": (
+        "get",
+        A,
+        expect(LOGIN, 404, 200, 200, 200, 200, 200),
+        B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "vm-detail": (
+        "get",
+        MINE,
+        expect(LOGIN, 404, 200, 200, 200, 200, 200),
+        OTHER,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "vm-action": (
+        "post",
+        {**MINE, "action": "start"},
+        expect(LOGIN, 404, 302, 302, 302, 302, 302),
+        {**OTHER, "action": "start"},
+        expect(LOGIN, 404, 404, 404, 404, 404, 302),
+    ),
+    # A VM's holders see its cluster, not the cluster's nodes.
+    "node-list": (
+        "get",
+        A,
+        expect(LOGIN, 404, 403, 403, 403, 200, 200),
+        B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "node-detail": (
+        "get",
+        NODE_A,
+        expect(LOGIN, 404, 404, 404, 404, 200, 200),
+        NODE_B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "node-action": (
+        "post",
+        {**NODE_A, "action": "migrate"},
+        expect(LOGIN, 404, 404, 404, 404, 302, 302),
+        {**NODE_B, "action": "migrate"},
+        expect(LOGIN, 404, 404, 404, 404, 404, 302),
+    ),
+    # The VM's admins (an owner change is GWM's record, plus a tag job: 127.0.0.1:1 fails
+    # at once, after the record; an empty form is refused first, with a message).
+    "vm-owner": (
+        "post",
+        MINE,
+        expect(LOGIN, 404, 403, 302, 403, 302, 302),
+        OTHER,
+        expect(LOGIN, 404, 404, 404, 404, 404, 302),
+    ),
+    # Per-VM checks happen inside (tests in virtual_machines/tests/test_bulk.py); an empty
+    # selection is sent back to the list.
+    "vm-bulk": ("post", {}, expect(LOGIN, 302, 302, 302, 302, 302, 302), None, None),
+    "job-list": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
+    "job-detail": (
+        "get",
+        JOB_A,
+        expect(LOGIN, 404, 200, 200, 200, 200, 200),
+        JOB_B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "job-cancel": (
+        "post",
+        JOB_A,
+        expect(LOGIN, 404, 302, 302, 302, 302, 302),
+        JOB_B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 302),
+    ),
+    "job-acknowledge": (
+        "post",
+        JOB_A,
+        expect(LOGIN, 404, 302, 302, 302, 302, 302),
+        JOB_B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 302),
+    ),
+    # audit (ganeti_webmgr/audit/urls.py)
+    "audit-log": ("get", {}, expect(LOGIN, 403, 403, 403, 403, 403, 200), None, None),
+    "audit-log-cluster": (
+        "get",
+        {"slug": "a"},
+        expect(LOGIN, 404, 200, 200, 200, 200, 200),
+        {"slug": "b"},
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "audit-log-vm": (
+        "get",
+        {"cluster_slug": "a", "name": "a1"},
+        expect(LOGIN, 404, 200, 200, 200, 200, 200),
+        {"cluster_slug": "b", "name": "b1"},
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "audit-log-node": (
+        "get",
+        {"cluster_slug": "a", "name": "n1"},
+        expect(LOGIN, 404, 404, 404, 404, 200, 200),
+        {"cluster_slug": "b", "name": "n2"},
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    # A user's log: themself and superusers; whether another user exists is private.
+    "audit-log-user": (
+        "get",
+        {"username": "plain"},
+        expect(LOGIN, 200, 404, 404, 404, 404, 200),
+        {"username": "cluster_admin"},
+        expect(LOGIN, 404, 404, 404, 404, 200, 200),
+    ),
+    # A group's log: its administrators and superusers; members 403, others 404.
+    "audit-log-group": (
+        "get",
+        {"name": "team"},
+        expect(LOGIN, 404, 404, 404, 403, 404, 200),
+        None,
+        None,
+    ),
+    # accounts (ganeti_webmgr/accounts/urls.py)
+    "accounts-user-list": ("get", {}, expect(LOGIN, 403, 403, 403, 403, 403, 200), None, None),
+    "accounts-user-create": ("get", {}, expect(LOGIN, 403, 403, 403, 403, 403, 200), None, None),
+    "accounts-user-detail": (
+        "get",
+        {"username": "plain"},
+        expect(LOGIN, 200, 403, 403, 403, 403, 200),
+        {"username": "nobody"},
+        expect(LOGIN, 403, 403, 403, 403, 403, 404),
+    ),
+    "accounts-user-edit": (
+        "get",
+        {"username": "plain"},
+        expect(LOGIN, 403, 403, 403, 403, 403, 200),
+        None,
+        None,
+    ),
+    # POST without the confirmation box: nothing done, back to the user's page.
+    "accounts-user-deactivate": (
+        "post",
+        {"username": "plain"},
+        expect(LOGIN, 403, 403, 403, 403, 403, 302),
+        None,
+        None,
+    ),
+    "accounts-group-list": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
+    "accounts-group-create": ("get", {}, expect(LOGIN, 403, 403, 403, 403, 403, 200), None, None),
+    "accounts-group-detail": (
+        "get",
+        {"name": "team"},
+        expect(LOGIN, 404, 404, 404, 200, 404, 200),
+        None,
+        None,
+    ),
+    "accounts-group-edit": (
+        "get",
+        {"name": "team"},
+        expect(LOGIN, 404, 404, 404, 403, 404, 200),
+        None,
+        None,
+    ),
+    # POST with an empty form: nothing done, back to the group's page with the error.
+    "accounts-group-members": (
+        "post",
+        {"name": "team"},
+        expect(LOGIN, 404, 404, 404, 403, 404, 302),
+        None,
+        None,
+    ),
+    "accounts-group-admins": (
+        "post",
+        {"name": "team"},
+        expect(LOGIN, 404, 404, 404, 403, 404, 302),
+        None,
+        None,
+    ),
+    "accounts-profile-edit": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
+    "accounts-key-list": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
+    # Someone else's (or no) key: 404 for everyone, superusers included.
+    "accounts-key-remove": (
+        "post",
+        {"pk": 999999},
+        expect(LOGIN, 404, 404, 404, 404, 404, 404),
+        None,
+        None,
+    ),
+}
+
+
+def url_names(patterns=None, prefix="") -> set[str]:
+    names = set()
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            names |= url_names(entry.url_patterns)
+        elif isinstance(entry, URLPattern):
+            assert entry.name, f"URL {entry.pattern} has no name: the matrix cannot cover it"
+            names.add(entry.name)
+    return names
+
+
+def test_every_url_has_an_expectation():
+    names = url_names()
+    assert sorted(names - set(MATRIX)) == [], "add these URLs to the matrix"
+    assert sorted(set(MATRIX) - names) == [], "these URLs are gone: drop them here"
+
+
+@pytest.fixture
+def people(db):
+    # Nothing listens on 127.0.0.1:1: allowed writes fail at once, never leave the host.
+    a = Cluster.objects.create(slug="a", hostname="127.0.0.1", port=1)
+    b = Cluster.objects.create(slug="b", hostname="127.0.0.1", port=1)
+    a1 = VirtualMachine.objects.create(cluster=a, name="a1")
+    b1 = VirtualMachine.objects.create(cluster=b, name="b1")
+    Job.objects.create(cluster=a, job_id=1, virtual_machine=a1, target_kind="vm", target_name="a1")
+    Job.objects.create(cluster=b, job_id=2, virtual_machine=b1, target_kind="vm", target_name="b1")
+    Node.objects.create(cluster=a, name="n1")
+    Node.objects.create(cluster=b, name="n2")
+    users = {
+        role: User.objects.create_user(role, f"{role}@example.org", "pw")
+        for role in ROLES
+        if role not in ("anonymous", "superuser")
+    }
+    users["superuser"] = User.objects.create_superuser("superuser", "s@example.org", "pw")
+    group = Group.objects.create(name="team")
+    users["via_group"].groups.add(group)
+    set_permissions(a1, users["vm_power"], ["power"])
+    set_permissions(a1, users["vm_admin"], ["admin"])
+    set_permissions(a1, group, ["power"])
+    set_permissions(a, users["cluster_admin"], ["admin"])
+    return users
+
+
+def cases():
+    for name, (method, mine, expected, other, expected_other) in sorted(MATRIX.items()):
+        for role in ROLES:
+            yield pytest.param(name, method, mine, expected[role], role, id=f"{name}-{role}")
+            if other is not None:
+                yield pytest.param(
+                    name, method, other, expected_other[role], role, id=f"{name}-other-{role}"
+                )
+
+
+@pytest.mark.parametrize(("name", "method", "kwargs", "status", "role"), list(cases()))
+def test_the_matrix(client, people, name, method, kwargs, status, role):
+    if role != "anonymous":
+        client.force_login(people[role])
+    response = getattr(client, method)(reverse(name, kwargs=kwargs))
+    assert response.status_code == status
+    if role == "anonymous" and status == LOGIN and name != "accounts-login":
+        assert response.url.startswith(reverse("accounts-login"))
