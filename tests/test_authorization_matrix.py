@@ -135,6 +135,13 @@ MATRIX = {
         {**NODE_B, "action": "migrate"},
         expect(LOGIN, 404, 404, 404, 404, 404, 302),
     ),
+    "vm-status": (
+        "get",
+        MINE,
+        expect(LOGIN, 404, 200, 200, 200, 200, 200),
+        OTHER,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
     # The VM's admins (an owner change is GWM's record, plus a tag job: 127.0.0.1:1 fails
     # at once, after the record; an empty form is refused first, with a message).
     "vm-owner": (

@@ -62,16 +62,31 @@ def vm_detail(request: HttpRequest, slug: str, name: str) -> HttpResponse:
         action: can(request.user, spec.permission, vm) for action, spec in actions.ACTIONS.items()
     }
     jobs = vm.jobs.select_related("requested_by").order_by("-created_at")[:10]
+    active_jobs = [job for job in jobs if not job.finished]
     return render(
         request,
         "virtual_machines/detail.html",
         {
             "vm": vm,
+            "active_jobs": active_jobs,
             "allowed": allowed,
             "jobs": jobs,
             "may_grant": can(request.user, "grant", vm),
         },
     )
+
+
+@login_required
+@require_GET
+def vm_status(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    """The state fragment of the VM page, polled by htmx while the page is open."""
+    vm = _get(request, slug, name)
+    active_jobs = vm.jobs.filter(finished=False).order_by("created_at")
+    response = render(
+        request, "virtual_machines/_status.html", {"vm": vm, "active_jobs": active_jobs}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

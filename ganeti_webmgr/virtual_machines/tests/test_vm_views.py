@@ -129,3 +129,32 @@ def test_read_only_clusters_refuse_actions(client, simulator, make_cluster):
 def test_actions_need_post(client, alice):
     client.force_login(alice)
     assert client.get("/clusters/sim/vms/inst1.sim.test/start").status_code == 405
+
+
+def test_the_status_fragment_follows_the_vm_and_its_jobs(client, alice):
+    client.force_login(alice)
+    vm = VirtualMachine.objects.get(name="inst1.sim.test")
+    fragment = client.get("/clusters/sim/vms/inst1.sim.test/status")
+    assert fragment.status_code == 200 and fragment["Cache-Control"] == "no-store"
+    assert b'hx-trigger="every 5s"' in fragment.content
+    assert b"<html" not in fragment.content  # just the fragment
+    Job.objects.create(
+        cluster=vm.cluster,
+        job_id=77,
+        virtual_machine=vm,
+        status="running",
+        operations=["INSTANCE_REBOOT(inst1.sim.test)"],
+    )
+    VirtualMachine.objects.filter(pk=vm.pk).update(status="ERROR_down")
+    fragment = client.get("/clusters/sim/vms/inst1.sim.test/status")
+    assert b'hx-trigger="every 1s"' in fragment.content  # faster while a job runs
+    assert b"INSTANCE_REBOOT(inst1.sim.test)</a>: running" in fragment.content
+    assert b"ERROR_down" in fragment.content
+    assert client.get("/clusters/sim/vms/inst3.sim.test/status").status_code == 404
+
+
+def test_pages_load_htmx_from_gwm_itself(client, alice):
+    client.force_login(alice)
+    page = client.get("/clusters/sim/vms/inst1.sim.test/")
+    assert b'src="/static/django_htmx/htmx-2.min.js"' in page.content
+    assert b'hx-get="/clusters/sim/vms/inst1.sim.test/status"' in page.content
