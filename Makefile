@@ -55,7 +55,9 @@ run: $(VENV)/.run-stamp $(DEV_DIR)/etc/settings.conf
 	@echo "  Ganeti Web Manager: http://127.0.0.1:8000/"
 	@echo "  Log in as 'admin' with the password in $(DEV_DIR)/admin-password"
 	@echo
-	$(DEV_ENV) $(BIN)/gwm-server --bind 127.0.0.1:8000 --workers 2
+	@# The worker syncs clusters and follows jobs; it stops with the server.
+	$(DEV_ENV) $(BIN)/gwm-worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
+		$(DEV_ENV) $(BIN)/gwm-server --bind 127.0.0.1:8000 --workers 2
 
 # Django migrations for model changes, made against the development site.
 migrations: $(VENV)/.run-stamp $(DEV_DIR)/etc/settings.conf
