@@ -61,6 +61,7 @@ MATRIX = {
         OTHER,
         expect(LOGIN, 404, 404, 404, 404, 404, 200),
     ),
+    "cluster-add": ("get", {}, expect(LOGIN, 403, 403, 403, 403, 403, 200), None, None),
     "cluster-list": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
     "cluster-detail": (
         "get",

@@ -39,18 +39,25 @@ def client_for(cluster: Cluster, timeouts: Timeouts | None = None) -> RapiClient
             return cached[1]
         if cached:
             cached[1].close()
-        client = RapiClient(
-            cluster.url,
-            username=cluster.username or None,
-            password=cluster.password or None,
-            trust=trust_for(cluster),
-            name=cluster.slug,
-            timeouts=timeouts or Timeouts(),
-            # gwm-worker long-polls many jobs of one cluster at once.
-            max_connections=32,
-        )
+        # gwm-worker long-polls many jobs of one cluster at once.
+        client = new_client(cluster, timeouts, max_connections=32)
         _clients[cluster.pk] = (identity, client)
         return client
+
+
+def new_client(
+    cluster: Cluster, timeouts: Timeouts | None = None, max_connections: int = 4
+) -> RapiClient:
+    """A client of its own (not cached): for a cluster being checked before it is saved."""
+    return RapiClient(
+        cluster.url,
+        username=cluster.username or None,
+        password=cluster.password or None,
+        trust=trust_for(cluster),
+        name=cluster.slug,
+        timeouts=timeouts or Timeouts(),
+        max_connections=max_connections,
+    )
 
 
 def forget(cluster_pk: int) -> None:

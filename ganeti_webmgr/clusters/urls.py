@@ -5,6 +5,7 @@ from ganeti_webmgr.permissions import views as permission_views
 
 urlpatterns = [
     path("", views.cluster_list, name="cluster-list"),
+    path("add", views.cluster_add, name="cluster-add"),
     path("<slug:slug>/", views.cluster_detail, name="cluster-detail"),
     path("<slug:slug>/refresh", views.cluster_refresh, name="cluster-refresh"),
     path("<slug:slug>/redistribute", views.cluster_redistribute, name="cluster-redistribute"),

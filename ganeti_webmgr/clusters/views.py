@@ -10,13 +10,17 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganeti_webmgr import audit
+from ganeti_webmgr.clusters import credentials
+from ganeti_webmgr.clusters.forms import ClusterForm, ConfirmForm
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.clusters.rapi import client_for, forget
-from ganeti_webmgr.ganeti import RapiError
+from ganeti_webmgr.clusters.rapi import client_for, forget, new_client
+from ganeti_webmgr.ganeti import RapiError, Timeouts, fetch_certificate_fingerprint
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, visible
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+CHECK_TIMEOUTS = Timeouts(connect=5, read=15, total=30)
 
 
 @csrf_exempt  # called by Ganeti's hook script with a bearer token, not from a browser
@@ -142,3 +146,98 @@ def cluster_delete(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, f"{slug} was removed from GWM; Ganeti was not touched.")
         return redirect("cluster-list")
     return render(request, "clusters/delete.html", {"cluster": cluster})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_add(request: HttpRequest) -> HttpResponse:
+    """Add a cluster: check it (and show its certificate), then confirm (superusers)."""
+    if not request.user.is_superuser:
+        raise PermissionDenied("only superusers add clusters")
+    if request.method == "POST" and request.POST.get("step") == "confirm":
+        return _add_confirmed(request)
+    form = ClusterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        cluster = Cluster(
+            slug=data["slug"],
+            hostname=data["hostname"],
+            port=data["port"],
+            username=data["username"],
+            description=data["description"],
+            read_only=not data["username"],
+        )
+        cluster.password = data["password"]
+        try:
+            if data["trust"] == "pin":
+                cluster.fingerprint = fetch_certificate_fingerprint(
+                    cluster.hostname, cluster.port, timeout=10
+                )
+            elif data["trust"] == "ca":
+                cluster.ca_certificates = data["ca_certificates"]
+            with new_client(cluster, CHECK_TIMEOUTS) as client:
+                info = client.info()
+        except RapiError as error:
+            form.add_error(None, f"Cannot use {cluster.url}: {error}")
+        else:
+            confirm = ConfirmForm(
+                initial={
+                    "slug": cluster.slug,
+                    "hostname": cluster.hostname,
+                    "port": cluster.port,
+                    "username": cluster.username,
+                    "password_encrypted": cluster.password_encrypted,
+                    "fingerprint": cluster.fingerprint,
+                    "ca_certificates": cluster.ca_certificates,
+                    "description": cluster.description,
+                }
+            )
+            return render(
+                request,
+                "clusters/add_confirm.html",
+                {"cluster": cluster, "info": info, "confirm": confirm},
+            )
+    return render(request, "clusters/add.html", {"form": form})
+
+
+def _add_confirmed(request: HttpRequest) -> HttpResponse:
+    confirm = ConfirmForm(request.POST)
+    if not confirm.is_valid():
+        messages.error(request, "The checked values were changed; please start again.")
+        return redirect("cluster-add")
+    data = confirm.cleaned_data
+    if Cluster.objects.filter(slug=data["slug"]).exists():
+        messages.error(request, f"A cluster named {data['slug']!r} exists already.")
+        return redirect("cluster-add")
+    try:
+        if data["password_encrypted"]:  # made by step one with our key, or tampered with
+            credentials.decrypt(data["password_encrypted"])
+    except credentials.CredentialsError:
+        messages.error(request, "The checked values were changed; please start again.")
+        return redirect("cluster-add")
+    cluster = Cluster.objects.create(
+        slug=data["slug"],
+        hostname=data["hostname"],
+        port=data["port"],
+        username=data["username"],
+        password_encrypted=data["password_encrypted"],
+        fingerprint=data["fingerprint"],
+        ca_certificates=data["ca_certificates"],
+        description=data["description"],
+        read_only=not data["username"],
+    )
+    trust = (
+        f"pinned {cluster.fingerprint}"
+        if cluster.fingerprint
+        else "CA certificates"
+        if cluster.ca_certificates
+        else "system CAs"
+    )
+    audit.record(
+        "cluster.add",
+        request=request,
+        targets=[cluster],
+        message=f"{cluster.slug} ({cluster.url}) added; trust: {trust}",
+    )
+    messages.success(request, f"Cluster {cluster.slug} added; gwm-worker syncs it shortly.")
+    return redirect("cluster-detail", slug=cluster.slug)

@@ -202,14 +202,12 @@ class Command(BaseCommand):
 
     def _check(self, cluster: Cluster) -> None:
         try:
-            with rapi.client_for(cluster, CHECK_TIMEOUTS) as client:
+            with rapi.new_client(cluster, CHECK_TIMEOUTS) as client:
                 info = client.info()
         except RapiError as error:
             raise CommandError(
                 f"cannot use {cluster.url}: {error} (use --no-check to save it anyway)"
             ) from None
-        finally:
-            rapi.forget(cluster.pk)
         self.stdout.write(
             f"{cluster.url} answers: Ganeti {info.software_version}, cluster {info.name}"
         )

@@ -1,0 +1,78 @@
+"""Adding a cluster from the web: check, show the certificate, confirm."""
+
+import pytest
+from django.contrib.auth.models import User
+
+from ganeti_webmgr.audit.models import Entry
+from ganeti_webmgr.clusters.models import Cluster
+
+pytestmark = pytest.mark.django_db
+
+
+def form(simulator, **changes):
+    data = {
+        "slug": "prod",
+        "hostname": simulator.host,
+        "port": simulator.port,
+        "username": "gwm",
+        "password": "gwm-secret",
+        "trust": "pin",
+        "description": "",
+    }
+    return {**data, **changes}
+
+
+def test_it_checks_then_shows_the_certificate_then_saves(admin_client, simulator):
+    page = admin_client.post("/clusters/add", form(simulator))
+    assert page.status_code == 200
+    assert simulator.fingerprint.encode() in page.content
+    assert b"cluster.sim.test (Ganeti 3.0.2" in page.content
+    assert b"gwm-secret" not in page.content  # the password goes back encrypted only
+    assert not Cluster.objects.exists()
+    confirm = {f.html_name: f.value() for f in page.context["confirm"]}
+    response = admin_client.post("/clusters/add", {"step": "confirm", **confirm}, follow=True)
+    cluster = Cluster.objects.get(slug="prod")
+    assert (cluster.fingerprint, cluster.password, cluster.read_only) == (
+        simulator.fingerprint,
+        "gwm-secret",
+        False,
+    )
+    assert b"Cluster prod added" in response.content
+    assert Entry.objects.get(action="cluster.add").message.endswith(
+        f"trust: pinned {simulator.fingerprint}"
+    )
+
+
+def test_wrong_credentials_are_named_and_nothing_is_saved(admin_client, simulator):
+    page = admin_client.post("/clusters/add", form(simulator, password="wrong"))
+    assert b"Cannot use https://127.0.0.1" in page.content
+    assert not Cluster.objects.exists()
+
+
+def test_a_tampered_confirmation_is_refused(admin_client, simulator):
+    page = admin_client.post("/clusters/add", form(simulator))
+    confirm = {f.html_name: f.value() for f in page.context["confirm"]}
+    confirm["password_encrypted"] = "not-a-token"
+    response = admin_client.post("/clusters/add", {"step": "confirm", **confirm}, follow=True)
+    assert b"please start again" in response.content
+    assert not Cluster.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"slug": "Prod X"}, b"Enter a valid"),
+        ({"password": ""}, b"Give the user name and the password, or neither."),
+        ({"trust": "ca", "ca_certificates": "nope"}, b"Paste the CA certificate in PEM form."),
+        ({"hostname": "h/x"}, b"the RAPI URL"),
+    ],
+)
+def test_bad_input_is_named(admin_client, simulator, changes, message):
+    page = admin_client.post("/clusters/add", form(simulator, **changes))
+    assert message in page.content
+    assert not Cluster.objects.exists()
+
+
+def test_only_superusers_add_clusters(client, simulator):
+    client.force_login(User.objects.create_user("someone"))
+    assert client.get("/clusters/add").status_code == 403
