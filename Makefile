@@ -11,7 +11,8 @@ PIP_INSTALL := $(BIN)/pip install -q --require-hashes
 LOCK := PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile -q --generate-hashes --allow-unsafe \
 	--strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: run migrations bench test test-sqlite test-databases test-ganeti lint docs lock config-files clean help
+.PHONY: run migrations bench test test-sqlite test-databases test-ganeti lint docs lock config-files clean help \
+	deb rpm wheelhouse test-packages
 
 help:
 	@echo "make run      development server on http://127.0.0.1:8000 (SQLite in ./var)"
@@ -21,6 +22,10 @@ help:
 	@echo "make docs     build the documentation (warnings are errors)"
 	@echo "make lock     recompile requirements/*.txt from requirements/*.in"
 	@echo "make config-files  regenerate etc/ganeti-webmgr/settings.conf and the docs reference"
+	@echo "make deb      build dist/ganeti-webmgr_*.deb (GWM_WHEELHOUSE=dir: offline)"
+	@echo "make rpm      build dist/ganeti-webmgr-*.rpm and the .src.rpm (GWM_WHEELHOUSE=dir: offline)"
+	@echo "make wheelhouse  download the locked Python packages for offline builds (dist/wheelhouse)"
+	@echo "make test-packages  build, lint and install-test the packages in chroots (root)"
 
 # --- virtualenvs ------------------------------------------------------------
 # Runtime-only venv for `make run`; the full dev venv for tests/docs.
@@ -115,3 +120,25 @@ lock: $(VENV)/.dev-stamp
 
 clean:
 	rm -rf $(VENV) docs/_build build *.egg-info .pytest_cache .ruff_cache
+
+# --- packages (issue 3) -------------------------------------------------------
+# Native packages of this work tree into dist/ (docs/packaging.rst). Offline:
+# `make wheelhouse` on a machine with PyPI, then `make deb GWM_WHEELHOUSE=dir`.
+WHEELHOUSE ?= $(CURDIR)/dist/wheelhouse
+PKG_ENV := $(if $(GWM_WHEELHOUSE),GWM_WHEELHOUSE=$(abspath $(GWM_WHEELHOUSE)))
+
+deb:
+	packaging/install-build-deps deb
+	$(PKG_ENV) packaging/build deb
+
+rpm:
+	packaging/install-build-deps rpm
+	$(PKG_ENV) packaging/build rpm
+
+wheelhouse:
+	packaging/install-build-deps deb
+	packaging/build wheelhouse --out $(WHEELHOUSE)
+
+# Build, lint, install/upgrade/remove/purge in debootstrap chroots (root).
+test-packages:
+	packaging/test-packages

@@ -18,8 +18,8 @@ from ganeti_webmgr.conf.types import ItemError
 
 DEFAULT_CONFIG_DIR = "/etc/ganeti-webmgr"
 CONFIG_DIR_ENV = "GWM_CONFIG_DIR"
-# GWM_* variables that are not configuration keys.
-RESERVED_ENV = {CONFIG_DIR_ENV, "GWM_ADMIN_PASSWORD"}
+# GWM_* variables that are not configuration keys (GWM_WHEELHOUSE: package builds).
+RESERVED_ENV = {CONFIG_DIR_ENV, "GWM_ADMIN_PASSWORD", "GWM_WHEELHOUSE"}
 
 _SECTION_RE = re.compile(r"\[\s*([^\]]*?)\s*\]")
 _KEY_RE = re.compile(r"([A-Za-z0-9_.-]+)\s*=\s*(.*)")

@@ -111,7 +111,14 @@ def test_it_names_an_unknown_environment_variable(tmp_path):
 
 
 def test_it_ignores_gwm_variables_that_are_not_settings(tmp_path):
-    load(tmp_path, environ={"GWM_CONFIG_DIR": str(tmp_path), "GWM_ADMIN_PASSWORD": "x"})
+    load(
+        tmp_path,
+        environ={
+            "GWM_CONFIG_DIR": str(tmp_path),
+            "GWM_ADMIN_PASSWORD": "x",
+            "GWM_WHEELHOUSE": "/srv/wheels",
+        },
+    )
 
 
 def test_it_reports_every_problem_of_every_source_at_once(tmp_path):
