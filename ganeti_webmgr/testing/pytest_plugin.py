@@ -64,3 +64,28 @@ def make_cluster(db):
         return cluster
 
     return make
+
+
+# The cast of the view tests (STYLE.md): tests give bob what they need.
+@pytest.fixture
+def alice(db):
+    """A superuser."""
+    from django.contrib.auth.models import User
+
+    return User.objects.create_superuser("alice", "alice@example.org", "alice-password-1")
+
+
+@pytest.fixture
+def bob(db):
+    """A plain user."""
+    from django.contrib.auth.models import User
+
+    return User.objects.create_user("bob", "bob@example.org", "bob-password-1")
+
+
+@pytest.fixture
+def charlie(db):
+    """An outsider: no grants, no groups."""
+    from django.contrib.auth.models import User
+
+    return User.objects.create_user("charlie", "charlie@example.org", "charlie-password-1")

@@ -6,27 +6,9 @@ from ganeti_webmgr.audit.models import Entry
 
 
 @pytest.fixture
-def alice(db):
-    """A superuser."""
-    return User.objects.create_superuser("alice", "alice@example.org", "alice-password-1")
-
-
-@pytest.fixture
-def bob(db):
-    """A plain user, member of ops."""
-    return User.objects.create_user("bob", "bob@example.org", "bob-password-1")
-
-
-@pytest.fixture
 def carol(db):
     """Administrator of ops (not a member)."""
     return User.objects.create_user("carol", "carol@example.org", "carol-password-1")
-
-
-@pytest.fixture
-def charlie(db):
-    """An outsider: in no group."""
-    return User.objects.create_user("charlie", "charlie@example.org", "charlie-password-1")
 
 
 @pytest.fixture

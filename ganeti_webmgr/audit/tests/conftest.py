@@ -1,29 +1,11 @@
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 
 from ganeti_webmgr import conf
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.conf.loader import Setting
 from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
-
-
-@pytest.fixture
-def alice(db):
-    """A superuser."""
-    return User.objects.create_superuser("alice", "alice@example.org", "alice-password-1")
-
-
-@pytest.fixture
-def bob(db):
-    """A plain user (tests give him what they need)."""
-    return User.objects.create_user("bob", "bob@example.org", "bob-password-1")
-
-
-@pytest.fixture
-def charlie(db):
-    """An outsider: no grants, no groups."""
-    return User.objects.create_user("charlie", "charlie@example.org", "charlie-password-1")
 
 
 @pytest.fixture
