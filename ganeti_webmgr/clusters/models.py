@@ -85,6 +85,13 @@ class Cluster(models.Model):
         return f"https://{host}:{self.port}"
 
     @property
+    def trust_description(self) -> str:
+        """How GWM trusts the cluster's certificate (same order as clusters.rapi.trust_for)."""
+        if self.fingerprint:
+            return f"pinned {self.fingerprint}"
+        return "CA certificates" if self.ca_certificates else "system CAs"
+
+    @property
     def password(self) -> str:
         return credentials.decrypt(self.password_encrypted) if self.password_encrypted else ""
 

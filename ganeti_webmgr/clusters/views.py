@@ -16,6 +16,7 @@ from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.clusters.rapi import client_for, forget, new_client
 from ganeti_webmgr.ganeti import RapiError, Timeouts, fetch_certificate_fingerprint
 from ganeti_webmgr.jobs.models import Job
+from ganeti_webmgr.jobs.started import record_started
 from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, visible
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
@@ -107,18 +108,13 @@ def cluster_redistribute(request: HttpRequest, slug: str) -> HttpResponse:
     except RapiError as failure:
         messages.error(request, f"Ganeti refused: {failure.message}")
         return redirect("cluster-detail", slug=slug)
-    job = Job.objects.create(
-        cluster=cluster,
-        job_id=job_id,
-        requested_by=request.user,
-        operations=["redistribute configuration"],
-    )
-    audit.record(
-        "cluster.redistribute_config",
+    record_started(
+        cluster,
+        job_id,
+        user=request.user,
         request=request,
-        targets=[cluster],
-        job=job,
-        message=f"redistribute the configuration of {cluster.slug}",
+        audit_action="cluster.redistribute_config",
+        description=f"redistribute the configuration of {cluster.slug}",
     )
     messages.success(request, f"Started: redistribute configuration (Ganeti job {job_id}).")
     return redirect("cluster-detail", slug=slug)
@@ -226,18 +222,11 @@ def _add_confirmed(request: HttpRequest) -> HttpResponse:
         description=data["description"],
         read_only=not data["username"],
     )
-    trust = (
-        f"pinned {cluster.fingerprint}"
-        if cluster.fingerprint
-        else "CA certificates"
-        if cluster.ca_certificates
-        else "system CAs"
-    )
     audit.record(
         "cluster.add",
         request=request,
         targets=[cluster],
-        message=f"{cluster.slug} ({cluster.url}) added; trust: {trust}",
+        message=f"{cluster.slug} ({cluster.url}) added; trust: {cluster.trust_description}",
     )
     messages.success(request, f"Cluster {cluster.slug} added; gwm-worker syncs it shortly.")
     return redirect("cluster-detail", slug=cluster.slug)

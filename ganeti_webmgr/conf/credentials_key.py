@@ -8,13 +8,12 @@ so a new key can be put on top and old ciphertexts re-encrypted at leisure
 
 from __future__ import annotations
 
-import stat
 from pathlib import Path
 
 from cryptography.fernet import Fernet, MultiFernet
 
 from ganeti_webmgr.conf.loader import ConfigError
-from ganeti_webmgr.conf.secret_key import create_private_file
+from ganeti_webmgr.conf.secret_key import create_private_file, read_private_file
 
 FILE_NAME = "credentials_key"
 
@@ -24,18 +23,7 @@ def create(path: Path, group: str | None = None) -> bool:
 
 
 def read(path: Path) -> MultiFernet:
-    try:
-        mode = path.stat().st_mode
-        lines = path.read_text(encoding="ascii").split()
-    except FileNotFoundError:
-        raise ConfigError([f"{path}: credentials key file is missing; run gwm-init"]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or "not a key file"
-        raise ConfigError([f"{path}: cannot read the credentials key: {reason}"]) from None
-    if mode & stat.S_IROTH:
-        raise ConfigError(
-            [f"{path}: credentials key file is readable by everyone; run: chmod 0640 {path}"]
-        )
+    lines = read_private_file(path, "credentials key").split()
     keys = []
     for number, line in enumerate(lines, start=1):
         try:

@@ -16,17 +16,7 @@ MIN_LENGTH = 50
 
 
 def read(path: Path) -> str:
-    try:
-        mode = path.stat().st_mode
-        key = path.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        raise ConfigError([f"{path}: secret key file is missing; run gwm-init"]) from None
-    except OSError as error:
-        raise ConfigError([f"{path}: cannot read the secret key: {error.strerror}"]) from None
-    if mode & stat.S_IROTH:
-        raise ConfigError(
-            [f"{path}: secret key file is readable by everyone; run: chmod 0640 {path}"]
-        )
+    key = read_private_file(path, "secret key").strip()
     if len(key) < MIN_LENGTH:
         raise ConfigError(
             [
@@ -35,6 +25,22 @@ def read(path: Path) -> str:
             ]
         )
     return key
+
+
+def read_private_file(path: Path, what: str) -> str:
+    """The text of a key file, or ConfigError saying what is wrong with it (missing,
+    unreadable, or readable by everyone)."""
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: {what} file is missing; run gwm-init"]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not a key file"
+        raise ConfigError([f"{path}: cannot read the {what}: {reason}"]) from None
+    if mode & stat.S_IROTH:
+        raise ConfigError([f"{path}: {what} file is readable by everyone; run: chmod 0640 {path}"])
+    return text
 
 
 def create(path: Path, group: str | None = None) -> bool:

@@ -11,11 +11,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from ganeti_webmgr import audit
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.clusters.rapi import client_for
 from ganeti_webmgr.ganeti import RapiClient, RapiError
-from ganeti_webmgr.jobs.models import Job
+from ganeti_webmgr.jobs.started import record_started
 from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, require, visible
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
@@ -81,17 +80,14 @@ def node_action(request: HttpRequest, slug: str, name: str, action: str) -> Http
     except RapiError as failure:
         messages.error(request, f"Ganeti refused: {failure.message}")
         return redirect("node-detail", slug=slug, name=name)
-    job = Job.objects.create(
-        cluster=node.cluster,
-        job_id=job_id,
+    record_started(
+        node.cluster,
+        job_id,
+        user=request.user,
+        request=request,
         node=node,
-        target_name=node.name,
-        target_kind=Job.TargetKind.NODE,
-        requested_by=request.user,
-        operations=[describe],
-    )
-    audit.record(
-        audit_action, request=request, targets=[node, node.cluster], job=job, message=describe
+        audit_action=audit_action,
+        description=describe,
     )
     messages.success(request, f"Started: {describe} (Ganeti job {job_id}).")
     return redirect("node-detail", slug=slug, name=name)

@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
-
-from ganeti_webmgr import audit
 from ganeti_webmgr.clusters.rapi import client_for
 from ganeti_webmgr.ganeti import RapiClient
 from ganeti_webmgr.jobs.models import Job
+from ganeti_webmgr.jobs.started import record_started
 from ganeti_webmgr.permissions.rules import require
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
@@ -144,23 +142,12 @@ def perform(user, vm: VirtualMachine, name: str, request=None, **params) -> Job:
     action = ACTIONS[name]
     require(user, action.permission, vm)
     job_id = action.run(client_for(vm.cluster), vm, params)
-    description = action.describe(vm, params)
-    with transaction.atomic():
-        job = Job.objects.create(
-            cluster=vm.cluster,
-            job_id=job_id,
-            virtual_machine=vm,
-            target_name=vm.name,
-            target_kind=Job.TargetKind.VIRTUAL_MACHINE,
-            requested_by=user,
-            operations=[description],
-        )
-        audit.record(
-            action.audit_action,
-            actor=user,
-            request=request,
-            targets=[vm, vm.cluster],
-            job=job,
-            message=description,
-        )
-    return job
+    return record_started(
+        vm.cluster,
+        job_id,
+        user=user,
+        request=request,
+        vm=vm,
+        audit_action=action.audit_action,
+        description=action.describe(vm, params),
+    )

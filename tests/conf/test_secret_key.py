@@ -35,3 +35,28 @@ def test_it_refuses_a_short_key(tmp_path):
     path.chmod(0o600)
     with pytest.raises(ConfigError, match=r"too short \(5 characters, needs 50\)"):
         secret_key.read(path)
+
+
+def test_the_credentials_key_file_is_checked_the_same_way(tmp_path):
+    from ganeti_webmgr.conf import credentials_key
+
+    path = tmp_path / "credentials_key"
+    with pytest.raises(ConfigError, match="credentials key file is missing; run gwm-init"):
+        credentials_key.read(path)
+    assert credentials_key.create(path) is True
+    assert credentials_key.read(path).decrypt(credentials_key.read(path).encrypt(b"x")) == b"x"
+    path.chmod(0o644)
+    with pytest.raises(ConfigError, match="credentials key file is readable by everyone"):
+        credentials_key.read(path)
+    path.chmod(0o640)
+    path.write_text("not-a-key\n")
+    with pytest.raises(ConfigError, match="key 1 is not a Fernet key"):
+        credentials_key.read(path)
+
+
+def test_a_key_file_that_is_not_text_is_named(tmp_path):
+    path = tmp_path / "secret_key"
+    path.write_bytes(b"\xff\xfe" * 40)
+    path.chmod(0o600)
+    with pytest.raises(ConfigError, match="cannot read the secret key: not a key file"):
+        secret_key.read(path)

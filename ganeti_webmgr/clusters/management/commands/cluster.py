@@ -163,15 +163,16 @@ class Command(BaseCommand):
             self.stdout.write(f"{key + ':':<22} {value if value not in (None, '') else '-'}")
 
     def do_sync(self, name, **_):
+        from ganeti_webmgr import conf
+
         cluster = _get(name)
+        worker = {k: conf.current().get("worker", k) for k in ("sync_interval", "max_backoff")}
         try:
             result = sync.sync_cluster(cluster)
         except RapiError as error:
-            sync.record_failure(cluster, error, 60, 900)
+            sync.record_failure(cluster, error, worker["sync_interval"], worker["max_backoff"])
             raise CommandError(f"sync of {name} failed: {error}") from None
-        from ganeti_webmgr import conf
-
-        sync.record_success(cluster, result, conf.current().get("worker", "sync_interval"))
+        sync.record_success(cluster, result, worker["sync_interval"])
         self.stdout.write(
             f"synced {name} in {result.seconds:.2f}s (RAPI {result.fetch_seconds:.2f}s)"
         )
@@ -247,13 +248,7 @@ def _summary(c: Cluster) -> dict:
         "ganeti_version": c.ganeti_version,
         "username": c.username,
         "read_only": c.read_only,
-        "trust": (
-            f"pinned {c.fingerprint}"
-            if c.fingerprint
-            else "CA certificates"
-            if c.ca_certificates
-            else "system CAs"
-        ),
+        "trust": c.trust_description,
         "virtual_machines": c.instance_count,
         "nodes": c.node_count,
         "last_sync": c.last_sync_at.isoformat() if c.last_sync_at else None,
