@@ -145,6 +145,14 @@ MATRIX = {
     ),
     # The VM's admins (an owner change is GWM's record, plus a tag job: 127.0.0.1:1 fails
     # at once, after the record; an empty form is refused first, with a message).
+    # Changing parameters needs "modify" (the VM's admins, not its power users).
+    "vm-parameters": (
+        "get",
+        MINE,
+        expect(LOGIN, 404, 403, 200, 403, 200, 200),
+        OTHER,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
     "vm-owner": (
         "post",
         MINE,

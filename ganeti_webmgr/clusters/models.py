@@ -40,6 +40,10 @@ class Cluster(models.Model):
     ganeti_version = models.CharField(max_length=32, blank=True)
     features = models.JSONField(default=list, blank=True)
     info = models.JSONField(default=dict, blank=True)  # /2/info as Ganeti sent it
+    # Choices for forms (reinstall, the creation wizard): never typed blind.
+    operating_systems = models.JSONField(default=list, blank=True)  # "os+variant" names
+    operating_systems_at = models.DateTimeField(null=True, blank=True)  # /2/os is costly
+    networks = models.JSONField(default=list, blank=True)  # Ganeti networks, summarised
 
     # Sync state, kept by gwm-worker.
     next_sync_at = models.DateTimeField(default=timezone.now)

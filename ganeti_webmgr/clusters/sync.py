@@ -1,6 +1,7 @@
 """One sync of a cluster: read its state over RAPI, write what changed in one transaction.
 
-Reads /2/info, /2/groups?bulk=1, /2/nodes?bulk=1 and /2/instances?bulk=1 first,
+Reads /2/info, /2/groups?bulk=1, /2/nodes?bulk=1, /2/networks?bulk=1 and
+/2/instances?bulk=1 (and, hourly, /2/os: Ganeti asks every node for it) first,
 and only then opens the write transaction, so a slow cluster never holds a
 database lock and a stop request between the two leaves the database untouched.
 """
@@ -46,6 +47,8 @@ class Snapshot:
     nodes: list[Node]
     instances: list[Instance]
     fetch_seconds: float
+    networks: list[dict] = field(default_factory=list)
+    operating_systems: list[str] | None = None  # None: not fetched this time
 
 
 @dataclass
@@ -84,14 +87,37 @@ class SyncResult:
         return lines
 
 
-def fetch(client: RapiClient) -> Snapshot:
+OS_LIST_INTERVAL = timedelta(hours=1)
+# What forms need of a network; its address map can be tens of kilobytes.
+NETWORK_FIELDS = ("name", "network", "gateway", "network6", "gateway6", "mac_prefix", "group_list")
+
+
+def fetch(client: RapiClient, with_os: bool = True) -> Snapshot:
     started = time.monotonic()
     info = client.info()
     features = client.features()
     groups = client.list_groups_bulk()
     nodes = client.list_nodes_bulk()
     instances = client.list_instances_bulk()
-    return Snapshot(info, features, groups, nodes, instances, time.monotonic() - started)
+    networks = [
+        {k: n.get(k) for k in NETWORK_FIELDS} for n in client.list_networks_bulk() if n.get("name")
+    ]
+    operating_systems = sorted(client.operating_systems()) if with_os else None
+    return Snapshot(
+        info,
+        features,
+        groups,
+        nodes,
+        instances,
+        time.monotonic() - started,
+        sorted(networks, key=lambda n: n["name"]),
+        operating_systems,
+    )
+
+
+def os_list_due(cluster: Cluster) -> bool:
+    at = cluster.operating_systems_at
+    return at is None or timezone.now() - at >= OS_LIST_INTERVAL
 
 
 def apply(cluster: Cluster, snapshot: Snapshot) -> SyncResult:
@@ -124,20 +150,25 @@ def _write(cluster: Cluster, snapshot: Snapshot) -> SyncResult:
         VirtualMachine,
         cluster,
         {i.name: i for i in snapshot.instances},
-        vm_records.vm_mapping(node_ids),
+        vm_records.vm_mapping(node_ids, snapshot.info.raw.get("default_hypervisor") or ""),
         now,
     )
     if result.virtual_machines.created or result.virtual_machines.updated:
         # Imported or re-tagged VMs: the gwm:owner tag names their owner.
         adopt_owners_from_tags(cluster)
     info = snapshot.info
+    fields = {}
+    if snapshot.operating_systems is not None:
+        fields = {"operating_systems": snapshot.operating_systems, "operating_systems_at": now}
     Cluster.objects.filter(pk=cluster.pk).update(
         ganeti_name=info.name,
         ganeti_version=info.software_version or "",
         features=snapshot.features,
         info=info.raw,
+        networks=snapshot.networks,
         node_count=len(snapshot.nodes),
         instance_count=len(snapshot.instances),
+        **fields,
     )
     return result
 
@@ -149,7 +180,7 @@ def sync_cluster(
 ) -> SyncResult:
     """Fetch and apply; raises RapiError (nothing written) or SyncStopped."""
     started = time.monotonic()
-    snapshot = fetch(client or client_for(cluster))
+    snapshot = fetch(client or client_for(cluster), with_os=os_list_due(cluster))
     if should_stop():
         raise SyncStopped
     result = apply(cluster, snapshot)

@@ -158,7 +158,7 @@ def write_targets(job: Job, targets: Targets) -> None:
             VirtualMachine,
             cluster,
             {name: instance},
-            vm_records.vm_mapping(node_ids),
+            vm_records.vm_mapping(node_ids, cluster.info.get("default_hypervisor") or ""),
             now,
             complete=False,
         )

@@ -49,6 +49,16 @@ def _describe_modify(vm, p) -> str:
     return f"modify {vm.name}: {', '.join(parts)}"
 
 
+def _describe_parameters(vm, p) -> str:
+    parts = []
+    if p.get("os_name"):
+        parts.append(f"OS {p['os_name']}")
+    for kind, label in (("osparams", "OS parameter"), ("hvparams", "hypervisor parameter")):
+        for key, value in sorted((p.get(kind) or {}).items()):
+            parts.append(f"{label} {key} reset" if value == "default" else f"{label} {key}={value}")
+    return f"modify {vm.name}: {', '.join(parts)}"
+
+
 def _tags(client, vm, p):
     if p.get("remove"):
         return client.delete_tags("instance", p["remove"], vm.name)
@@ -112,6 +122,12 @@ ACTIONS: dict[str, Action] = {
         ),
     ),
     "modify": Action("modify", "vm.modify", _describe_modify, _modify),
+    "parameters": Action(
+        "modify",
+        "vm.modify",
+        _describe_parameters,
+        lambda c, vm, p: c.modify_instance(vm.name, **p),
+    ),
     "grow_disk": Action(
         "modify",
         "vm.modify",

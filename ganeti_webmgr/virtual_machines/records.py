@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from ganeti_webmgr.clusters.reconcile import Mapping
 from ganeti_webmgr.ganeti import Instance
+from ganeti_webmgr.virtual_machines.hvparams import guess_hypervisor
 
 
-def vm_mapping(node_ids: dict[str, int]) -> Mapping:
+def vm_mapping(node_ids: dict[str, int], default_hypervisor: str = "") -> Mapping:
     """node_ids: node name -> Node pk."""
-    return Mapping(key=_key, values=lambda instance: _values(instance, node_ids))
+    return Mapping(
+        key=_key, values=lambda instance: _values(instance, node_ids, default_hypervisor)
+    )
 
 
 def _key(i: Instance) -> str:
@@ -18,9 +21,10 @@ def _key(i: Instance) -> str:
     return f"{i.serial_no}|{i.mtime!r}|{i.status}|{i.oper_ram}|{i.oper_vcpus}|{i.primary_node}"
 
 
-def _values(instance: Instance, node_ids: dict[str, int]) -> dict:
+def _values(instance: Instance, node_ids: dict[str, int], default_hypervisor: str) -> dict:
     raw = instance.raw
     beparams = raw.get("beparams") if isinstance(raw.get("beparams"), dict) else {}
+    hvparams = raw.get("hvparams") if isinstance(raw.get("hvparams"), dict) else {}
     secondary = instance.secondary_nodes[0] if instance.secondary_nodes else None
     minmem = beparams.get("minmem")
     return {
@@ -29,7 +33,7 @@ def _values(instance: Instance, node_ids: dict[str, int]) -> dict:
         "admin_state": instance.admin_state or "",
         "oper_state": instance.oper_state,
         "os": instance.os or "",
-        "hypervisor": raw.get("hypervisor") or "",
+        "hypervisor": raw.get("hypervisor") or guess_hypervisor(hvparams, default_hypervisor),
         "disk_template": instance.disk_template or "",
         "primary_node_id": node_ids.get(instance.primary_node or ""),
         "secondary_node_id": node_ids.get(secondary) if secondary else None,

@@ -9,5 +9,6 @@ urlpatterns = [
     path("<str:name>/", views.vm_detail, name="vm-detail"),
     path("<str:name>/status", views.vm_status, name="vm-status"),
     path("<str:name>/owner", views.vm_owner, name="vm-owner"),
+    path("<str:name>/parameters", views.vm_parameters, name="vm-parameters"),
     path("<str:name>/<str:action>", views.vm_action, name="vm-action"),
 ]

@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganeti_webmgr import audit
 from ganeti_webmgr.clusters.models import Cluster
@@ -19,6 +19,7 @@ from ganeti_webmgr.ganeti import RapiError
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, require, visible
 from ganeti_webmgr.virtual_machines import actions, bulk, ownership
 from ganeti_webmgr.virtual_machines.filters import VMFilter
+from ganeti_webmgr.virtual_machines.forms import ParametersForm
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 PER_PAGE = 50
@@ -93,7 +94,7 @@ def vm_status(request: HttpRequest, slug: str, name: str) -> HttpResponse:
 @require_POST
 def vm_action(request: HttpRequest, slug: str, name: str, action: str) -> HttpResponse:
     vm = _get(request, slug, name)
-    if action not in actions.ACTIONS:
+    if action not in actions.ACTIONS or action == "parameters":  # that one has its own page
         return HttpResponse(f"unknown action {action!r}", status=404, content_type="text/plain")
     params, error = _params(action, request.POST, vm)
     if error:
@@ -108,6 +109,24 @@ def vm_action(request: HttpRequest, slug: str, name: str, action: str) -> HttpRe
     if action == "remove":
         return redirect("cluster-vm-list", slug=slug)
     return redirect("vm-detail", slug=slug, name=name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vm_parameters(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    """OS, OS parameters and hypervisor parameters: a form that keeps what was typed."""
+    vm = _get(request, slug, name)
+    require(request.user, "modify", vm)
+    form = ParametersForm(vm, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = actions.perform(request.user, vm, "parameters", request=request, **form.changes())
+        except RapiError as failure:
+            form.add_error(None, f"Ganeti refused: {failure.message}")
+        else:
+            messages.success(request, f"Started: {job.operations[0]} (Ganeti job {job.job_id}).")
+            return redirect("vm-detail", slug=slug, name=name)
+    return render(request, "virtual_machines/parameters.html", {"vm": vm, "form": form})
 
 
 def _get(request: HttpRequest, slug: str, name: str) -> VirtualMachine:

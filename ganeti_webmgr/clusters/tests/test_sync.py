@@ -197,3 +197,46 @@ def test_after_a_notify_two_quick_syncs_follow_then_the_interval(simulator, make
         delays.append(round((cluster.next_sync_at - timezone.now()).total_seconds()))
     assert delays == [0, 0, 60]
     assert cluster.quick_syncs == 0
+
+
+def test_form_choices_are_synced_and_the_os_list_hourly(simulator, make_cluster):
+    simulator.cluster.networks["vlan100"] = {
+        "name": "vlan100",
+        "network": "192.0.2.0/24",
+        "gateway": "192.0.2.1",
+        "map": "X" * 256,  # not kept: it can be tens of kilobytes
+        "group_list": [["default", "bridged", "br100"]],
+    }
+    cluster = make_cluster(simulator)
+    sync.sync_cluster(cluster)
+    cluster.refresh_from_db()
+    assert cluster.operating_systems == ["debootstrap+default", "noop+default", "noop+minimal"]
+    assert cluster.networks == [
+        {
+            "name": "vlan100",
+            "network": "192.0.2.0/24",
+            "gateway": "192.0.2.1",
+            "network6": None,
+            "gateway6": None,
+            "mac_prefix": None,
+            "group_list": [["default", "bridged", "br100"]],
+        }
+    ]
+
+    def os_requests():
+        return sum(r.path == "/2/os" for r in simulator.requests)
+
+    simulator.cluster.os_names.append("debian-image+bookworm")
+    sync.sync_cluster(cluster)
+    assert os_requests() == 1
+    cluster.refresh_from_db()
+    assert "debian-image+bookworm" not in cluster.operating_systems
+
+    Cluster.objects.filter(pk=cluster.pk).update(
+        operating_systems_at=cluster.operating_systems_at - sync.OS_LIST_INTERVAL
+    )
+    cluster.refresh_from_db()
+    sync.sync_cluster(cluster)
+    assert os_requests() == 2
+    cluster.refresh_from_db()
+    assert "debian-image+bookworm" in cluster.operating_systems

@@ -9,6 +9,7 @@ where GWM cares, including the refusals a real single-node cluster gives.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import random
 import threading
@@ -39,6 +40,22 @@ def prereq(message: str, code: str) -> OpFailure:
     return OpFailure("OpPrereqError", message, code)
 
 
+def _coerce(value: Any, default: Any, key: str) -> Any:
+    """A parameter value as Ganeti's type check would take it (strings are converted)."""
+    try:
+        if isinstance(default, bool):
+            if isinstance(value, str) and value.lower() in ("true", "false"):
+                return value.lower() == "true"
+            if isinstance(value, bool):
+                return value
+            raise ValueError
+        if isinstance(default, int):
+            return int(value)
+    except (TypeError, ValueError):
+        raise prereq(f"Parameter '{key}' has an invalid value {value!r}", "wrong_input") from None
+    return value
+
+
 def _templates() -> dict[str, Any]:
     text = resources.files(__package__).joinpath("templates.json").read_text()
     return json.loads(text)
@@ -49,6 +66,9 @@ class _Meta:
     """What RAPI doesn't show but the simulator needs to know."""
 
     hypervisor: str = "fake"
+    osparams: dict[str, str] = dataclasses.field(
+        default_factory=dict
+    )  # not in RAPI's instance list
 
 
 class SimCluster:
@@ -114,6 +134,9 @@ class SimCluster:
 
     def info(self) -> dict[str, Any]:
         return copy.deepcopy(self._info)
+
+    def hv_defaults(self, hypervisor: str) -> dict[str, Any]:
+        return copy.deepcopy(self._info["hvparams"].get(hypervisor, {}))
 
     def cluster_tags(self) -> list[str]:
         return self._info["tags"]
@@ -207,7 +230,8 @@ class SimCluster:
                 "disk.uuids": [self._uuid() for _ in sizes],
                 "disk_template": disk_template,
                 "disk_usage": sum(sizes),
-                "hvparams": {},
+                # Real Ganeti fills in every parameter of a KVM/Xen hypervisor, none of fake's.
+                "hvparams": {} if hypervisor == "fake" else self.hv_defaults(hypervisor),
                 "mtime": now,
                 "name": name,
                 "network_port": 11000 + len(self.instances) if hypervisor == "kvm" else None,
@@ -518,10 +542,28 @@ class SimCluster:
             changes.append([f"be/{key}", value])
         if inst["oper_state"]:
             inst["oper_vcpus"] = inst["beparams"]["vcpus"]
+        hypervisor = self.meta[inst["name"]].hypervisor
+        defaults = self.hv_defaults(hypervisor) if hypervisor != "fake" else {}
         for key, value in (op.get("hvparams") or {}).items():
+            if key not in defaults:
+                raise prereq(
+                    f"Unknown hypervisor parameter '{key}' for {hypervisor}", "wrong_input"
+                )
+            if value == "default":  # Ganeti's way to drop an instance's own value
+                inst["custom_hvparams"].pop(key, None)
+                value = defaults[key]
+            else:
+                value = _coerce(value, defaults[key], key)
+                inst["custom_hvparams"][key] = value
             inst["hvparams"][key] = value
-            inst["custom_hvparams"][key] = value
             changes.append([f"hv/{key}", value])
+        osparams = self.meta[inst["name"]].osparams
+        for key, value in (op.get("osparams") or {}).items():
+            if value == "default":
+                osparams.pop(key, None)
+            else:
+                osparams[key] = str(value)
+            changes.append([f"os/{key}", value])
         for action, params in op.get("nics") or []:
             if action == "add":
                 self._add_nic(inst, params or {})
@@ -543,8 +585,10 @@ class SimCluster:
                     inst[field].pop(idx)
                 changes.append(["nic.remove", "remove"])
         if op.get("os_name"):
+            if op["os_name"] not in self.os_names:
+                raise prereq(f"OS '{op['os_name']}' not in supported OS list", "environment_error")
             inst["os"] = op["os_name"]
-        if not changes and not op.get("osparams") and not op.get("os_name"):
+        if not changes and not op.get("os_name"):
             raise prereq("No changes submitted", "wrong_input")
         self._touch(inst)
         return changes
