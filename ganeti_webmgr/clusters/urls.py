@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from ganeti_webmgr.clusters import views
 from ganeti_webmgr.permissions import views as permission_views
+from ganeti_webmgr.provisioning import views as provisioning_views
 
 urlpatterns = [
     path("", views.cluster_list, name="cluster-list"),
@@ -18,6 +19,12 @@ urlpatterns = [
         "<slug:slug>/vms/<str:name>/permissions/",
         permission_views.vm_permissions,
         name="vm-permissions",
+    ),
+    path("<slug:slug>/create-vm", provisioning_views.create, name="vm-create"),
+    path(
+        "<slug:slug>/create-vm/<int:pk>/",
+        provisioning_views.status,
+        name="vm-create-status",
     ),
     path("<slug:slug>/vms/", include("ganeti_webmgr.virtual_machines.urls")),
     path("<slug:slug>/jobs/", include("ganeti_webmgr.jobs.urls")),

@@ -19,6 +19,7 @@ from ganeti_webmgr.ganeti import Instance, RapiClient, RapiNotFound, RapiPermiss
 from ganeti_webmgr.ganeti import Job as RapiJob
 from ganeti_webmgr.ganeti import Node as RapiNode
 from ganeti_webmgr.jobs.models import Job
+from ganeti_webmgr.jobs.signals import job_finished
 from ganeti_webmgr.nodes import records as node_records
 from ganeti_webmgr.nodes.models import Node, NodeGroup
 from ganeti_webmgr.virtual_machines import records as vm_records
@@ -54,6 +55,7 @@ def _finish(job: Job, targets: Targets) -> None:
     write_targets(job, targets)
     Job.objects.filter(pk=job.pk).update(finished=True)
     audit.job_finished(job)
+    job_finished.send(sender=Job, job=job)
     # Capacity and counts changed too: sync the cluster now rather than later.
     Cluster.objects.filter(pk=job.cluster_id).update(next_sync_at=timezone.now())
 

@@ -18,10 +18,16 @@ def record_started(
     request=None,
     vm=None,
     node=None,
+    new_vm_name: str = "",
 ) -> Job:
-    """One transaction, so a job is never followed without its audit entry, or the reverse."""
+    """One transaction, so a job is never followed without its audit entry, or the reverse.
+
+    new_vm_name: the VM a creation job makes (no row yet; the follower links it).
+    """
     if vm is not None:
         kind, name, targets = Job.TargetKind.VIRTUAL_MACHINE, vm.name, [vm, cluster]
+    elif new_vm_name:
+        kind, name, targets = Job.TargetKind.VIRTUAL_MACHINE, new_vm_name, [cluster]
     elif node is not None:
         kind, name, targets = Job.TargetKind.NODE, node.name, [node, cluster]
     else:

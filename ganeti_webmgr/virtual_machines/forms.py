@@ -50,7 +50,7 @@ class ParametersForm(forms.Form):
         self.hypervisor = vm.hypervisor or hvparams.guess_hypervisor(self.current, "")
         self.hv_keys = hvparams.ordered(self.current)
         for key in self.hv_keys:
-            self.fields[f"hv_{key}"] = _field_for(self.hypervisor, key, self.current[key])
+            self.fields[f"hv_{key}"] = hypervisor_field(self.hypervisor, key, self.current[key])
             if key in self.custom:
                 self.fields[f"reset_{key}"] = forms.BooleanField(
                     label=f"use the cluster's value for {key}", required=False
@@ -116,7 +116,7 @@ class ParametersForm(forms.Form):
         return params
 
 
-def _field_for(hypervisor: str, key: str, value: Any) -> forms.Field:
+def hypervisor_field(hypervisor: str, key: str, value: Any) -> forms.Field:
     """A field typed like the parameter's current value."""
     label = key.replace("_", " ")
     if isinstance(value, bool):

@@ -81,3 +81,20 @@ def guess_hypervisor(params: dict[str, Any], default: str) -> str:
     if "use_bootloader" in params:
         return "xen-pvm"
     return default or ""
+
+
+# What the creation wizard asks for, per hypervisor (the rest keep the cluster's values).
+WIZARD = {
+    "kvm": [
+        "boot_order",
+        "kernel_path",
+        "initrd_path",
+        "kernel_args",
+        "serial_console",
+        "cdrom_image_path",
+        "nic_type",
+        "disk_type",
+    ],
+    "xen-pvm": ["kernel_path", "initrd_path", "root_path", "kernel_args"],
+    "xen-hvm": ["boot_order", "cdrom_image_path", "nic_type", "disk_type"],
+}

@@ -425,7 +425,7 @@ class SimCluster:
             raise prereq("Diskless instances can't have disks", "wrong_input")
         be = op.get("beparams") or {}
         memory = int(be.get("memory", be.get("maxmem", 128)))
-        self.add_instance(
+        inst = self.add_instance(
             name,
             pnode,
             memory=memory,
@@ -436,8 +436,13 @@ class SimCluster:
             os=op["os_type"],
             running=bool(op.get("start", True)),
             hypervisor=op.get("hypervisor") or "fake",
+            snode=op.get("snode"),
             tags=op.get("tags"),
         )
+        if "minmem" in be:
+            inst["beparams"]["minmem"] = int(be["minmem"])
+        for key, value in (op.get("hvparams") or {}).items():
+            inst["hvparams"][key] = inst["custom_hvparams"][key] = value
         return [pnode]
 
     def _pick_node(self) -> str:

@@ -1,0 +1,95 @@
+"""The creation wizard: choose a cluster, fill in and review, submit, watch it happen."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.datastructures import MultiValueDict
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.ganeti import RapiError
+from ganeti_webmgr.permissions.rules import can, get_visible_or_404, require, visible
+from ganeti_webmgr.provisioning.forms import CreateForm
+from ganeti_webmgr.provisioning.models import CreationRequest
+from ganeti_webmgr.provisioning.submit import submit
+from ganeti_webmgr.virtual_machines.ownership import OwnerError
+
+
+@login_required
+@require_GET
+def choose_cluster(request: HttpRequest) -> HttpResponse:
+    clusters = visible(request.user, Cluster.objects.all(), "create_vm").order_by("slug")
+    if len(clusters) == 1:
+        return redirect("vm-create", slug=clusters[0].slug)
+    return render(request, "provisioning/choose.html", {"clusters": clusters})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
+    require(request.user, "create_vm", cluster)
+    if request.method == "POST":
+        form = CreateForm(cluster, request.user, request.POST)
+    elif earlier := _earlier_request(request, cluster):
+        # A failed creation, to fix and resubmit: the form as it was sent.
+        form = CreateForm(cluster, request.user, MultiValueDict(earlier.values))
+    else:
+        form = CreateForm(cluster, request.user)
+    summary = None
+    if request.method == "POST" and form.is_valid():
+        summary = form.summary()
+        if request.POST.get("action") == "create":
+            try:
+                creation = submit(form, request)
+            except OwnerError as error:
+                form.add_error("owner", str(error))
+            except RapiError as failure:
+                form.add_error(None, f"Ganeti refused: {failure.message}")
+            else:
+                return redirect("vm-create-status", slug=slug, pk=creation.pk)
+    return render(
+        request,
+        "provisioning/create.html",
+        {"cluster": cluster, "form": form, "summary": summary},
+    )
+
+
+def _earlier_request(request: HttpRequest, cluster: Cluster) -> CreationRequest | None:
+    pk = request.GET.get("from", "")
+    if not pk.isdigit():
+        return None
+    return _creations(request, cluster).filter(pk=int(pk)).first()
+
+
+def _creations(request: HttpRequest, cluster: Cluster):
+    """Creation requests the user may look at: their own; all of them for cluster admins."""
+    requests = CreationRequest.objects.filter(cluster=cluster)
+    if can(request.user, "grant", cluster):
+        return requests
+    return requests.filter(requested_by=request.user)
+
+
+@login_required
+@require_GET
+def status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
+    creation = _creations(request, cluster).filter(pk=pk).first()
+    if creation is None:
+        raise Http404("no such creation request")
+    jobs = list(creation.jobs.select_related("virtual_machine").order_by("created_at"))
+    running = any(not job.finished for job in jobs)
+    context = {
+        "cluster": cluster,
+        "creation": creation,
+        "jobs": jobs,
+        "running": running,
+        "failed": [job for job in jobs if job.status in ("error", "canceled")],
+        "created": [job.virtual_machine for job in jobs if job.virtual_machine_id],
+    }
+    template = "provisioning/_progress.html" if request.htmx else "provisioning/status.html"
+    response = render(request, template, context)
+    response["Cache-Control"] = "no-store"
+    return response
