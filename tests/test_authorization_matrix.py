@@ -15,6 +15,7 @@ from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.permissions.grants import set_permissions
+from ganeti_webmgr.provisioning.models import CreationRequest
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 ROLES = ["anonymous", "plain", "vm_power", "vm_admin", "via_group", "cluster_admin", "superuser"]
@@ -151,6 +152,23 @@ MATRIX = {
         MINE,
         expect(LOGIN, 404, 403, 200, 403, 200, 200),
         OTHER,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    # The creation wizard: create_vm (or admin) on a writable cluster. With exactly one
+    # such cluster the chooser goes straight to it (302).
+    "vm-create-choose": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 302, 200), None, None),
+    "vm-create": (
+        "get",
+        A,
+        expect(LOGIN, 404, 403, 403, 403, 200, 200),
+        B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "vm-create-status": (
+        "get",
+        {"slug": "a", "pk": 1},
+        expect(LOGIN, 404, 200, 404, 404, 200, 200),
+        {"slug": "b", "pk": 2},
         expect(LOGIN, 404, 404, 404, 404, 404, 200),
     ),
     "vm-owner": (
@@ -333,6 +351,9 @@ def people(db):
     set_permissions(a1, users["vm_admin"], ["admin"])
     set_permissions(a1, group, ["power"])
     set_permissions(a, users["cluster_admin"], ["admin"])
+    # Creation requests: their requester's and the cluster admins' business.
+    CreationRequest.objects.create(pk=1, cluster=a, requested_by=users["vm_power"])
+    CreationRequest.objects.create(pk=2, cluster=b, requested_by=users["superuser"])
     return users
 
 
