@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "ganeti_webmgr.jobs",
     "ganeti_webmgr.permissions",
     "ganeti_webmgr.audit",
+    "ganeti_webmgr.imports",
 ]
 
 MIDDLEWARE = [
