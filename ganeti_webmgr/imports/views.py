@@ -30,11 +30,11 @@ from ganeti_webmgr.virtual_machines.ownership import PREFIX
 PER_PAGE = 100
 # section: (template, heading, noun)
 SECTIONS = {
-    "vms": ("vms", "Virtual machines new in Ganeti", "virtual machine"),
-    "vms-gone": ("vms-gone", "Virtual machines gone from Ganeti", "virtual machine"),
-    "orphans": ("orphans", "Virtual machines without owner", "virtual machine"),
-    "nodes": ("nodes", "Nodes new in Ganeti", "node"),
-    "nodes-gone": ("nodes-gone", "Nodes gone from Ganeti", "node"),
+    "vms": ("imports/vms_new.html", "Virtual machines new in Ganeti", "virtual machine"),
+    "vms-gone": ("imports/vms_gone.html", "Virtual machines gone from Ganeti", "virtual machine"),
+    "orphans": ("imports/orphans.html", "Virtual machines without owner", "virtual machine"),
+    "nodes": ("imports/nodes_new.html", "Nodes new in Ganeti", "node"),
+    "nodes-gone": ("imports/nodes_gone.html", "Nodes gone from Ganeti", "node"),
 }
 
 
@@ -67,7 +67,7 @@ def cluster_import(request: HttpRequest, slug: str) -> HttpResponse:
 def vms_new(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = _cluster(request, slug)
     candidates = services.pending_vms(cluster)
-    form = ImportVMsForm(request.POST or None, candidates=candidates)
+    form = ImportVMsForm(_data(request), candidates=candidates)
     if request.method == "POST" and form.is_valid():
         outcomes = services.import_vms(
             request.user,
@@ -85,7 +85,7 @@ def vms_new(request: HttpRequest, slug: str) -> HttpResponse:
 def vms_gone(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = _cluster(request, slug)
     candidates = services.gone_vms(request.user, cluster)
-    form = ForgetForm(request.POST or None, candidates=candidates)
+    form = ForgetForm(_data(request), candidates=candidates)
     if request.method == "POST" and form.is_valid():
         names = form.cleaned_data["name"]
         if request.POST.get("confirm") != "yes":
@@ -102,7 +102,7 @@ def vms_gone(request: HttpRequest, slug: str) -> HttpResponse:
 def orphans(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = _cluster(request, slug)
     candidates = services.orphan_vms(request.user, cluster)
-    form = AssignForm(request.POST or None, candidates=candidates)
+    form = AssignForm(_data(request), candidates=candidates)
     if request.method == "POST" and form.is_valid():
         outcomes = services.assign_owner(
             request.user,
@@ -122,7 +122,7 @@ def orphans(request: HttpRequest, slug: str) -> HttpResponse:
 def nodes_new(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = _cluster(request, slug)
     candidates = services.pending_nodes(cluster)
-    form = ImportNodesForm(request.POST or None, candidates=candidates)
+    form = ImportNodesForm(_data(request), candidates=candidates)
     if request.method == "POST" and form.is_valid():
         imported = services.import_nodes(
             request.user, cluster, form.cleaned_data["name"], request=request
@@ -144,7 +144,7 @@ def nodes_new(request: HttpRequest, slug: str) -> HttpResponse:
 def nodes_gone(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = _cluster(request, slug)
     candidates = services.gone_nodes(request.user, cluster)
-    form = ForgetForm(request.POST or None, candidates=candidates)
+    form = ForgetForm(_data(request), candidates=candidates)
     if request.method == "POST" and form.is_valid():
         names = form.cleaned_data["name"]
         if request.POST.get("confirm") != "yes":
@@ -156,6 +156,11 @@ def nodes_gone(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # -- helpers -----------------------------------------------------------------------------
+def _data(request: HttpRequest):
+    """The form's data: bound on every POST, an empty one included (nothing selected)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _cluster(request: HttpRequest, slug: str) -> Cluster:
     return get_visible_or_404(request.user, Cluster.objects.all(), "grant", slug=slug)
 
