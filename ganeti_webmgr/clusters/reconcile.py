@@ -30,8 +30,8 @@ class Changes:
     updated: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # newly marked missing
     unchanged: int = 0
-    # New in Ganeti but not created (create=False): name -> Ganeti record.
-    pending: dict[str, Any] = field(default_factory=dict)
+    # New in Ganeti but not created (create=False): name -> (sync_key, Ganeti record).
+    pending: dict[str, tuple[str, Any]] = field(default_factory=dict)
 
     @property
     def written(self) -> int:
@@ -85,6 +85,16 @@ def reconcile(
         if current and current[1] == key:
             changes.unchanged += 1
             continue
+        if current is None and complete and (uuid := _uuid(item)):
+            if by_uuid is None:
+                by_uuid = dict(rows.exclude(uuid="").values_list("uuid", "name"))
+            old = by_uuid.get(uuid)
+            if old and old not in items:  # renamed in Ganeti: keep the row
+                current = existing[old]
+                renamed_from.add(old)
+        if current is None and not create:
+            changes.pending[name] = (key, item)  # waiting: not mapped (may be thousands)
+            continue
         values = {
             **mapping.values(item),
             "sync_key": key,
@@ -92,16 +102,6 @@ def reconcile(
             "missing_since": None,
             "synced_at": now,
         }
-        if current is None and complete and values.get("uuid"):
-            if by_uuid is None:
-                by_uuid = dict(rows.exclude(uuid="").values_list("uuid", "name"))
-            old = by_uuid.get(values["uuid"])
-            if old and old not in items:  # renamed in Ganeti: keep the row
-                current = existing[old]
-                renamed_from.add(old)
-        if current is None and not create:
-            changes.pending[name] = item
-            continue
         if current is None:
             to_create.append({**values, "cluster_id": cluster.pk, "name": name})
             changes.created.append(name)
@@ -126,6 +126,11 @@ def reconcile(
             )
         changes.missing = [name for name, _pk in vanished]
     return changes
+
+
+def _uuid(item) -> str:
+    """Ganeti's UUID of a record: node groups come as dicts, nodes and instances parsed."""
+    return (item.get("uuid") if isinstance(item, dict) else getattr(item, "uuid", None)) or ""
 
 
 def fetch_rows(queryset, *columns) -> list[tuple]:

@@ -122,26 +122,26 @@ def _write(cluster: Cluster, snapshot: Snapshot) -> SyncResult:
         now,
     )
     group_ids = dict(NodeGroup.objects.filter(cluster=cluster).values_list("uuid", "pk"))
-    node_mapping = node_records.node_mapping(group_ids)
     result.nodes = reconcile(
-        NodeRow, cluster, {n.name: n for n in snapshot.nodes}, node_mapping, now, create=create
+        NodeRow,
+        cluster,
+        {n.name: n for n in snapshot.nodes},
+        node_records.node_mapping(group_ids),
+        now,
+        create=create,
     )
     node_ids = dict(NodeRow.objects.filter(cluster=cluster).values_list("name", "pk"))
-    vm_mapping = vm_records.vm_mapping(node_ids)
     result.virtual_machines = reconcile(
         VirtualMachine,
         cluster,
         {i.name: i for i in snapshot.instances},
-        vm_mapping,
+        vm_records.vm_mapping(node_ids),
         now,
         create=create,
     )
     result.pending = record_pending(
         cluster,
-        {
-            "node": (result.nodes.pending, node_mapping),
-            "vm": (result.virtual_machines.pending, vm_mapping),
-        },
+        {"node": result.nodes.pending, "vm": result.virtual_machines.pending},
         now,
     )
     if result.virtual_machines.created or result.virtual_machines.updated:

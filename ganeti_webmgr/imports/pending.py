@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ganeti_webmgr.clusters.reconcile import BATCH, Mapping, fetch_rows
+from ganeti_webmgr.clusters.reconcile import BATCH, fetch_rows
 from ganeti_webmgr.core.db import insert_rows, update_rows
 from ganeti_webmgr.imports.models import PendingImport
 
@@ -24,10 +24,10 @@ class PendingChanges:
 
 
 def record_pending(
-    cluster, found: dict[str, tuple[dict[str, Any], Mapping]], now: datetime
+    cluster, found: dict[str, dict[str, tuple[str, Any]]], now: datetime
 ) -> PendingChanges:
-    """found: kind -> (name -> Ganeti record, its mapping) for every kind; a kind with
-    no records clears its list (auto_import switched back on, or all imported)."""
+    """found: kind -> {name: (sync_key, Ganeti record)} (reconcile's Changes.pending) for
+    every kind; a kind with none clears its list (auto_import back on, or all imported)."""
     changes = PendingChanges()
     existing = {
         (kind, name): (pk, key)
@@ -36,10 +36,9 @@ def record_pending(
         )
     }
     to_create, to_update, seen = [], [], set()
-    for kind, (items, mapping) in found.items():
-        for name, item in items.items():
+    for kind, items in found.items():
+        for name, (key, item) in items.items():
             seen.add((kind, name))
-            key = mapping.key(item)
             current = existing.get((kind, name))
             if current and current[1] == key:
                 continue
