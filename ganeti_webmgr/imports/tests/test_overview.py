@@ -45,6 +45,7 @@ def test_a_cluster_admin_sees_their_clusters_only(client, world, admin_of):
     page = client.get("/import/")
     assert [c.slug for c, _ in page.context["rows"]] == ["other"]
     assert b"/clusters/sim/" not in page.content
+    assert b'href="/import/"' not in page.content  # the top bar's link: superusers only
 
 
 def test_users_who_administer_no_cluster_are_refused(client, world, charlie):
@@ -82,3 +83,54 @@ def test_the_cluster_page_links_the_tools_for_admins_only(client, world, admin_o
 def test_the_overview_shows_only_get(client, world, alice):
     client.force_login(alice)
     assert client.post("/import/").status_code == 405
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/clusters/sim/import/vms/new",
+        "/clusters/sim/import/vms/gone",
+        "/clusters/sim/import/vms/orphans",
+        "/clusters/sim/import/nodes/new",
+        "/clusters/sim/import/nodes/gone",
+        "/import/",
+    ],
+)
+def test_lists_cost_the_same_queries_however_long(client, simulator, make_cluster, alice, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ganeti_webmgr.imports.models import PendingImport
+    from ganeti_webmgr.nodes.models import Node
+
+    client.force_login(alice)
+    cluster = make_cluster(simulator, auto_import=False)
+    sync.sync_cluster(cluster)
+    costs = []
+    for extra in (1, 3):  # 1, then 4 of each
+        # More of everything: pending rows, gone VMs and nodes, orphans, clusters.
+        for n in range(len(costs) * 10, len(costs) * 10 + extra):
+            PendingImport.objects.create(
+                cluster=cluster,
+                kind="vm",
+                name=f"p{n}",
+                first_seen=cluster.created_at,
+                synced_at=cluster.created_at,
+            )
+            PendingImport.objects.create(
+                cluster=cluster,
+                kind="node",
+                name=f"pn{n}",
+                first_seen=cluster.created_at,
+                synced_at=cluster.created_at,
+            )
+            node = Node.objects.create(cluster=cluster, name=f"n{n}", missing=True)
+            VirtualMachine.objects.create(
+                cluster=cluster, name=f"g{n}", missing=True, primary_node=node
+            )
+            VirtualMachine.objects.create(cluster=cluster, name=f"o{n}", primary_node=node)
+            make_cluster(simulator, slug=f"c{n}")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        costs.append(len(queries))
+    assert costs[0] == costs[1]
