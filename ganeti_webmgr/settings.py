@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ganeti_webmgr.permissions",
     "ganeti_webmgr.audit",
     "ganeti_webmgr.provisioning",
+    "ganeti_webmgr.imports",
 ]
 
 MIDDLEWARE = [

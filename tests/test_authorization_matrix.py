@@ -34,6 +34,7 @@ MINE, OTHER = {"slug": "a", "name": "a1"}, {"slug": "b", "name": "b1"}
 A, B = {"slug": "a"}, {"slug": "b"}
 JOB_A, JOB_B = {"slug": "a", "job_id": 1}, {"slug": "b", "job_id": 2}
 NODE_A, NODE_B = {"slug": "a", "name": "n1"}, {"slug": "b", "name": "n2"}
+OTHER_ADMIN_ONLY = expect(LOGIN, 404, 404, 404, 404, 404, 200)  # another cluster's admin page
 MATRIX = {
     "home": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
     "health": ("get", {}, expect(200, 200, 200, 200, 200, 200, 200), None, None),
@@ -203,6 +204,20 @@ MATRIX = {
         JOB_B,
         expect(LOGIN, 404, 404, 404, 404, 404, 302),
     ),
+    # import tools (ganeti_webmgr/imports/urls.py): the cluster's admins ("grant", so
+    # read-only clusters too); a VM's holders see the cluster, not its import tools.
+    "import-overview": ("get", {}, expect(LOGIN, 403, 403, 403, 403, 200, 200), None, None),
+    **{
+        name: ("get", A, expect(LOGIN, 404, 403, 403, 403, 200, 200), B, OTHER_ADMIN_ONLY)
+        for name in (
+            "cluster-import",
+            "cluster-import-vms",
+            "cluster-import-vms-gone",
+            "cluster-import-orphans",
+            "cluster-import-nodes",
+            "cluster-import-nodes-gone",
+        )
+    },
     # audit (ganeti_webmgr/audit/urls.py)
     "audit-log": ("get", {}, expect(LOGIN, 403, 403, 403, 403, 403, 200), None, None),
     "audit-log-cluster": (

@@ -41,6 +41,8 @@ ACTIONS: dict[str, str] = {
     "node.migrate": "primary instances of a node migrated",
     "node.evacuate": "node evacuated",
     "node.tags": "node tags changed",
+    "node.import": "node found in Ganeti imported into GWM (import tools)",
+    "node.forget": "node gone from Ganeti removed from GWM (not from Ganeti)",
     # Virtual machines
     "vm.create": "virtual machine created",
     "vm.start": "virtual machine started",
@@ -57,6 +59,8 @@ ACTIONS: dict[str, str] = {
     "vm.export": "virtual machine exported",
     "vm.tags": "virtual machine tags changed",
     "vm.owner": "owner changed",
+    "vm.import": "virtual machine found in Ganeti imported into GWM (import tools)",
+    "vm.forget": "virtual machine gone from Ganeti removed from GWM (not from Ganeti)",
     # Jobs
     "job.cancel": "Ganeti job cancelled",
 }

@@ -23,6 +23,12 @@ class Cluster(models.Model):
     read_only = models.BooleanField(
         default=False, help_text="Added without write credentials: GWM never writes to it."
     )
+    # Off: instances and nodes new in Ganeti wait in the import tools (imports.PendingImport)
+    # until an administrator imports them.
+    auto_import = models.BooleanField(
+        default=True,
+        help_text="New instances and nodes found in Ganeti appear in GWM on the next sync.",
+    )
     # TLS trust: a pinned certificate fingerprint, or CA certificates, or the system CAs.
     fingerprint = models.CharField(max_length=95, blank=True)
     ca_certificates = models.TextField(blank=True, help_text="PEM CA bundle")

@@ -6,7 +6,8 @@ each row keeps a sync_key, a short text made of the fields whose change must be
 written (Ganeti's serial_no/mtime and the run-time state that changes without
 them), so an unchanged record costs one string comparison; only changed rows are
 written, with executemany; rows Ganeti no longer has are marked missing, never
-deleted.
+deleted. With create=False (a cluster whose auto_import is off) records GWM has no
+row for are not created but returned in Changes.pending, for the import tools.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class Changes:
     updated: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # newly marked missing
     unchanged: int = 0
+    # New in Ganeti but not created (create=False): name -> (sync_key, Ganeti record).
+    pending: dict[str, tuple[str, Any]] = field(default_factory=dict)
 
     @property
     def written(self) -> int:
@@ -40,6 +43,7 @@ class Changes:
             "updated": len(self.updated),
             "missing": len(self.missing),
             "unchanged": self.unchanged,
+            "pending": len(self.pending),
         }
 
 
@@ -52,19 +56,26 @@ class Mapping:
 
 
 def reconcile(
-    model, cluster, items: dict[str, Any], mapping: Mapping, now: datetime, complete: bool = True
+    model,
+    cluster,
+    items: dict[str, Any],
+    mapping: Mapping,
+    now: datetime,
+    complete: bool = True,
+    create: bool = True,
 ) -> Changes:
     """items: name -> Ganeti record.
 
     complete: items is everything the cluster has (a full sync), so absent rows
     are missing; False when refreshing a few objects after a job.
+    create: False leaves records without a row (renames excepted) in changes.pending.
     """
     changes = Changes()
     rows = model.objects.filter(cluster=cluster)
     if not complete:
         rows = rows.filter(name__in=list(items))
     # Missing rows have an empty sync_key, so a reappearing one is always written.
-    existing = {name: (pk, key) for pk, name, key in _fetch(rows, "pk", "name", "sync_key")}
+    existing = {name: (pk, key) for pk, name, key in fetch_rows(rows, "pk", "name", "sync_key")}
     by_uuid = None  # read only when names appear that GWM does not know: renames?
 
     to_create, to_update, renamed_from = [], [], set()
@@ -74,6 +85,16 @@ def reconcile(
         if current and current[1] == key:
             changes.unchanged += 1
             continue
+        if current is None and complete and (uuid := _uuid(item)):
+            if by_uuid is None:
+                by_uuid = dict(rows.exclude(uuid="").values_list("uuid", "name"))
+            old = by_uuid.get(uuid)
+            if old and old not in items:  # renamed in Ganeti: keep the row
+                current = existing[old]
+                renamed_from.add(old)
+        if current is None and not create:
+            changes.pending[name] = (key, item)  # waiting: not mapped (may be thousands)
+            continue
         values = {
             **mapping.values(item),
             "sync_key": key,
@@ -81,13 +102,6 @@ def reconcile(
             "missing_since": None,
             "synced_at": now,
         }
-        if current is None and complete and values.get("uuid"):
-            if by_uuid is None:
-                by_uuid = dict(rows.exclude(uuid="").values_list("uuid", "name"))
-            old = by_uuid.get(values["uuid"])
-            if old and old not in items:  # renamed in Ganeti: keep the row
-                current = existing[old]
-                renamed_from.add(old)
         if current is None:
             to_create.append({**values, "cluster_id": cluster.pk, "name": name})
             changes.created.append(name)
@@ -114,7 +128,12 @@ def reconcile(
     return changes
 
 
-def _fetch(queryset, *columns) -> list[tuple]:
+def _uuid(item) -> str:
+    """Ganeti's UUID of a record: node groups come as dicts, nodes and instances parsed."""
+    return (item.get("uuid") if isinstance(item, dict) else getattr(item, "uuid", None)) or ""
+
+
+def fetch_rows(queryset, *columns) -> list[tuple]:
     """The rows of values_list(*columns) from a plain cursor: for 10,000 rows, Django's
     row-by-row iteration costs several times what the database does."""
     sql, params = queryset.values_list(*columns).query.sql_with_params()

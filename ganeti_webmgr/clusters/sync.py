@@ -22,6 +22,7 @@ from ganeti_webmgr.clusters.rapi import client_for
 from ganeti_webmgr.clusters.reconcile import Changes, reconcile
 from ganeti_webmgr.core.db import atomic_with_retry
 from ganeti_webmgr.ganeti import ClusterInfo, Instance, Node, RapiClient
+from ganeti_webmgr.imports.pending import PendingChanges, record_pending
 from ganeti_webmgr.nodes import records as node_records
 from ganeti_webmgr.nodes.models import Node as NodeRow
 from ganeti_webmgr.nodes.models import NodeGroup
@@ -56,12 +57,19 @@ class SyncResult:
     groups: Changes = field(default_factory=Changes)
     nodes: Changes = field(default_factory=Changes)
     virtual_machines: Changes = field(default_factory=Changes)
+    # The import tools' list (auto_import off): what this sync changed in it.
+    pending: PendingChanges = field(default_factory=PendingChanges)
     fetch_seconds: float = 0.0
     seconds: float = 0.0
 
     @property
     def written(self) -> int:
-        return self.groups.written + self.nodes.written + self.virtual_machines.written
+        return (
+            self.groups.written
+            + self.nodes.written
+            + self.virtual_machines.written
+            + self.pending.written
+        )
 
     def as_dict(self) -> dict:
         return {
@@ -77,9 +85,10 @@ class SyncResult:
             ("nodes", self.nodes),
             ("virtual machines", self.virtual_machines),
         ):
+            waiting = f", {len(changes.pending)} waiting for import" if changes.pending else ""
             lines.append(
                 f"{label}: {len(changes.created)} new, {len(changes.updated)} changed, "
-                f"{len(changes.missing)} missing, {changes.unchanged} unchanged"
+                f"{len(changes.missing)} missing, {changes.unchanged} unchanged{waiting}"
             )
             lines += [f"  + {name}" for name in changes.created]
             lines += [f"  ~ {name}" for name in changes.updated]
@@ -130,6 +139,7 @@ def apply(cluster: Cluster, snapshot: Snapshot) -> SyncResult:
 def _write(cluster: Cluster, snapshot: Snapshot) -> SyncResult:
     now = timezone.now()
     result = SyncResult()
+    create = cluster.auto_import  # off: new instances and nodes wait in the import tools
     result.groups = reconcile(
         NodeGroup,
         cluster,
@@ -144,6 +154,7 @@ def _write(cluster: Cluster, snapshot: Snapshot) -> SyncResult:
         {n.name: n for n in snapshot.nodes},
         node_records.node_mapping(group_ids),
         now,
+        create=create,
     )
     node_ids = dict(NodeRow.objects.filter(cluster=cluster).values_list("name", "pk"))
     result.virtual_machines = reconcile(
@@ -151,6 +162,12 @@ def _write(cluster: Cluster, snapshot: Snapshot) -> SyncResult:
         cluster,
         {i.name: i for i in snapshot.instances},
         vm_records.vm_mapping(node_ids, snapshot.info.raw.get("default_hypervisor") or ""),
+        now,
+        create=create,
+    )
+    result.pending = record_pending(
+        cluster,
+        {"node": result.nodes.pending, "vm": result.virtual_machines.pending},
         now,
     )
     if result.virtual_machines.created or result.virtual_machines.updated:

@@ -29,4 +29,5 @@ urlpatterns = [
     path("<slug:slug>/vms/", include("ganeti_webmgr.virtual_machines.urls")),
     path("<slug:slug>/jobs/", include("ganeti_webmgr.jobs.urls")),
     path("<slug:slug>/nodes/", include("ganeti_webmgr.nodes.urls")),
+    path("<slug:slug>/import/", include("ganeti_webmgr.imports.urls")),
 ]

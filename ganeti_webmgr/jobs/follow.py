@@ -18,6 +18,7 @@ from ganeti_webmgr.core.db import atomic_with_retry
 from ganeti_webmgr.ganeti import Instance, RapiClient, RapiNotFound, RapiPermissionDenied
 from ganeti_webmgr.ganeti import Job as RapiJob
 from ganeti_webmgr.ganeti import Node as RapiNode
+from ganeti_webmgr.imports.models import PendingImport
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.jobs.signals import job_finished
 from ganeti_webmgr.nodes import records as node_records
@@ -164,6 +165,8 @@ def write_targets(job: Job, targets: Targets) -> None:
             now,
             complete=False,
         )
+        # A VM GWM created is GWM's, auto_import or not: off the import tools' list.
+        PendingImport.objects.filter(cluster=cluster, kind="vm", name=name).delete()
         vm = vms.filter(name=name).first()
         if vm and job.virtual_machine_id != vm.pk:
             Job.objects.filter(pk=job.pk).update(virtual_machine=vm)

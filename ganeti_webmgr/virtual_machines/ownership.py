@@ -38,6 +38,18 @@ def owner_tag(owner: User | Group) -> str:
     return tag
 
 
+def parse_owner(text: str) -> tuple[User | Group | None, str]:
+    """'user:NAME', 'group:NAME' or 'nobody' (what owner forms take) -> (owner, error)."""
+    if text.strip() == "nobody":
+        return None, ""
+    kind, _, name = text.strip().partition(":")
+    if kind == "user" and (user := User.objects.filter(username=name, is_active=True).first()):
+        return user, ""
+    if kind == "group" and (group := Group.objects.filter(name=name).first()):
+        return group, ""
+    return None, f"Owner: no such user or group {text!r} (write user:NAME, group:NAME or nobody)."
+
+
 def owner_from_tags(tags: list[str]) -> User | Group | None:
     """The user or group a gwm:owner tag names, if it exists in GWM."""
     for tag in tags:

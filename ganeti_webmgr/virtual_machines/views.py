@@ -6,7 +6,6 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import Group, User
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -226,7 +225,7 @@ def vm_bulk(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     owner = None
     if action == "owner":
-        owner, error = _owner(request.POST.get("owner", ""))
+        owner, error = ownership.parse_owner(request.POST.get("owner", ""))
         if error:
             messages.error(request, error)
             return redirect(back)
@@ -253,25 +252,13 @@ def vm_bulk(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _owner(text: str):
-    """'user:NAME', 'group:NAME' or 'nobody' -> (owner, error message)."""
-    if text.strip() == "nobody":
-        return None, ""
-    kind, _, name = text.strip().partition(":")
-    if kind == "user" and (user := User.objects.filter(username=name, is_active=True).first()):
-        return user, ""
-    if kind == "group" and (group := Group.objects.filter(name=name).first()):
-        return group, ""
-    return None, f"Owner: no such user or group {text!r} (write user:NAME, group:NAME or nobody)."
-
-
 @login_required
 @require_POST
 def vm_owner(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     vm = _get(request, slug, name)
     # Its admins; on a read-only cluster only GWM's record changes, so "grant".
     require(request.user, "grant", vm)
-    owner, error = _owner(request.POST.get("owner", ""))
+    owner, error = ownership.parse_owner(request.POST.get("owner", ""))
     if not error:
         try:
             jobs = ownership.set_owner(vm, owner, requested_by=request.user)

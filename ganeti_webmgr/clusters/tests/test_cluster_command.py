@@ -88,6 +88,14 @@ def test_add_without_credentials_makes_a_read_only_cluster(simulator):
     assert Cluster.objects.get(slug="ro").read_only
 
 
+def test_add_without_auto_import_makes_new_objects_wait(simulator, password_file):
+    add(simulator, password_file, "--fingerprint", simulator.fingerprint, "--no-auto-import")
+    assert json.loads(run("show", "sim", "--json"))["auto_import"] is False
+    out = run("sync", "sim")
+    assert "virtual machines: 0 new, 0 changed, 0 missing, 0 unchanged, 10 waiting" in out
+    assert not VirtualMachine.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -125,6 +133,7 @@ def test_list_show_sync_and_remove(simulator, password_file):
     assert [(c["name"], c["virtual_machines"], c["nodes"]) for c in listed] == [("sim", 10, 3)]
     shown = json.loads(run("show", "sim", "--json"))
     assert shown["ganeti_version"] == "3.0.2" and shown["consecutive_failures"] == 0
+    assert shown["auto_import"] is True
     assert "gwm-secret" not in json.dumps(shown) and "password" not in shown
     assert "removed cluster sim" in run("remove", "sim", "--yes")
     assert not VirtualMachine.objects.exists()  # GWM's copy goes; Ganeti is not touched

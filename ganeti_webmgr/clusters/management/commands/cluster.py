@@ -50,6 +50,12 @@ class Command(BaseCommand):
             action="store_true",
             help="GWM never writes to it (implied without --username)",
         )
+        add.add_argument(
+            "--no-auto-import",
+            action="store_true",
+            help="new instances and nodes wait in the import tools instead of appearing "
+            "on the next sync (the first sync included)",
+        )
         add.add_argument("--description", default="")
         add.add_argument(
             "--no-check", action="store_true", help="save without connecting to the cluster first"
@@ -87,6 +93,7 @@ class Command(BaseCommand):
         read_only,
         description,
         no_check,
+        no_auto_import=False,
         **_,
     ):
         if slugify(name) != name:
@@ -112,6 +119,7 @@ class Command(BaseCommand):
             port=port,
             username=username,
             read_only=read_only or not username,
+            auto_import=not no_auto_import,
             description=description,
         )
         cluster.password = password
@@ -248,6 +256,7 @@ def _summary(c: Cluster) -> dict:
         "ganeti_version": c.ganeti_version,
         "username": c.username,
         "read_only": c.read_only,
+        "auto_import": c.auto_import,
         "trust": c.trust_description,
         "virtual_machines": c.instance_count,
         "nodes": c.node_count,

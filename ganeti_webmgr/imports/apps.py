@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ImportsConfig(AppConfig):
+    name = "ganeti_webmgr.imports"
+    verbose_name = "Import tools"

@@ -1,0 +1,242 @@
+"""The import tools' work: what waits in each category, and import/forget/count.
+
+Views check that the user administers the cluster ("grant": GWM-side work, allowed on
+read-only clusters); every queryset here is also filtered by the permission rules.
+Nothing here deletes or changes anything in Ganeti: importing writes at most the
+owner tag of the imported VMs, through ownership.set_owner, as the VM page does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from ganeti_webmgr import audit
+from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.clusters.reconcile import reconcile
+from ganeti_webmgr.ganeti import Instance, RapiError
+from ganeti_webmgr.ganeti import Node as RapiNode
+from ganeti_webmgr.imports.models import PendingImport
+from ganeti_webmgr.nodes import records as node_records
+from ganeti_webmgr.nodes.models import Node, NodeGroup
+from ganeti_webmgr.permissions.rules import require, visible
+from ganeti_webmgr.virtual_machines import bulk, ownership
+from ganeti_webmgr.virtual_machines import records as vm_records
+from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+# One submission acts on at most this many objects (as bulk actions): each import may
+# send Ganeti a tag job, and a request must end.
+MAX_SELECTION = bulk.MAX_SELECTION
+# A sync_key no record has (real ones contain "|"): the next sync rewrites the row.
+RELINK = "relink"
+# The owner choice "tag": whoever the VM's gwm:owner tag names (nobody if none).
+FROM_TAG = "tag"
+
+
+# -- what waits ----------------------------------------------------------------------
+def pending_vms(cluster: Cluster) -> QuerySet:
+    return PendingImport.objects.filter(cluster=cluster, kind=PendingImport.Kind.VM)
+
+
+def pending_nodes(cluster: Cluster) -> QuerySet:
+    return PendingImport.objects.filter(cluster=cluster, kind=PendingImport.Kind.NODE)
+
+
+def gone_vms(user, cluster: Cluster) -> QuerySet:
+    return visible(user, VirtualMachine.objects.filter(cluster=cluster, missing=True), "grant")
+
+
+def orphan_vms(user, cluster: Cluster) -> QuerySet:
+    vms = VirtualMachine.objects.filter(
+        cluster=cluster, missing=False, owner_user=None, owner_group=None
+    )
+    return visible(user, vms, "grant")
+
+
+def gone_nodes(user, cluster: Cluster) -> QuerySet:
+    return visible(user, Node.objects.filter(cluster=cluster, missing=True))
+
+
+@dataclass
+class Counts:
+    new_vms: int = 0
+    gone_vms: int = 0
+    orphans: int = 0
+    new_nodes: int = 0
+    gone_nodes: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.new_vms + self.gone_vms + self.orphans + self.new_nodes + self.gone_nodes
+
+
+def counts(user, clusters: list[Cluster]) -> dict[int, Counts]:
+    """Counts per cluster pk, in five grouped queries whatever the number of clusters."""
+    ids = [c.pk for c in clusters]
+    result = {pk: Counts() for pk in ids}
+    pending = PendingImport.objects.filter(cluster_id__in=ids)
+    for row in pending.values("cluster_id", "kind").annotate(n=Count("pk")).order_by():
+        field = "new_vms" if row["kind"] == PendingImport.Kind.VM else "new_nodes"
+        setattr(result[row["cluster_id"]], field, row["n"])
+    vms = visible(user, VirtualMachine.objects.filter(cluster_id__in=ids), "grant")
+    nodes = visible(user, Node.objects.filter(cluster_id__in=ids))
+    for field, queryset in (
+        ("gone_vms", vms.filter(missing=True)),
+        ("orphans", vms.filter(missing=False, owner_user=None, owner_group=None)),
+        ("gone_nodes", nodes.filter(missing=True)),
+    ):
+        for row in queryset.values("cluster_id").annotate(n=Count("pk")).order_by():
+            setattr(result[row["cluster_id"]], field, row["n"])
+    return result
+
+
+# -- virtual machines ------------------------------------------------------------------
+def import_vms(user, cluster: Cluster, names: list[str], owner, request=None) -> list:
+    """Create rows for the pending VMs named, from Ganeti's record as the last sync saw it
+    (the sync's own mapping), give them `owner` (a User, Group, None, or FROM_TAG), then
+    write the owner tag in Ganeti unless the cluster is read-only or owner is FROM_TAG.
+
+    Returns a bulk.Outcome per imported VM (its tag job, or why the tag was not written).
+    """
+    require(user, "grant", cluster)
+    from_tag = isinstance(owner, str) and owner == FROM_TAG
+    waiting = list(pending_vms(cluster).filter(name__in=names).order_by("name")[:MAX_SELECTION])
+    if not waiting:
+        return []
+    node_ids = dict(Node.objects.filter(cluster=cluster).values_list("name", "pk"))
+    items = {p.name: Instance.from_dict(p.raw) for p in waiting}
+    entries = {}
+    with transaction.atomic():
+        reconcile(
+            VirtualMachine,
+            cluster,
+            items,
+            vm_records.vm_mapping(node_ids, cluster.info.get("default_hypervisor") or ""),
+            timezone.now(),
+            complete=False,
+        )
+        vms = list(VirtualMachine.objects.filter(cluster=cluster, name__in=items).order_by("name"))
+        for vm in vms:
+            vm.cluster = cluster
+            chosen = ownership.owner_from_tags(vm.tags) if from_tag else owner
+            _set_owner_in_gwm(vm, chosen)
+            entries[vm.pk] = audit.record(
+                "vm.import",
+                actor=user,
+                request=request,
+                targets=[vm, cluster],
+                message=f"{vm.name} imported from Ganeti; owner {chosen or 'nobody'}",
+            )
+        PendingImport.objects.filter(pk__in=[p.pk for p in waiting]).delete()
+    outcomes = []
+    for vm in vms:
+        outcome = bulk.Outcome(vm)
+        if not from_tag:
+            try:
+                jobs = ownership.set_owner(vm, owner, requested_by=user)
+            except RapiError as error:
+                outcome.error = f"imported; Ganeti refused the owner tag: {error.message}"
+            else:
+                outcome.job = jobs[-1] if jobs else None
+        if outcome.job is not None:
+            # The entry follows the tag job, as the owner change on the VM page does.
+            entries[vm.pk].job = outcome.job
+            entries[vm.pk].save(update_fields=["job"])
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _set_owner_in_gwm(vm: VirtualMachine, owner: User | Group | None) -> None:
+    vm.owner_user = owner if isinstance(owner, User) else None
+    vm.owner_group = owner if isinstance(owner, Group) else None
+    VirtualMachine.objects.filter(pk=vm.pk).update(
+        owner_user=vm.owner_user, owner_group=vm.owner_group
+    )
+
+
+def forget_vms(user, cluster: Cluster, names: list[str], request=None) -> list[str]:
+    """Delete the rows of VMs gone from Ganeti (missing); returns the names removed."""
+    require(user, "grant", cluster)
+    with transaction.atomic():
+        vms = list(gone_vms(user, cluster).filter(name__in=names).order_by("name")[:MAX_SELECTION])
+        for vm in vms:
+            since = f" since {vm.missing_since:%Y-%m-%d %H:%M}" if vm.missing_since else ""
+            audit.record(
+                "vm.forget",
+                actor=user,
+                request=request,
+                targets=[vm, cluster],
+                message=f"{vm.name} removed from GWM: gone from Ganeti{since}",
+            )
+        VirtualMachine.objects.filter(pk__in=[vm.pk for vm in vms], missing=True).delete()
+    return [vm.name for vm in vms]
+
+
+def assign_owner(user, cluster: Cluster, names: list[str], owner, request=None) -> list:
+    """Give orphan VMs an owner: bulk's owner action (per-VM checks, jobs, audit)."""
+    require(user, "grant", cluster)
+    pks = list(
+        orphan_vms(user, cluster)
+        .filter(name__in=names)
+        .order_by("name")
+        .values_list("pk", flat=True)[:MAX_SELECTION]
+    )
+    return bulk.run(user, pks, "owner", request=request, owner=owner)
+
+
+# -- nodes -----------------------------------------------------------------------------
+def import_nodes(user, cluster: Cluster, names: list[str], request=None) -> list[str]:
+    """Create rows for the pending nodes named; returns the names imported.
+
+    VMs GWM has that run on them were synced without their node link: they are marked
+    to be rewritten by the next sync, which is requested now.
+    """
+    require(user, "grant", cluster)
+    waiting = list(pending_nodes(cluster).filter(name__in=names).order_by("name")[:MAX_SELECTION])
+    if not waiting:
+        return []
+    items = {p.name: RapiNode.from_dict(p.raw) for p in waiting}
+    group_ids = dict(NodeGroup.objects.filter(cluster=cluster).values_list("uuid", "pk"))
+    now = timezone.now()
+    with transaction.atomic():
+        reconcile(Node, cluster, items, node_records.node_mapping(group_ids), now, complete=False)
+        nodes = list(Node.objects.filter(cluster=cluster, name__in=items).order_by("name"))
+        for node in nodes:
+            audit.record(
+                "node.import",
+                actor=user,
+                request=request,
+                targets=[node, cluster],
+                message=f"node {node.name} imported from Ganeti",
+            )
+        # Ganeti has at most one secondary node per instance (DRBD): snodes[0].
+        VirtualMachine.objects.filter(cluster=cluster, missing=False).filter(
+            Q(raw__pnode__in=list(items)) | Q(raw__snodes__0__in=list(items))
+        ).update(sync_key=RELINK)
+        PendingImport.objects.filter(pk__in=[p.pk for p in waiting]).delete()
+        Cluster.objects.filter(pk=cluster.pk).update(next_sync_at=now)
+    return [node.name for node in nodes]
+
+
+def forget_nodes(user, cluster: Cluster, names: list[str], request=None) -> list[str]:
+    """Delete the rows of nodes gone from Ganeti (missing); returns the names removed."""
+    require(user, "grant", cluster)
+    with transaction.atomic():
+        nodes = list(
+            gone_nodes(user, cluster).filter(name__in=names).order_by("name")[:MAX_SELECTION]
+        )
+        for node in nodes:
+            since = f" since {node.missing_since:%Y-%m-%d %H:%M}" if node.missing_since else ""
+            audit.record(
+                "node.forget",
+                actor=user,
+                request=request,
+                targets=[node, cluster],
+                message=f"node {node.name} removed from GWM: gone from Ganeti{since}",
+            )
+        Node.objects.filter(pk__in=[node.pk for node in nodes], missing=True).delete()
+    return [node.name for node in nodes]
