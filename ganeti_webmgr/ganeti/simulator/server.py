@@ -327,6 +327,10 @@ class RapiSimulator:
                 allowed.append(m)
                 continue
             if needs == "write" and access != "write":
+                if user is None:  # anonymous: Ganeti asks for credentials
+                    raise HttpError(
+                        401, headers={"WWW-Authenticate": 'Basic realm="Ganeti Remote API"'}
+                    )
                 raise HttpError(403)
             fn: Callable[[_Request], Any] = getattr(self, "_h_" + handler)
             request = _Request(method, path, query, body, match.groupdict())
