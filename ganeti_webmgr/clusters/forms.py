@@ -166,6 +166,13 @@ class ClusterEditForm(ConnectionForm):
 
     def clean(self):
         data = super().clean()
+        typed_ca = data.get("ca_certificates", "").strip()
+        if data.get("trust") == "keep" and typed_ca != self.cluster.ca_certificates.strip():
+            self.add_error(
+                "trust",
+                "To use the CA certificate given below, choose \u201cIts certificate is "
+                "signed by this CA\u201d.",
+            )
         if data.get("remove_credentials"):
             return data  # the user name and password typed are ignored
         username, password = data.get("username"), data.get("password")

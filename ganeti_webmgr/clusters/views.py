@@ -26,6 +26,7 @@ from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, visible
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
+CHECK_AGAIN = "The checked values were changed or are too old; please start again."
 # What adding a cluster saves (all checked first).
 ADD_FIELDS = [
     "slug",
@@ -38,18 +39,11 @@ ADD_FIELDS = [
     "ca_certificates",
     "description",
 ]
-# What editing may change; audited by value (the password only as "changed").
+# What editing may change, audited by value (the password only as "changed"). A new
+# setting goes into the form's PLAIN_FIELDS (or CONNECTION_FIELDS) and FIELDSETS.
 EDIT_FIELDS = [
-    "description",
-    "hostname",
-    "port",
-    "username",
-    "read_only",
-    "fingerprint",
-    "ca_certificates",
-    "default_quota_ram",
-    "default_quota_disk",
-    "default_quota_vcpus",
+    *ClusterEditForm.PLAIN_FIELDS,
+    *(name for name in ClusterEditForm.CONNECTION_FIELDS if name != "password_encrypted"),
 ]
 
 
@@ -200,7 +194,7 @@ def cluster_add(request: HttpRequest) -> HttpResponse:
 def _add_confirmed(request: HttpRequest) -> HttpResponse:
     confirm = ConfirmForm(request.POST, purpose="add")
     if not confirm.is_valid():
-        messages.error(request, "The checked values were changed; please start again.")
+        messages.error(request, CHECK_AGAIN)
         return redirect("cluster-add")
     values = confirm.cleaned_data["checked"]
     if Cluster.objects.filter(slug=values["slug"]).exists():
@@ -229,7 +223,7 @@ def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and request.POST.get("step") == "confirm":
         confirm = ConfirmForm(request.POST, purpose=purpose)
         if not confirm.is_valid():
-            messages.error(request, "The checked values were changed; please start again.")
+            messages.error(request, CHECK_AGAIN)
             return redirect("cluster-edit", slug=slug)
         return _save_edit(request, cluster, confirm.cleaned_data["checked"])
     form = ClusterEditForm(request.POST or None, cluster=cluster)
@@ -277,7 +271,8 @@ def _confirm_page(
     again: str,
     changed: list[str] | None = None,
 ) -> HttpResponse:
-    """ "Is this the right cluster?": what Ganeti said, the certificate, the access."""
+    """The page asking "Is this the right cluster?": what Ganeti said, the certificate
+    and the access GWM will have; its button saves what was checked."""
     return render(
         request,
         "clusters/confirm.html",

@@ -196,6 +196,7 @@ def test_a_read_only_cluster_becomes_writable_with_credentials(
         ({"default_quota_ram": "-1"}, "default_quota_ram", "greater than or equal to 0"),
         ({"trust": "ca", "ca_certificates": "nope"}, "ca_certificates", "PEM form"),
         ({"trust": "never"}, "trust", "Select a valid choice"),
+        ({"ca_certificates": "-----BEGIN CERTIFICATE-----"}, "trust", "signed by this CA"),
     ],
 )
 def test_bad_input_is_named_on_its_field(superuser_client, cluster, changes, field, message):
@@ -298,3 +299,14 @@ def test_the_cluster_page_links_to_the_form_for_superusers_only(client, cluster,
     assert b"/clusters/sim/edit" not in client.get("/clusters/sim/").content
     client.force_login(alice)
     assert b"/clusters/sim/edit" in client.get("/clusters/sim/").content
+
+
+def test_a_cluster_trusting_a_ca_keeps_it(superuser_client, cluster, simulator):
+    pem = Path(simulator.ca_file).read_text()  # as `cluster add --ca-file` stores it
+    Cluster.objects.filter(pk=cluster.pk).update(fingerprint="", ca_certificates=pem)
+    cluster.refresh_from_db()
+    page = superuser_client.get(URL)
+    assert "CA certificates" in page.context["form"].fields["trust"].choices[0][1]
+    response = superuser_client.post(URL, form(cluster, description="new"), follow=True)
+    assert b"Cluster sim saved (description)" in response.content
+    assert Cluster.objects.get(pk=cluster.pk).ca_certificates == pem
