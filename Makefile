@@ -18,7 +18,7 @@ help:
 	@echo "make run      development server on http://127.0.0.1:8000 (SQLite in ./var)"
 	@echo "make test     lint + tests on SQLite, PostgreSQL and MariaDB (when reachable)"
 	@echo "make test-ganeti  tests against a real Ganeti in a network namespace (root)"
-	@echo "make bench    print sync figures for 10,000 instances (SQLite, PostgreSQL, MariaDB)"
+	@echo "make bench    print sync and VM list figures for 10,000 instances (SQLite, PostgreSQL, MariaDB)"
 	@echo "make docs     build the documentation (warnings are errors)"
 	@echo "make lock     recompile requirements/*.txt from requirements/*.in"
 	@echo "make config-files  regenerate etc/ganeti-webmgr/settings.conf and the docs reference"
@@ -99,10 +99,12 @@ test-ganeti: $(VENV)/.dev-stamp
 bench: $(VENV)/.dev-stamp
 	$(BIN)/python bench/sync.py sqlite
 	$(BIN)/python bench/permissions.py sqlite
+	$(BIN)/python bench/vm_list.py sqlite
 	@for db in postgresql mysql; do \
 		env=$$($(BIN)/python tests/database_env.py $$db) || { echo "$$env"; continue; }; \
 		$(BIN)/python bench/sync.py $$db || exit 1; \
 		$(BIN)/python bench/permissions.py $$db || exit 1; \
+		$(BIN)/python bench/vm_list.py $$db || exit 1; \
 	done
 
 # --- docs and generated files -----------------------------------------------------

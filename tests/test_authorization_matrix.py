@@ -94,6 +94,30 @@ MATRIX = {
         B,
         expect(LOGIN, 404, 404, 404, 404, 404, 200),
     ),
+    # Superusers only, like adding one.
+    "cluster-edit": (
+        "get",
+        A,
+        expect(LOGIN, 404, 403, 403, 403, 403, 200),
+        B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    # The cluster's "Jobs" tab and its live "Recent jobs" fragment: whoever sees the
+    # cluster (each sees the jobs they may see).
+    "cluster-job-list": (
+        "get",
+        A,
+        expect(LOGIN, 404, 200, 200, 200, 200, 200),
+        B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "cluster-jobs": (
+        "get",
+        A,
+        expect(LOGIN, 404, 200, 200, 200, 200, 200),
+        B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
     "vm-list": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
     "cluster-vm-list": (
         "get",
@@ -137,6 +161,20 @@ MATRIX = {
         expect(LOGIN, 404, 404, 404, 404, 302, 302),
         {**NODE_B, "action": "migrate"},
         expect(LOGIN, 404, 404, 404, 404, 404, 302),
+    ),
+    "vm-jobs": (
+        "get",
+        MINE,
+        expect(LOGIN, 404, 200, 200, 200, 200, 200),
+        OTHER,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "node-jobs": (
+        "get",
+        NODE_A,
+        expect(LOGIN, 404, 404, 404, 404, 200, 200),
+        NODE_B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
     ),
     "vm-status": (
         "get",
@@ -184,6 +222,13 @@ MATRIX = {
     "vm-bulk": ("post", {}, expect(LOGIN, 302, 302, 302, 302, 302, 302), None, None),
     "job-list": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
     "job-detail": (
+        "get",
+        JOB_A,
+        expect(LOGIN, 404, 200, 200, 200, 200, 200),
+        JOB_B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "job-status": (
         "get",
         JOB_A,
         expect(LOGIN, 404, 200, 200, 200, 200, 200),

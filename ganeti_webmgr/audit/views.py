@@ -18,6 +18,7 @@ from ganeti_webmgr.audit import queries
 from ganeti_webmgr.audit.access import entry_filter, viewable_or_404
 from ganeti_webmgr.audit.forms import LogFilterForm
 from ganeti_webmgr.audit.paging import EntrySource, LogPage, Source, page
+from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
@@ -45,9 +46,13 @@ def log_page(request: HttpRequest, obj: Model, source: Source | None = None) -> 
 
 
 def object_log(
-    request: HttpRequest, obj: Model, kind: str, source: Source | None = None
+    request: HttpRequest,
+    obj: Model,
+    kind: str,
+    source: Source | None = None,
+    extra: dict | None = None,
 ) -> HttpResponse:
-    context = {"object": obj, "kind": kind, "page": log_page(request, obj, source)}
+    context = {"object": obj, "kind": kind, "page": log_page(request, obj, source), **(extra or {})}
     return render(request, "audit/object_log.html", context)
 
 
@@ -55,7 +60,8 @@ def object_log(
 @require_GET
 def cluster_log(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = viewable_or_404(request.user, Cluster.objects.all(), slug=slug)
-    return object_log(request, cluster, "Cluster")
+    header = cluster_header(request.user, cluster, "log")
+    return object_log(request, cluster, "Cluster", extra={"cluster_header": header})
 
 
 @login_required

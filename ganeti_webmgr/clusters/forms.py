@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.text import slugify
 
+from ganeti_webmgr.clusters import connection, credentials
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.ganeti import RapiError
-from ganeti_webmgr.ganeti.tls import format_fingerprint, normalize_fingerprint
 from ganeti_webmgr.ganeti.transport import parse_rapi_url
 
 TRUST_CHOICES = [
@@ -15,12 +17,9 @@ TRUST_CHOICES = [
 ]
 
 
-class ClusterForm(forms.Form):
-    slug = forms.SlugField(
-        label="Name in GWM",
-        max_length=50,
-        help_text="Short name for URLs and commands, e.g. production.",
-    )
+class ConnectionForm(forms.Form):
+    """How GWM reaches a cluster's RAPI: the fields adding and editing share."""
+
     hostname = forms.CharField(max_length=255, help_text="The cluster's RAPI host name.")
     port = forms.IntegerField(min_value=1, max_value=65535, initial=5080)
     username = forms.CharField(
@@ -33,6 +32,49 @@ class ClusterForm(forms.Form):
     )
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    # (legend, field names) for clusters/_fieldsets.html.
+    FIELDSETS: list[tuple[str, list[str]]] = []
+
+    @property
+    def fieldsets(self):
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.FIELDSETS
+        ]
+
+    def clean_ca_certificates(self):
+        # Browsers send textarea line ends as CRLF; store them as the PEM file had them.
+        return self.cleaned_data["ca_certificates"].replace("\r\n", "\n")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("hostname") and data.get("port"):
+            try:
+                parse_rapi_url(f"{data['hostname']}:{data['port']}")
+            except RapiError as error:
+                self.add_error("hostname", error.message)
+        if data.get("trust") == "ca" and "BEGIN CERTIFICATE" not in data.get("ca_certificates", ""):
+            self.add_error("ca_certificates", "Paste the CA certificate in PEM form.")
+        return data
+
+
+class ClusterForm(ConnectionForm):
+    """Adding a cluster."""
+
+    slug = forms.SlugField(
+        label="Name in GWM",
+        max_length=50,
+        help_text="Short name for URLs and commands, e.g. production.",
+    )
+
+    field_order = ["slug"]
+    FIELDSETS = [
+        ("Cluster", ["slug", "description"]),
+        ("Remote API", ["hostname", "port"]),
+        ("Credentials", ["username", "password"]),
+        ("Certificate", ["trust", "ca_certificates"]),
+    ]
+
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
         if slug != slugify(slug):
@@ -43,33 +85,170 @@ class ClusterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("hostname") and data.get("port"):
-            try:
-                parse_rapi_url(f"{data['hostname']}:{data['port']}")
-            except RapiError as error:
-                self.add_error("hostname", error.message)
         if bool(data.get("username")) != bool(data.get("password")):
             self.add_error("password", "Give the user name and the password, or neither.")
-        if data.get("trust") == "ca" and "BEGIN CERTIFICATE" not in data.get("ca_certificates", ""):
-            self.add_error("ca_certificates", "Paste the CA certificate in PEM form.")
         return data
+
+    def new_cluster(self) -> Cluster:
+        """The cluster as entered (unsaved; a "pin" trust is resolved by the check)."""
+        data = self.cleaned_data
+        cluster = Cluster(
+            slug=data["slug"],
+            hostname=data["hostname"],
+            port=data["port"],
+            username=data["username"],
+            description=data["description"],
+            read_only=not data["username"],
+            ca_certificates=data["ca_certificates"] if data["trust"] == "ca" else "",
+        )
+        cluster.password = data["password"]
+        return cluster
+
+
+class ClusterEditForm(ConnectionForm):
+    """Editing a cluster: what changes the connection is checked before it is saved."""
+
+    remove_credentials = forms.BooleanField(
+        required=False,
+        label="Remove the credentials",
+        help_text="GWM forgets the user name and password and only reads this cluster.",
+    )
+    auto_import = forms.BooleanField(
+        required=False,
+        label="Import new instances and nodes automatically",
+        help_text="Off: new ones wait in the import tools until an administrator imports them.",
+    )
+    default_quota_ram = forms.IntegerField(
+        required=False, min_value=0, label="Memory (MiB)", help_text="Empty: no limit."
+    )
+    default_quota_disk = forms.IntegerField(
+        required=False, min_value=0, label="Disk (MiB)", help_text="Empty: no limit."
+    )
+    default_quota_vcpus = forms.IntegerField(
+        required=False, min_value=0, label="vCPUs", help_text="Empty: no limit."
+    )
+
+    # Settings saved as typed, without a connection check.
+    PLAIN_FIELDS = [
+        "description",
+        "default_quota_ram",
+        "default_quota_disk",
+        "default_quota_vcpus",
+        "auto_import",
+    ]
+    # What changes how GWM talks to the cluster: a change is checked and confirmed first.
+    CONNECTION_FIELDS = [
+        "hostname",
+        "port",
+        "username",
+        "password_encrypted",
+        "read_only",
+        "fingerprint",
+        "ca_certificates",
+    ]
+    FIELDSETS = [
+        ("Cluster", ["description", "auto_import"]),
+        ("Remote API", ["hostname", "port"]),
+        ("Credentials", ["username", "password", "remove_credentials"]),
+        ("Certificate", ["trust", "ca_certificates"]),
+        ("Default quotas of VM owners who have none of their own", PLAIN_FIELDS[1:4]),
+    ]
+
+    def __init__(self, data=None, *, cluster: Cluster, **kwargs):
+        self.cluster = cluster
+        initial = {
+            name: getattr(cluster, name)
+            for name in ("hostname", "port", "username", "ca_certificates", *self.PLAIN_FIELDS)
+        }
+        super().__init__(data, initial={**initial, "trust": "keep"}, **kwargs)
+        self.fields["trust"].choices = [
+            ("keep", f"Keep it as it is ({cluster.trust_description})"),
+            ("pin", "Re-pin: trust the certificate the cluster presents now"),
+            *TRUST_CHOICES[1:],
+        ]
+        self.fields["username"].help_text = "RAPI user."
+        if cluster.password_encrypted:
+            self.fields["password"].help_text = "Leave empty to keep the stored password."
+        if not cluster.username:
+            del self.fields["remove_credentials"]  # nothing to remove
+            self.fields[
+                "username"
+            ].help_text = "RAPI user with write access; leave empty to keep the cluster read-only."
+
+    def clean(self):
+        data = super().clean()
+        typed_ca = data.get("ca_certificates", "").strip()
+        if data.get("trust") == "keep" and typed_ca != self.cluster.ca_certificates.strip():
+            self.add_error(
+                "trust",
+                "To use the CA certificate given below, choose \u201cIts certificate is "
+                "signed by this CA\u201d.",
+            )
+        if data.get("remove_credentials"):
+            return data  # the user name and password typed are ignored
+        username, password = data.get("username"), data.get("password")
+        if password and not username:
+            self.add_error("username", "Give the user name for this password.")
+        elif username and not password and not self.cluster.password_encrypted:
+            self.add_error("password", "Give the password: GWM has none stored for this cluster.")
+        elif not username and self.cluster.username and "username" not in self.errors:
+            self.add_error(
+                "username",
+                "Give the user name, or tick \u201cRemove the credentials\u201d to make "
+                "the cluster read-only.",
+            )
+        return data
+
+    def new_values(self) -> dict[str, Any]:
+        """{field: new value} of the settings that differ from the cluster's.
+
+        The password appears (encrypted) only when a different one was typed; a
+        "pin" trust appears as fingerprint "" (the check pins the certificate).
+        """
+        data, cluster = self.cleaned_data, self.cluster
+        values = {name: data[name] for name in ("hostname", "port", *self.PLAIN_FIELDS)}
+        if data.get("remove_credentials"):
+            values.update(username="", password_encrypted="", read_only=True)
+        else:
+            values.update(username=data["username"], read_only=not data["username"])
+            if data["password"] and data["password"] != _stored_password(cluster):
+                values["password_encrypted"] = credentials.encrypt(data["password"])
+        trust = data["trust"]
+        if trust != "keep":
+            values["fingerprint"] = ""  # the check fills it in for "pin"
+            values["ca_certificates"] = data["ca_certificates"] if trust == "ca" else ""
+        return {
+            name: value
+            for name, value in values.items()
+            if (trust == "pin" and name == "fingerprint") or value != getattr(cluster, name)
+        }
+
+    def checks_connection(self, values: dict[str, Any]) -> bool:
+        """Does saving values need a connection check first?"""
+        return self.cleaned_data["trust"] == "pin" or any(
+            name in values for name in self.CONNECTION_FIELDS
+        )
+
+
+def _stored_password(cluster: Cluster) -> str | None:
+    try:
+        return cluster.password
+    except credentials.CredentialsError:
+        return None  # unreadable: whatever was typed replaces it
 
 
 class ConfirmForm(forms.Form):
-    """The checked values, carried to the confirmation; the password encrypted."""
+    """The checked values, carried to the confirmation in one signed token."""
 
-    slug = forms.SlugField()
-    hostname = forms.CharField()
-    port = forms.IntegerField()
-    username = forms.CharField(required=False)
-    password_encrypted = forms.CharField(required=False)
-    fingerprint = forms.CharField(required=False)
-    ca_certificates = forms.CharField(required=False)
-    description = forms.CharField(required=False)
+    checked = forms.CharField(widget=forms.HiddenInput)
 
-    def clean_fingerprint(self):
-        value = self.cleaned_data["fingerprint"]
-        try:
-            return format_fingerprint(normalize_fingerprint(value)) if value else ""
-        except RapiError as error:
-            raise forms.ValidationError(error.message) from None
+    def __init__(self, data=None, *, purpose: str, values: dict | None = None, **kwargs):
+        self.purpose = purpose
+        initial = {"checked": connection.sign(values, purpose)} if values is not None else None
+        super().__init__(data, initial=initial, **kwargs)
+
+    def clean_checked(self):
+        values = connection.unsign(self.cleaned_data["checked"], self.purpose)
+        if values is None:
+            raise forms.ValidationError("The checked values were changed or are too old.")
+        return values

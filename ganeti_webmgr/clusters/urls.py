@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:slug>/", views.cluster_detail, name="cluster-detail"),
     path("<slug:slug>/refresh", views.cluster_refresh, name="cluster-refresh"),
     path("<slug:slug>/redistribute", views.cluster_redistribute, name="cluster-redistribute"),
+    path("<slug:slug>/edit", views.cluster_edit, name="cluster-edit"),
     path("<slug:slug>/delete", views.cluster_delete, name="cluster-delete"),
     path("<slug:slug>/notify", views.notify, name="cluster-notify"),
     path(

@@ -1,27 +1,50 @@
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganeti_webmgr import audit
-from ganeti_webmgr.clusters import credentials
-from ganeti_webmgr.clusters.forms import ClusterForm, ConfirmForm
+from ganeti_webmgr.clusters import connection
+from ganeti_webmgr.clusters.forms import ClusterEditForm, ClusterForm, ConfirmForm
+from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.clusters.rapi import client_for, forget, new_client
-from ganeti_webmgr.ganeti import RapiError, Timeouts, fetch_certificate_fingerprint
-from ganeti_webmgr.jobs.models import Job
+from ganeti_webmgr.clusters.rapi import client_for, forget
+from ganeti_webmgr.ganeti import ClusterInfo, RapiError
+from ganeti_webmgr.jobs import live
 from ganeti_webmgr.jobs.started import record_started
 from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, visible
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
-CHECK_TIMEOUTS = Timeouts(connect=5, read=15, total=30)
+CHECK_AGAIN = "The checked values were changed or are too old; please start again."
+# What adding a cluster saves (all checked first).
+ADD_FIELDS = [
+    "slug",
+    "hostname",
+    "port",
+    "username",
+    "password_encrypted",
+    "read_only",
+    "fingerprint",
+    "ca_certificates",
+    "description",
+]
+# What editing may change, audited by value (the password only as "changed"). A new
+# setting goes into the form's PLAIN_FIELDS (or CONNECTION_FIELDS) and FIELDSETS.
+EDIT_FIELDS = [
+    *ClusterEditForm.PLAIN_FIELDS,
+    *(name for name in ClusterEditForm.CONNECTION_FIELDS if name != "password_encrypted"),
+]
 
 
 @csrf_exempt  # called by Ganeti's hook script with a bearer token, not from a browser
@@ -63,20 +86,16 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
     vms = visible(user, VirtualMachine.objects.filter(cluster=cluster, missing=False))
     running = vms.filter(status="running").count()
     nodes = visible(user, Node.objects.filter(cluster=cluster)).order_by("name")
-    jobs = (
-        visible(user, Job.objects.filter(cluster=cluster))
-        .select_related("requested_by")
-        .order_by("-created_at")[:10]
-    )
     return render(
         request,
         "clusters/detail.html",
         {
             "cluster": cluster,
+            "cluster_header": cluster_header(user, cluster, "overview"),
             "vm_count": vms.count(),
             "running": running,
             "nodes": nodes,
-            "jobs": jobs,
+            "recent": live.of_cluster(user, cluster),
             "is_admin": can(user, "grant", cluster),
             "may_write": can(user, "admin", cluster),
         },
@@ -154,74 +173,34 @@ def cluster_add(request: HttpRequest) -> HttpResponse:
         return _add_confirmed(request)
     form = ClusterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        cluster = Cluster(
-            slug=data["slug"],
-            hostname=data["hostname"],
-            port=data["port"],
-            username=data["username"],
-            description=data["description"],
-            read_only=not data["username"],
-        )
-        cluster.password = data["password"]
+        cluster = form.new_cluster()
         try:
-            if data["trust"] == "pin":
-                cluster.fingerprint = fetch_certificate_fingerprint(
-                    cluster.hostname, cluster.port, timeout=10
-                )
-            elif data["trust"] == "ca":
-                cluster.ca_certificates = data["ca_certificates"]
-            with new_client(cluster, CHECK_TIMEOUTS) as client:
-                info = client.info()
-        except RapiError as error:
-            form.add_error(None, f"Cannot use {cluster.url}: {error}")
+            info = connection.check(cluster, form.cleaned_data["trust"])
+        except connection.CheckFailed as failure:
+            form.add_error(None, str(failure))
         else:
-            confirm = ConfirmForm(
-                initial={
-                    "slug": cluster.slug,
-                    "hostname": cluster.hostname,
-                    "port": cluster.port,
-                    "username": cluster.username,
-                    "password_encrypted": cluster.password_encrypted,
-                    "fingerprint": cluster.fingerprint,
-                    "ca_certificates": cluster.ca_certificates,
-                    "description": cluster.description,
-                }
-            )
-            return render(
+            values = {name: getattr(cluster, name) for name in ADD_FIELDS}
+            return _confirm_page(
                 request,
-                "clusters/add_confirm.html",
-                {"cluster": cluster, "info": info, "confirm": confirm},
+                cluster,
+                info,
+                ConfirmForm(purpose="add", values=values),
+                title="Add this cluster",
+                again=reverse("cluster-add"),
             )
     return render(request, "clusters/add.html", {"form": form})
 
 
 def _add_confirmed(request: HttpRequest) -> HttpResponse:
-    confirm = ConfirmForm(request.POST)
+    confirm = ConfirmForm(request.POST, purpose="add")
     if not confirm.is_valid():
-        messages.error(request, "The checked values were changed; please start again.")
+        messages.error(request, CHECK_AGAIN)
         return redirect("cluster-add")
-    data = confirm.cleaned_data
-    if Cluster.objects.filter(slug=data["slug"]).exists():
-        messages.error(request, f"A cluster named {data['slug']!r} exists already.")
+    values = confirm.cleaned_data["checked"]
+    if Cluster.objects.filter(slug=values["slug"]).exists():
+        messages.error(request, f"A cluster named {values['slug']!r} exists already.")
         return redirect("cluster-add")
-    try:
-        if data["password_encrypted"]:  # made by step one with our key, or tampered with
-            credentials.decrypt(data["password_encrypted"])
-    except credentials.CredentialsError:
-        messages.error(request, "The checked values were changed; please start again.")
-        return redirect("cluster-add")
-    cluster = Cluster.objects.create(
-        slug=data["slug"],
-        hostname=data["hostname"],
-        port=data["port"],
-        username=data["username"],
-        password_encrypted=data["password_encrypted"],
-        fingerprint=data["fingerprint"],
-        ca_certificates=data["ca_certificates"],
-        description=data["description"],
-        read_only=not data["username"],
-    )
+    cluster = Cluster.objects.create(**{name: values[name] for name in ADD_FIELDS})
     audit.record(
         "cluster.add",
         request=request,
@@ -229,4 +208,127 @@ def _add_confirmed(request: HttpRequest) -> HttpResponse:
         message=f"{cluster.slug} ({cluster.url}) added; trust: {cluster.trust_description}",
     )
     messages.success(request, f"Cluster {cluster.slug} added; gwm-worker syncs it shortly.")
+    return redirect("cluster-detail", slug=cluster.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Edit a cluster (superusers): a change of how GWM connects is checked and
+    confirmed first, like adding one; the rest is saved at once."""
+    cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
+    if not request.user.is_superuser:
+        raise PermissionDenied("only superusers edit clusters")
+    purpose = f"edit:{cluster.pk}"
+    if request.method == "POST" and request.POST.get("step") == "confirm":
+        confirm = ConfirmForm(request.POST, purpose=purpose)
+        if not confirm.is_valid():
+            messages.error(request, CHECK_AGAIN)
+            return redirect("cluster-edit", slug=slug)
+        return _save_edit(request, cluster, confirm.cleaned_data["checked"])
+    form = ClusterEditForm(request.POST or None, cluster=cluster)
+    if request.method == "POST" and form.is_valid():
+        values = form.new_values()
+        if not form.checks_connection(values):
+            return _save_edit(request, cluster, values)
+        checked = copy.copy(cluster)  # never saved: the check's own copy
+        for name, value in values.items():
+            setattr(checked, name, value)
+        try:
+            info = connection.check(checked, form.cleaned_data["trust"])
+        except connection.CheckFailed as failure:
+            form.add_error(None, str(failure))
+        else:
+            if "fingerprint" in values:
+                values["fingerprint"] = checked.fingerprint  # pinned by the check
+            return _confirm_page(
+                request,
+                checked,
+                info,
+                ConfirmForm(purpose=purpose, values=values),
+                title=f"Save the changes to {cluster.slug}",
+                again=reverse("cluster-edit", args=[cluster.slug]),
+                changed=_changed(cluster, values),
+            )
+    return render(
+        request,
+        "clusters/edit.html",
+        {
+            "cluster": cluster,
+            "form": form,
+            "cluster_header": cluster_header(request.user, cluster, ""),
+        },
+    )
+
+
+def _confirm_page(
+    request: HttpRequest,
+    cluster: Cluster,
+    info: ClusterInfo,
+    confirm: ConfirmForm,
+    *,
+    title: str,
+    again: str,
+    changed: list[str] | None = None,
+) -> HttpResponse:
+    """The page asking "Is this the right cluster?": what Ganeti said, the certificate
+    and the access GWM will have; its button saves what was checked."""
+    return render(
+        request,
+        "clusters/confirm.html",
+        {
+            "cluster": cluster,
+            "info": info,
+            "confirm": confirm,
+            "title": title,
+            "again": again,
+            "changed": changed,
+        },
+    )
+
+
+def _changed(cluster: Cluster, values: dict) -> list[str]:
+    """Names of the settings values changes, the password named but never shown."""
+    names = [
+        name for name in EDIT_FIELDS if name in values and values[name] != getattr(cluster, name)
+    ]
+    if (
+        "password_encrypted" in values
+        and values["password_encrypted"] != cluster.password_encrypted
+    ):
+        names.append("password")
+    return names
+
+
+def _save_edit(request: HttpRequest, cluster: Cluster, values: dict) -> HttpResponse:
+    changed = _changed(cluster, values)
+    if not changed:
+        messages.info(request, "Nothing was changed.")
+        return redirect("cluster-detail", slug=cluster.slug)
+    before = audit.snapshot(cluster, EDIT_FIELDS)
+    had_password = bool(cluster.password_encrypted)
+    fields = [name for name in [*EDIT_FIELDS, "password_encrypted"] if name in values]
+    for name in fields:
+        setattr(cluster, name, values[name])
+    changes = audit.changes(before, audit.snapshot(cluster, EDIT_FIELDS))
+    if "password" in changed:
+        # Masked by audit.record: the log says it changed (or was removed), never what to.
+        changes["password"] = [
+            "set" if had_password else "",
+            "set" if cluster.password_encrypted else "",
+        ]
+    with transaction.atomic():
+        cluster.save(update_fields=fields)
+        audit.record(
+            "cluster.edit",
+            request=request,
+            targets=[cluster],
+            changes=changes,
+            message=f"{cluster.slug}: {', '.join(changed)} changed",
+        )
+    forget(cluster.pk)  # this process's client used the old settings
+    Cluster.objects.filter(pk=cluster.pk).update(next_sync_at=timezone.now())
+    messages.success(
+        request, f"Cluster {cluster.slug} saved ({', '.join(changed)}); a sync was requested."
+    )
     return redirect("cluster-detail", slug=cluster.slug)

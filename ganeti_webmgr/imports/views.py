@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.ganeti import Instance
 from ganeti_webmgr.ganeti import Node as RapiNode
@@ -57,7 +58,11 @@ def cluster_import(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "imports/cluster.html",
-        {"cluster": cluster, "counts": services.counts(request.user, [cluster])[cluster.pk]},
+        {
+            "cluster": cluster,
+            "cluster_header": cluster_header(request.user, cluster, "import"),
+            "counts": services.counts(request.user, [cluster])[cluster.pk],
+        },
     )
 
 
@@ -203,6 +208,7 @@ def _list(request, cluster, section, queryset, form) -> HttpResponse:
         template,
         {
             "cluster": cluster,
+            "cluster_header": cluster_header(request.user, cluster, "import"),
             "section": section,
             "heading": heading,
             "noun": noun,

@@ -10,8 +10,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from ganeti_webmgr import audit
+from ganeti_webmgr.clusters.header import cluster_header
+from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.clusters.rapi import client_for
 from ganeti_webmgr.ganeti import RapiError
+from ganeti_webmgr.jobs import live
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, visible
 
@@ -20,15 +23,21 @@ PER_PAGE = 50
 
 @login_required
 @require_GET
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """All jobs the user may see, or (with slug) one cluster's: its "Jobs" tab."""
     jobs = visible(request.user, Job.objects.select_related("cluster", "requested_by"))
+    header = None
+    if slug is not None:
+        cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
+        header = cluster_header(request.user, cluster, "jobs")
+        jobs = jobs.filter(cluster=cluster)
+    elif cluster_slug := request.GET.get("cluster"):
+        jobs = jobs.filter(cluster__slug=cluster_slug)
     status = request.GET.get("status", "")
     if status == "active":
         jobs = jobs.filter(finished=False)
     elif status in Job.Status.values:
         jobs = jobs.filter(status=status)
-    if cluster := request.GET.get("cluster"):
-        jobs = jobs.filter(cluster__slug=cluster)
     page = Paginator(jobs.order_by("-created_at", "-pk"), PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -39,7 +48,8 @@ def job_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "statuses": Job.Status.values,
-            "cluster": request.GET.get("cluster", ""),
+            "cluster": "" if header else request.GET.get("cluster", ""),
+            "cluster_header": header,
         },
     )
 
@@ -48,14 +58,32 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def job_detail(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     job = _get(request, slug, job_id)
-    return render(
-        request,
-        "jobs/detail.html",
-        {
-            "job": job,
-            "may_cancel": not job.finished and _may_cancel(request.user, job),
-            "may_acknowledge": job.status == Job.Status.ERROR and not job.acknowledged,
-        },
+    return render(request, "jobs/detail.html", _detail_context(request, job))
+
+
+@login_required
+@require_GET
+def job_status(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    """The live part of the job page, polled by htmx until the job has ended."""
+    job = _get(request, slug, job_id)
+    return live.fragment(request, "jobs/_live.html", _detail_context(request, job))
+
+
+def _detail_context(request: HttpRequest, job: Job) -> dict:
+    return {
+        "job": job,
+        "may_cancel": not job.finished and _may_cancel(request.user, job),
+        "may_acknowledge": job.status == Job.Status.ERROR and not job.acknowledged,
+    }
+
+
+@login_required
+@require_GET
+def cluster_jobs(request: HttpRequest, slug: str) -> HttpResponse:
+    """The "Recent jobs" fragment of the cluster page, polled while a job runs."""
+    cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
+    return live.fragment(
+        request, "jobs/_recent.html", {"recent": live.of_cluster(request.user, cluster)}
     )
 
 
@@ -96,7 +124,7 @@ def job_acknowledge(request: HttpRequest, slug: str, job_id: int) -> HttpRespons
 
 
 def _get(request: HttpRequest, slug: str, job_id: int) -> Job:
-    queryset = Job.objects.select_related("cluster", "virtual_machine", "requested_by")
+    queryset = Job.objects.select_related("cluster", "virtual_machine", "node", "requested_by")
     return get_visible_or_404(request.user, queryset, cluster__slug=slug, job_id=job_id)
 
 

@@ -11,9 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from ganeti_webmgr.clusters.header import cluster_header, may_see_nodes
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.clusters.rapi import client_for
 from ganeti_webmgr.ganeti import RapiClient, RapiError
+from ganeti_webmgr.jobs import live
 from ganeti_webmgr.jobs.started import record_started
 from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, require, visible
@@ -31,16 +33,11 @@ EVACUATE_MODES = {
 @require_GET
 def node_list(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
+    context = {"cluster": cluster, "cluster_header": cluster_header(request.user, cluster, "nodes")}
+    if not may_see_nodes(request.user, cluster):
+        return render(request, "nodes/list.html", {**context, "hidden": True}, status=403)
     nodes = visible(request.user, Node.objects.filter(cluster=cluster)).select_related("group")
-    if not nodes.exists() and not can(request.user, "admin", cluster):
-        # Seeing the cluster through a VM does not show its nodes.
-        return render(
-            request,
-            "nodes/list.html",
-            {"cluster": cluster, "nodes": [], "hidden": True},
-            status=403,
-        )
-    return render(request, "nodes/list.html", {"cluster": cluster, "nodes": nodes})
+    return render(request, "nodes/list.html", {**context, "nodes": nodes.order_by("name")})
 
 
 @login_required
@@ -55,12 +52,20 @@ def node_detail(request: HttpRequest, slug: str, name: str) -> HttpResponse:
             "node": node,
             "primaries": vms.filter(primary_node=node).order_by("name"),
             "secondaries": vms.filter(secondary_node=node).order_by("name"),
-            "jobs": node.jobs.select_related("requested_by").order_by("-created_at")[:10],
+            "recent": live.of_node(request.user, node),
             "roles": ROLES,
             "evacuate_modes": EVACUATE_MODES,
             "may": {a: can(request.user, a, node) for a in ("role", "migrate", "evacuate")},
         },
     )
+
+
+@login_required
+@require_GET
+def node_jobs(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    """The "Recent jobs" fragment of the node page, polled while a job runs."""
+    node = _get(request, slug, name)
+    return live.fragment(request, "jobs/_recent.html", {"recent": live.of_node(request.user, node)})
 
 
 @login_required

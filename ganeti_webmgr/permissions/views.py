@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from ganeti_webmgr import audit
+from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.permissions import grants
 from ganeti_webmgr.permissions.forms import GrantForm
@@ -22,7 +23,12 @@ from ganeti_webmgr.virtual_machines.models import VirtualMachine
 @require_http_methods(["GET", "POST"])
 def cluster_permissions(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = get_visible_or_404(request.user, Cluster.objects.all(), "grant", slug=slug)
-    return _edit(request, cluster, title=f"Permissions on cluster {cluster.slug}")
+    return _edit(
+        request,
+        cluster,
+        title=f"Permissions on cluster {cluster.slug}",
+        extra={"cluster_header": cluster_header(request.user, cluster, "permissions")},
+    )
 
 
 @login_required
@@ -38,7 +44,7 @@ def vm_permissions(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     return _edit(request, vm, title=f"Permissions on {vm.name}")
 
 
-def _edit(request: HttpRequest, obj, title: str) -> HttpResponse:
+def _edit(request: HttpRequest, obj, title: str, extra: dict | None = None) -> HttpResponse:
     meta_permissions = dict(obj._meta.permissions)
     choices = [(code, f"{code}: {meta_permissions[code]}") for code in grants.grantable(obj)]
     form = GrantForm(request.POST or None, choices=choices)
@@ -62,6 +68,7 @@ def _edit(request: HttpRequest, obj, title: str) -> HttpResponse:
             "form": form,
             "holders": grants.holders(obj),
             "codes": grants.grantable(obj),
+            **(extra or {}),
         },
     )
 

@@ -65,4 +65,8 @@ class VMFilter(forms.Form):
             queryset = queryset.filter(os__icontains=os_name)
         if tag := data.get("tag"):
             queryset = queryset.filter(tags_text__contains=f" {tag} ")
-        return queryset.order_by(SORTS.get(data.get("sort") or "name", "name"), "pk")
+        # Ties by name, then pk (a stable order), in the sort's direction: sorted by
+        # state, the index on (status, name) serves the whole ORDER BY, either way.
+        sort = data.get("sort") or "name"
+        ties = ("-name", "-pk") if sort.startswith("-") else ("name", "pk")
+        return queryset.order_by(SORTS.get(sort, "name"), *ties)

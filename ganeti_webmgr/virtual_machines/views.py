@@ -13,8 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganeti_webmgr import audit
+from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.ganeti import RapiError
+from ganeti_webmgr.jobs import live
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, require, visible
 from ganeti_webmgr.virtual_machines import actions, bulk, ownership
 from ganeti_webmgr.virtual_machines.filters import VMFilter
@@ -22,18 +24,34 @@ from ganeti_webmgr.virtual_machines.forms import ParametersForm
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 PER_PAGE = 50
+# What the list shows. Not Ganeti's whole record (`raw`) and the other wide columns of
+# the VM, its cluster and node: a sort would carry them through its temporary B-tree,
+# several times slower at 10,000 VMs (bench/vm_list.py).
+LIST_COLUMNS = (
+    "name",
+    "status",
+    "missing",
+    "memory",
+    "vcpus",
+    "disk_size",
+    "cluster__slug",
+    "primary_node__name",
+    "owner_user__username",
+    "owner_group__name",
+)
 TAG = re.compile(r"[\w.+*/:@-]{1,128}")  # what Ganeti accepts
 
 
 @login_required
 @require_GET
 def vm_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
-    cluster = None
+    cluster = header = None
     queryset = VirtualMachine.objects.select_related(
         "cluster", "primary_node", "owner_user", "owner_group"
-    )
+    ).only(*LIST_COLUMNS)
     if slug is not None:
         cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
+        header = cluster_header(request.user, cluster, "vms")
         queryset = queryset.filter(cluster=cluster)
     form = VMFilter(request.GET or None)
     vms = form.apply(visible(request.user, queryset))
@@ -45,6 +63,7 @@ def vm_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         "virtual_machines/list.html",
         {
             "cluster": cluster,
+            "cluster_header": header,
             "form": form,
             "page": page,
             "query": query.urlencode(),
@@ -61,16 +80,15 @@ def vm_detail(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     allowed = {
         action: can(request.user, spec.permission, vm) for action, spec in actions.ACTIONS.items()
     }
-    jobs = vm.jobs.select_related("requested_by").order_by("-created_at")[:10]
-    active_jobs = [job for job in jobs if not job.finished]
+    recent = live.of_vm(request.user, vm)
     return render(
         request,
         "virtual_machines/detail.html",
         {
             "vm": vm,
-            "active_jobs": active_jobs,
+            "active_jobs": [job for job in recent.jobs if not job.finished],
             "allowed": allowed,
-            "jobs": jobs,
+            "recent": recent,
             "may_grant": can(request.user, "grant", vm),
         },
     )
@@ -87,6 +105,14 @@ def vm_status(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_GET
+def vm_jobs(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    """The "Recent jobs" fragment of the VM page, polled while a job runs."""
+    vm = _get(request, slug, name)
+    return live.fragment(request, "jobs/_recent.html", {"recent": live.of_vm(request.user, vm)})
 
 
 @login_required

@@ -1,9 +1,12 @@
 """Adding a cluster from the web: check, show the certificate, confirm."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import User
 
 from ganeti_webmgr.audit.models import Entry
+from ganeti_webmgr.clusters import connection, credentials
 from ganeti_webmgr.clusters.models import Cluster
 
 pytestmark = pytest.mark.django_db
@@ -51,11 +54,40 @@ def test_wrong_credentials_are_named_and_nothing_is_saved(admin_client, simulato
 
 def test_a_tampered_confirmation_is_refused(admin_client, simulator):
     page = admin_client.post("/clusters/add", form(simulator))
+    token = page.context["confirm"]["checked"].value()
+    payload, _, signature = token.partition(":")
+    forged = {"checked": f"{payload}x:{signature}"}
+    response = admin_client.post("/clusters/add", {"step": "confirm", **forged}, follow=True)
+    assert b"please start again" in response.content
+    assert not Cluster.objects.exists()
+
+
+def test_the_confirmation_carries_no_password_in_plain_text(admin_client, simulator):
+    page = admin_client.post("/clusters/add", form(simulator))
+    values = connection.unsign(page.context["confirm"]["checked"].value(), "add")
+    assert "gwm-secret" not in str(values)
+    assert credentials.decrypt(values["password_encrypted"]) == "gwm-secret"
+
+
+def test_an_old_confirmation_is_refused(admin_client, simulator, monkeypatch):
+    page = admin_client.post("/clusters/add", form(simulator))
     confirm = {f.html_name: f.value() for f in page.context["confirm"]}
-    confirm["password_encrypted"] = "not-a-token"
+    monkeypatch.setattr(connection, "CONFIRM_MAX_AGE", -1)
     response = admin_client.post("/clusters/add", {"step": "confirm", **confirm}, follow=True)
     assert b"please start again" in response.content
     assert not Cluster.objects.exists()
+
+
+def test_a_ca_certificate_is_kept_as_pasted(admin_client, simulator):
+    pem = Path(simulator.ca_file).read_text()
+    page = admin_client.post(
+        "/clusters/add",
+        form(simulator, trust="ca", ca_certificates=pem.replace("\n", "\r\n")),
+    )
+    confirm = {f.html_name: f.value() for f in page.context["confirm"]}
+    admin_client.post("/clusters/add", {"step": "confirm", **confirm})
+    cluster = Cluster.objects.get(slug="prod")
+    assert (cluster.ca_certificates, cluster.fingerprint) == (pem.strip(), "")
 
 
 @pytest.mark.parametrize(

@@ -183,7 +183,9 @@ class _Request:
 class RapiSimulator:
     """A RAPI server for one :class:`SimCluster`.
 
-    ``users`` maps a user name to ``(password, "write"|"read")``. Use as a
+    ``users`` maps a user name to ``(password, "write"|"read")``;
+    ``anonymous_access`` is what a request without credentials may do: None
+    (401, Ganeti's ``--require-authentication``) or "read" (Ganeti's default). Use as a
     context manager, or ``start()``/``stop()``. ``url``, ``fingerprint``,
     ``ca_file`` tell a client how to connect.
     """
@@ -205,6 +207,7 @@ class RapiSimulator:
             if users is not None
             else {"gwm": ("gwm-secret", "write"), "gwm-ro": ("gwm-ro-secret", "read")}
         )
+        self.anonymous_access: str | None = None
         self.host = host
         self.port = port
         self.faults = FaultSet()
@@ -324,6 +327,10 @@ class RapiSimulator:
                 allowed.append(m)
                 continue
             if needs == "write" and access != "write":
+                if user is None:  # anonymous: Ganeti asks for credentials
+                    raise HttpError(
+                        401, headers={"WWW-Authenticate": 'Basic realm="Ganeti Remote API"'}
+                    )
                 raise HttpError(403)
             fn: Callable[[_Request], Any] = getattr(self, "_h_" + handler)
             request = _Request(method, path, query, body, match.groupdict())
@@ -888,7 +895,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _authenticate(self) -> tuple[str | None, str | None, bool]:
         header = self.headers.get("Authorization")
         if not header:
-            return None, None, False
+            return None, self.server.sim.anonymous_access, False
         scheme, _, token = header.partition(" ")
         try:
             user, _, password = base64.b64decode(token, validate=True).decode().partition(":")

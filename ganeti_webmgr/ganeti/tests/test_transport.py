@@ -88,6 +88,17 @@ def test_it_maps_401_to_an_authentication_error(sim):
     assert (info.value.method, info.value.path, info.value.cluster) == ("GET", "/2/info", "sim")
 
 
+def test_without_credentials_it_reads_only_where_ganeti_allows_it(sim):
+    with sim_client(sim, user=None, password=None) as c:
+        with pytest.raises(RapiAuthenticationError):
+            c.info()  # like Ganeti with --require-authentication
+        sim.anonymous_access = "read"  # like Ganeti's default
+        assert c.info().name
+        with pytest.raises(RapiAuthenticationError):
+            c.add_tags("cluster", ["x"])
+    assert not sim.requests[-1].authorization
+
+
 def test_it_maps_403_to_permission_denied(sim, ro_client):
     with pytest.raises(RapiPermissionDenied, match="read-only"):
         ro_client.add_tags("cluster", ["x"])

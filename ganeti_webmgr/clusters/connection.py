@@ -1,0 +1,68 @@
+"""Checking a cluster's connection before it is saved, and carrying what was checked
+to the confirmation page (adding and editing a cluster from the web).
+
+The checked values travel through the page signed (and timestamped) with the secret
+key, so what is saved is exactly what was checked; the RAPI password travels
+encrypted with the credentials key, never in plain text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core import signing
+
+from ganeti_webmgr.clusters import credentials
+from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.clusters.rapi import new_client
+from ganeti_webmgr.ganeti import ClusterInfo, RapiError, Timeouts, fetch_certificate_fingerprint
+
+CHECK_TIMEOUTS = Timeouts(connect=5, read=15, total=30)
+# A confirmation older than this is refused: the certificate was checked "now".
+CONFIRM_MAX_AGE = 30 * 60
+_SALT = "ganeti_webmgr.clusters.confirm"
+
+
+class CheckFailed(Exception):
+    """The cluster cannot be used as configured; the message says why."""
+
+
+def check(cluster: Cluster, trust: str) -> ClusterInfo:
+    """Connect to cluster (saved or not) as configured and ask who it is.
+
+    With trust "pin", the certificate the cluster presents now is pinned first
+    (cluster.fingerprint is set). Raises CheckFailed naming the problem.
+    """
+    try:
+        if trust == "pin":
+            cluster.fingerprint = fetch_certificate_fingerprint(
+                cluster.hostname, cluster.port, timeout=10
+            )
+        with new_client(cluster, CHECK_TIMEOUTS) as client:
+            return client.info()
+    except RapiError as error:
+        raise CheckFailed(f"Cannot use {cluster.url}: {error}") from None
+    except credentials.CredentialsError as error:
+        raise CheckFailed(f"Cannot use {cluster.url}: {error}") from None
+
+
+def sign(values: dict[str, Any], purpose: str) -> str:
+    """The checked values as one tamper-proof token for the confirmation form.
+
+    purpose names what the token may confirm ("add", "edit:<pk>"), so a token made
+    for one cluster cannot confirm a change of another.
+    """
+    return signing.dumps({"purpose": purpose, "values": values}, salt=_SALT, compress=True)
+
+
+def unsign(token: str, purpose: str) -> dict[str, Any] | None:
+    """The values sign() put in token; None if it was changed, is too old or is for
+    something else."""
+    try:
+        data = signing.loads(token, salt=_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.BadSignature:  # includes SignatureExpired
+        return None
+    if not isinstance(data, dict) or data.get("purpose") != purpose:
+        return None
+    values = data.get("values")
+    return values if isinstance(values, dict) else None

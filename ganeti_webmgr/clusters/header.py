@@ -1,0 +1,101 @@
+"""The header of every page about one cluster: its tabs and how fresh GWM's copy is.
+
+Views put `cluster_header(user, cluster, "tab")` into the context as
+"cluster_header"; templates include "clusters/_header.html".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from ganeti_webmgr import conf
+from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.nodes.models import Node
+from ganeti_webmgr.permissions.rules import can, visible
+
+# (key, label, URL name), in the order shown.
+TABS = [
+    ("overview", "Overview", "cluster-detail"),
+    ("vms", "Virtual machines", "cluster-vm-list"),
+    ("nodes", "Nodes", "node-list"),
+    ("jobs", "Jobs", "cluster-job-list"),
+    ("permissions", "Permissions", "cluster-permissions"),
+    ("log", "Log", "audit-log-cluster"),
+    ("import", "Import tools", "cluster-import"),
+]
+
+
+@dataclass
+class Tab:
+    key: str
+    label: str
+    url: str
+    current: bool
+
+
+@dataclass
+class Freshness:
+    """How current GWM's copy of the cluster is."""
+
+    failures: int  # syncs failed in a row (0: the last one worked)
+    last_error: str
+    last_error_at: datetime | None
+    last_sync_at: datetime | None  # the last success: when the data was last fresh
+    stale: bool  # no success for more than twice the sync interval
+    interval: int  # seconds between syncs ([worker] sync_interval)
+
+    @property
+    def never_synced(self) -> bool:
+        return self.last_sync_at is None
+
+    @property
+    def healthy(self) -> bool:
+        return not (self.failures or self.stale or self.never_synced)
+
+
+@dataclass
+class ClusterHeader:
+    cluster: Cluster
+    tabs: list[Tab]
+    freshness: Freshness
+
+
+def cluster_header(user, cluster: Cluster, current: str) -> ClusterHeader:
+    """The header of the cluster's `current` tab, showing the tabs user may open."""
+    allowed = {
+        "nodes": may_see_nodes(user, cluster),
+        "permissions": can(user, "grant", cluster),
+        "import": can(user, "grant", cluster),
+    }
+    tabs = [
+        Tab(key, label, reverse(url_name, args=[cluster.slug]), key == current)
+        for key, label, url_name in TABS
+        if allowed.get(key, True)  # the others: whoever sees the cluster
+    ]
+    return ClusterHeader(cluster, tabs, freshness(cluster))
+
+
+def may_see_nodes(user, cluster: Cluster) -> bool:
+    """Seeing a cluster through a VM does not show its nodes: its admins and holders
+    of its migrate permission see them."""
+    return (
+        can(user, "grant", cluster) or visible(user, Node.objects.filter(cluster=cluster)).exists()
+    )
+
+
+def freshness(cluster: Cluster, now: datetime | None = None) -> Freshness:
+    interval = conf.current().get("worker", "sync_interval")
+    now = now or timezone.now()
+    last = cluster.last_sync_at
+    return Freshness(
+        failures=cluster.consecutive_failures,
+        last_error=cluster.last_error,
+        last_error_at=cluster.last_error_at,
+        last_sync_at=last,
+        stale=last is not None and now - last > timedelta(seconds=2 * interval),
+        interval=interval,
+    )
