@@ -3,6 +3,7 @@ from django.urls import include, path
 from ganeti_webmgr.core import views as core_views
 from ganeti_webmgr.imports import views as import_views
 from ganeti_webmgr.jobs import views as job_views
+from ganeti_webmgr.provisioning import template_views
 from ganeti_webmgr.provisioning import views as provisioning_views
 from ganeti_webmgr.virtual_machines import views as vm_views
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("vms/", vm_views.vm_list, name="vm-list"),
     path("vms/bulk", vm_views.vm_bulk, name="vm-bulk"),
     path("vms/create", provisioning_views.choose_cluster, name="vm-create-choose"),
+    path("templates/", template_views.template_list, name="vm-template-list"),
     path("jobs/", job_views.job_list, name="job-list"),
     path("import/", import_views.overview, name="import-overview"),
     path("log/", include("ganeti_webmgr.audit.urls")),

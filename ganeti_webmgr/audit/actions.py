@@ -43,6 +43,10 @@ ACTIONS: dict[str, str] = {
     "node.tags": "node tags changed",
     "node.import": "node found in Ganeti imported into GWM (import tools)",
     "node.forget": "node gone from Ganeti removed from GWM (not from Ganeti)",
+    # VM templates (the creation wizard's saved values)
+    "template.create": "VM template made (new, copied or from a VM)",
+    "template.edit": "VM template changed",
+    "template.delete": "VM template deleted",
     # Virtual machines
     "vm.create": "virtual machine created",
     "vm.start": "virtual machine started",

@@ -24,6 +24,7 @@ TABS = [
     ("nodes", "Nodes", "node-list"),
     ("jobs", "Jobs", "cluster-job-list"),
     ("permissions", "Permissions", "cluster-permissions"),
+    ("templates", "VM templates", "cluster-vm-template-list"),
     ("log", "Log", "audit-log-cluster"),
     ("import", "Import tools", "cluster-import"),
 ]
@@ -70,6 +71,7 @@ def cluster_header(user, cluster: Cluster, current: str) -> ClusterHeader:
         "nodes": may_see_nodes(user, cluster),
         "permissions": can(user, "grant", cluster),
         "import": can(user, "grant", cluster),
+        "templates": can(user, "create_vm", cluster),
     }
     tabs = [
         Tab(key, label, reverse(url_name, args=[cluster.slug]), key == current)

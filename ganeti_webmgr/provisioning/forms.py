@@ -375,9 +375,13 @@ class CreateForm(forms.Form):
             )
             if alloc.get(key)
         ]
-        rows = [
-            ("Names", ", ".join(data["names"])),
-            ("Owner", data["owner"].replace(":", " ")),
+        rows = []
+        if "names" in data:  # not for a template
+            rows += [
+                ("Names", ", ".join(data["names"])),
+                ("Owner", data["owner"].replace(":", " ")),
+            ]
+        rows += [
             ("Hypervisor", data["hypervisor"]),
             ("Operating system", data["os"]),
             ("Disk template", data["disk_template"]),
@@ -391,3 +395,27 @@ class CreateForm(forms.Form):
         if hv := self.hvparams():
             rows.append(("Hypervisor parameters", ", ".join(f"{k}={v}" for k, v in hv.items())))
         return rows
+
+
+class TemplateForm(CreateForm):
+    """The wizard's choices without owner and name, saved under a template name."""
+
+    template_name = forms.CharField(label="Template name", max_length=100)
+    template_description = forms.CharField(
+        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, cluster, user, data=None, initial=None, template=None) -> None:
+        super().__init__(cluster, user, data, initial)
+        self.template = template
+        for name in ("owner", "name", "count", "first_number"):
+            del self.fields[name]
+
+    def clean_template_name(self) -> str:
+        name = self.cleaned_data["template_name"].strip()
+        others = self.cluster.vm_templates.filter(name=name)
+        if self.template is not None:
+            others = others.exclude(pk=self.template.pk)
+        if others.exists():
+            raise forms.ValidationError(f"This cluster has a template named {name!r} already.")
+        return name

@@ -12,7 +12,7 @@ from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.ganeti import RapiError
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, require, visible
 from ganeti_webmgr.provisioning.forms import CreateForm
-from ganeti_webmgr.provisioning.models import CreationRequest
+from ganeti_webmgr.provisioning.models import CreationRequest, VMTemplate
 from ganeti_webmgr.provisioning.submit import submit
 from ganeti_webmgr.virtual_machines.ownership import OwnerError
 
@@ -31,11 +31,14 @@ def choose_cluster(request: HttpRequest) -> HttpResponse:
 def create(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
     require(request.user, "create_vm", cluster)
+    template = None
     if request.method == "POST":
         form = CreateForm(cluster, request.user, request.POST)
     elif earlier := _earlier_request(request, cluster):
         # A failed creation, to fix and resubmit: the form as it was sent.
         form = CreateForm(cluster, request.user, MultiValueDict(earlier.values))
+    elif template := _template(request, cluster):
+        form = CreateForm(cluster, request.user, initial=template.values)
     else:
         form = CreateForm(cluster, request.user)
     summary = None
@@ -53,8 +56,20 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "provisioning/create.html",
-        {"cluster": cluster, "form": form, "summary": summary},
+        {
+            "cluster": cluster,
+            "form": form,
+            "summary": summary,
+            "templates": cluster.vm_templates.order_by("name"),
+            "template": template,
+            "may_save_template": can(request.user, "admin", cluster),
+        },
     )
+
+
+def _template(request: HttpRequest, cluster: Cluster) -> VMTemplate | None:
+    pk = request.GET.get("template", "")
+    return cluster.vm_templates.filter(pk=int(pk)).first() if pk.isdigit() else None
 
 
 def _earlier_request(request: HttpRequest, cluster: Cluster) -> CreationRequest | None:

@@ -90,6 +90,7 @@ def vm_detail(request: HttpRequest, slug: str, name: str) -> HttpResponse:
             "allowed": allowed,
             "recent": recent,
             "may_grant": can(request.user, "grant", vm),
+            "may_make_template": can(request.user, "admin", vm.cluster),
         },
     )
 
