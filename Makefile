@@ -110,7 +110,7 @@ test-browser: $(VENV)/.dev-stamp
 			--output test-output/browser/failures tests/browser
 
 # The user guide's pictures (docs/user-guide.rst), refreshed from the last test-browser run.
-DOC_SCREENSHOTS := dashboard cluster-add-confirm vm-list vm-detail vm-detail-phone job-detail
+DOC_SCREENSHOTS := dashboard cluster-add-confirm vm-list vm-detail-full vm-detail-phone job-detail
 screenshots:
 	bin/install-system-deps browser
 	@for name in $(DOC_SCREENSHOTS); do test -f test-output/browser/$$name.png || \

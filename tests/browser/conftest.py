@@ -119,7 +119,7 @@ def cluster(browser: Browser, browser_context_args, sandbox_env, sandbox_vms) ->
     page.get_by_label("Password").fill(sandbox_env["GANETI_RAPI_PASSWORD"])
     page.get_by_label("Pin the certificate").check()
     page.get_by_label("Description").fill("Single-node Ganeti sandbox (fake hypervisor)")
-    shoot(page, "cluster-add")
+    shoot(page, "cluster-add", full_page=True)
     page.get_by_role("button", name="Check the connection").click()
     expect(page.get_by_role("heading", name="Is this the right cluster?")).to_be_visible()
     shown = page.locator("dt:text-is('Certificate (SHA-256)') + dd").inner_text().strip()

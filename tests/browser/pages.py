@@ -31,9 +31,9 @@ def reload_until(page: Page, locator: Locator, timeout: float = 60) -> None:
             page.reload()
 
 
-def shoot(page: Page, name: str) -> Path:
-    """Save what the page shows now (the viewport) as test-output/browser/<name>.png."""
+def shoot(page: Page, name: str, full_page: bool = False) -> Path:
+    """Save what the page shows (the viewport, or all of it) as test-output/browser/<name>.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), animations="disabled", caret="hide")
+    page.screenshot(path=str(path), full_page=full_page, animations="disabled", caret="hide")
     return path

@@ -42,6 +42,8 @@ def test_page(page: Page, vms, name, path, heading):
     page.goto(path)
     expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     shoot(page, name)
+    if name == "vm-detail":  # its actions are below the fold
+        shoot(page, "vm-detail-full", full_page=True)
     assert errors == []
 
 
