@@ -35,7 +35,7 @@ CLUSTER = "lab"
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # The tour photographs the pages with what the flows left behind (jobs, errors, log).
-    items.sort(key=lambda item: item.module.__name__.endswith(".test_tour"))
+    items.sort(key=lambda item: item.nodeid.startswith("tests/browser/test_tour.py"))
 
 
 # -- the sandbox and the live site -----------------------------------------------------------
