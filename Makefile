@@ -11,13 +11,16 @@ PIP_INSTALL := $(BIN)/pip install -q --require-hashes
 LOCK := PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile -q --generate-hashes --allow-unsafe \
 	--strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: run migrations bench test test-sqlite test-databases test-ganeti lint docs lock config-files clean help \
+.PHONY: run migrations bench test test-sqlite test-databases test-ganeti test-browser screenshots \
+	lint docs lock config-files clean help \
 	deb rpm wheelhouse test-packages
 
 help:
 	@echo "make run      development server on http://127.0.0.1:8000 (SQLite in ./var)"
 	@echo "make test     lint + tests on SQLite, PostgreSQL and MariaDB (when reachable)"
 	@echo "make test-ganeti  tests against a real Ganeti in a network namespace (root)"
+	@echo "make test-browser headless Chromium through the pages of a live GWM on that Ganeti (root)"
+	@echo "make screenshots  copy the user guide's screenshots from the last test-browser run"
 	@echo "make bench    print sync and VM list figures for 10,000 instances (SQLite, PostgreSQL, MariaDB)"
 	@echo "make docs     build the documentation (warnings are errors)"
 	@echo "make lock     recompile requirements/*.txt from requirements/*.in"
@@ -93,6 +96,29 @@ test-databases: $(VENV)/.dev-stamp
 test-ganeti: $(VENV)/.dev-stamp
 	bin/ganeti-sandbox up
 	$(BIN)/python -m pytest -q -m ganeti; rc=$$?; bin/ganeti-sandbox down; exit $$rc
+
+# Headless Chromium (Debian's, driven by Playwright) through the pages of a live GWM
+# (gwm-server + gwm-worker on loopback, SQLite) on the real Ganeti sandbox: a fresh
+# cluster each time, brought down whatever happens. Screenshots and the site's logs go
+# to test-output/browser/ (git-ignored).
+test-browser: $(VENV)/.dev-stamp
+	bin/install-system-deps browser
+	bin/ganeti-sandbox down >/dev/null
+	trap 'bin/ganeti-sandbox down' EXIT; trap 'exit 130' INT TERM; \
+		bin/ganeti-sandbox up >/dev/null && \
+		$(BIN)/python -m pytest -q -m browser --screenshot only-on-failure \
+			--output test-output/browser/failures tests/browser
+
+# The user guide's pictures (docs/user-guide.rst), refreshed from the last test-browser run.
+DOC_SCREENSHOTS := dashboard cluster-add-confirm vm-list vm-detail-full vm-detail-phone job-detail
+screenshots:
+	bin/install-system-deps browser
+	@for name in $(DOC_SCREENSHOTS); do test -f test-output/browser/$$name.png || \
+		{ echo "no test-output/browser/$$name.png: run make test-browser first" >&2; exit 1; }; done
+	mkdir -p docs/images
+	for name in $(DOC_SCREENSHOTS); do cp test-output/browser/$$name.png docs/images/; done
+	optipng -quiet -o5 -strip all $(DOC_SCREENSHOTS:%=docs/images/%.png)
+	@ls -l $(DOC_SCREENSHOTS:%=docs/images/%.png)
 
 # Figures, not pass/fail, on each database that answers: sync of 10,000 instances;
 # a permission-filtered VM list over 10,000 VMs.
