@@ -15,7 +15,7 @@ from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.permissions.grants import set_permissions
-from ganeti_webmgr.provisioning.models import CreationRequest
+from ganeti_webmgr.provisioning.models import CreationRequest, VMTemplate
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 ROLES = ["anonymous", "plain", "vm_power", "vm_admin", "via_group", "cluster_admin", "superuser"]
@@ -209,6 +209,57 @@ MATRIX = {
         expect(LOGIN, 404, 200, 404, 404, 200, 200),
         {"slug": "b", "pk": 2},
         expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    # VM templates: used by create_vm holders, changed by cluster admins.
+    "vm-template-list": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
+    "cluster-vm-template-list": (
+        "get",
+        A,
+        expect(LOGIN, 404, 403, 403, 403, 200, 200),
+        B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "vm-template-new": (
+        "get",
+        A,
+        expect(LOGIN, 404, 403, 403, 403, 200, 200),
+        B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "vm-template-detail": (
+        "get",
+        {"slug": "a", "pk": 1},
+        expect(LOGIN, 404, 403, 403, 403, 200, 200),
+        {"slug": "b", "pk": 2},
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "vm-template-edit": (
+        "get",
+        {"slug": "a", "pk": 1},
+        expect(LOGIN, 404, 403, 403, 403, 200, 200),
+        {"slug": "b", "pk": 2},
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "vm-template-copy": (
+        "post",
+        {"slug": "a", "pk": 1},
+        expect(LOGIN, 404, 403, 403, 403, 302, 302),
+        {"slug": "b", "pk": 2},
+        expect(LOGIN, 404, 404, 404, 404, 404, 302),
+    ),
+    "vm-template-delete": (
+        "get",
+        {"slug": "a", "pk": 1},
+        expect(LOGIN, 404, 403, 403, 403, 200, 200),
+        {"slug": "b", "pk": 2},
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "vm-template-from-vm": (
+        "post",
+        MINE,
+        expect(LOGIN, 404, 403, 403, 403, 302, 302),
+        OTHER,
+        expect(LOGIN, 404, 404, 404, 404, 404, 302),
     ),
     "vm-owner": (
         "post",
@@ -414,6 +465,8 @@ def people(db):
     # Creation requests: their requester's and the cluster admins' business.
     CreationRequest.objects.create(pk=1, cluster=a, requested_by=users["vm_power"])
     CreationRequest.objects.create(pk=2, cluster=b, requested_by=users["superuser"])
+    VMTemplate.objects.create(pk=1, cluster=a, name="t")
+    VMTemplate.objects.create(pk=2, cluster=b, name="t")
     return users
 
 
