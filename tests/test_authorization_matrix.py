@@ -261,6 +261,14 @@ MATRIX = {
         OTHER,
         expect(LOGIN, 404, 404, 404, 404, 404, 302),
     ),
+    # GWM's own notes: the VM's admins (read-only clusters too).
+    "vm-notes": (
+        "post",
+        MINE,
+        expect(LOGIN, 404, 403, 302, 403, 302, 302),
+        OTHER,
+        expect(LOGIN, 404, 404, 404, 404, 404, 302),
+    ),
     "vm-owner": (
         "post",
         MINE,

@@ -54,6 +54,7 @@ ACTIONS: dict[str, str] = {
     "vm.reboot": "virtual machine rebooted",
     "vm.console": "console opened",
     "vm.modify": "virtual machine parameters changed",
+    "vm.notes": "administrators' notes on a virtual machine changed (GWM only)",
     "vm.reinstall": "operating system reinstalled",
     "vm.rename": "virtual machine renamed",
     "vm.remove": "virtual machine removed",

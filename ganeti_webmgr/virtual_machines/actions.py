@@ -32,6 +32,8 @@ def _modify(client, vm, p):
         params["beparams"] = beparams
     if p.get("add_nic"):
         params["nics"] = [["add", p["add_nic"]]]
+    if p.get("remove_nic"):
+        params["nics"] = [["remove", {}]]  # the last card (Ganeti's short form)
     if p.get("add_disk"):
         params["disks"] = [["add", {"size": p["add_disk"]}]]
     return client.modify_instance(vm.name, **params)
@@ -44,6 +46,8 @@ def _describe_modify(vm, p) -> str:
             "add a network card"
             + (f" on {p['add_nic']['link']}" if p["add_nic"].get("link") else "")
         )
+    if p.get("remove_nic"):
+        parts.append("remove the last network card")
     if p.get("add_disk"):
         parts.append(f"add a {p['add_disk']} MiB disk")
     return f"modify {vm.name}: {', '.join(parts)}"

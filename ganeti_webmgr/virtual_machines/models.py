@@ -47,6 +47,8 @@ class VirtualMachine(SyncedFromGaneti):
     owner_group = models.ForeignKey(
         Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_vms"
     )
+    # The administrators' own notes; GWM's only, never sent to Ganeti.
+    notes = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["cluster", "name"]

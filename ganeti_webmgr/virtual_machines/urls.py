@@ -10,6 +10,7 @@ urlpatterns = [
     path("<str:name>/status", views.vm_status, name="vm-status"),
     path("<str:name>/jobs", views.vm_jobs, name="vm-jobs"),
     path("<str:name>/owner", views.vm_owner, name="vm-owner"),
+    path("<str:name>/notes", views.vm_notes, name="vm-notes"),
     path("<str:name>/parameters", views.vm_parameters, name="vm-parameters"),
     path("<str:name>/<str:action>", views.vm_action, name="vm-action"),
 ]

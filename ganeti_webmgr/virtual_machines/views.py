@@ -227,6 +227,12 @@ def _modify_params(post, vm: VirtualMachine) -> tuple[dict, str]:
         if nic.get("mode") not in (None, "bridged", "routed", "openvswitch"):
             return {}, "Network mode: choose bridged, routed or openvswitch."
         params["add_nic"] = nic
+    if post.get("remove_nic") == "on":
+        if "add_nic" in params:
+            return {}, "Network cards: add one or remove one, not both at once (Ganeti's rule)."
+        if not vm.nic_macs:
+            return {}, "Network cards: this VM has none to remove."
+        params["remove_nic"] = True
     if size := post.get("add_disk", "").strip():
         if not size.isdigit() or int(size) < 1:
             return {}, "New disk: give its size in whole MiB."
@@ -302,4 +308,32 @@ def vm_owner(request: HttpRequest, slug: str, name: str) -> HttpResponse:
         message=f"owner of {vm.name}: {owner or 'nobody'}",
     )
     messages.success(request, f"{vm.name} now belongs to {owner or 'nobody'}.")
+    return redirect("vm-detail", slug=slug, name=name)
+
+
+NOTES_MAX = 10_000
+
+
+@login_required
+@require_POST
+def vm_notes(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    """GWM's own notes on a VM: its admins write them (read-only clusters too)."""
+    vm = _get(request, slug, name)
+    require(request.user, "grant", vm)
+    notes = request.POST.get("notes", "").strip()
+    if len(notes) > NOTES_MAX:
+        messages.error(request, f"Notes: at most {NOTES_MAX:,} characters ({len(notes):,} given).")
+        return render(
+            request, "virtual_machines/notes.html", {"vm": vm, "notes": notes}, status=400
+        )
+    if notes != vm.notes:
+        VirtualMachine.objects.filter(pk=vm.pk).update(notes=notes)
+        audit.record(
+            "vm.notes",
+            request=request,
+            targets=[vm, vm.cluster],
+            changes={"notes": [vm.notes, notes]},
+            message=f"notes of {vm.name} changed",
+        )
+        messages.success(request, "Notes saved.")
     return redirect("vm-detail", slug=slug, name=name)

@@ -90,3 +90,54 @@ def test_changing_the_owner_needs_admin(client, admin_of_vm, simulator):
     set_permissions(VirtualMachine.objects.get(name="inst2.sim.test"), power, ["power"])
     client.force_login(power)
     assert client.post(VM + "owner", {"owner": "nobody"}).status_code == 403
+
+
+def test_the_last_network_card_can_be_removed(client, admin_of_vm, simulator):
+    client.force_login(admin_of_vm)
+    response = client.post(VM + "modify", {"remove_nic": "on"}, follow=True)
+    assert b"remove the last network card" in response.content
+    assert body(simulator, "/modify")["nics"] == [["remove", {}]]
+
+
+def test_adding_and_removing_a_card_at_once_is_refused(client, admin_of_vm, simulator):
+    client.force_login(admin_of_vm)
+    response = client.post(VM + "modify", {"add_nic": "on", "remove_nic": "on"}, follow=True)
+    assert b"add one or remove one, not both" in response.content
+    assert not [r for r in simulator.requests if r.path.endswith("/modify")]
+
+
+def test_notes_are_gwms_own(client, admin_of_vm, simulator):
+    client.force_login(admin_of_vm)
+    before = len(simulator.requests)
+    client.post(VM + "notes", {"notes": "Billing: project 42\nAsk Ann before rebooting."})
+    vm = VirtualMachine.objects.get(name="inst2.sim.test")
+    assert vm.notes == "Billing: project 42\nAsk Ann before rebooting."
+    assert len(simulator.requests) == before  # nothing sent to Ganeti
+    entry = Entry.objects.get(action="vm.notes")
+    assert entry.changes["notes"] == ["", vm.notes]
+    page = client.get(VM)
+    assert b"Billing: project 42<br>Ask Ann before rebooting." in page.content
+    # A sync leaves them alone.
+    from ganeti_webmgr.clusters import sync
+
+    simulator.cluster.instances["inst2.sim.test"]["serial_no"] += 1
+    sync.sync_cluster(vm.cluster)
+    vm.refresh_from_db()
+    assert vm.notes.startswith("Billing")
+
+
+def test_too_long_notes_are_refused_and_kept(client, admin_of_vm):
+    client.force_login(admin_of_vm)
+    response = client.post(VM + "notes", {"notes": "x" * 10_001})
+    assert response.status_code == 400
+    assert b"at most 10,000 characters" in response.content
+    assert b"x" * 10_001 in response.content
+    assert VirtualMachine.objects.get(name="inst2.sim.test").notes == ""
+
+
+def test_power_users_may_not_write_notes(client, simulator, make_cluster):
+    sync.sync_cluster(make_cluster(simulator))
+    user = User.objects.create_user("power")
+    set_permissions(VirtualMachine.objects.get(name="inst2.sim.test"), user, ["power"])
+    client.force_login(user)
+    assert client.post(VM + "notes", {"notes": "mine"}).status_code == 403
