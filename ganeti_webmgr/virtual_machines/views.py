@@ -76,7 +76,11 @@ def vm_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
 @login_required
 @require_GET
 def vm_detail(request: HttpRequest, slug: str, name: str) -> HttpResponse:
-    vm = _get(request, slug, name)
+    return _detail(request, _get(request, slug, name))
+
+
+def _detail(request: HttpRequest, vm: VirtualMachine, failed: str = ""):
+    """The VM page; after a refused action (`failed`), its form keeps what was typed."""
     allowed = {
         action: can(request.user, spec.permission, vm) for action, spec in actions.ACTIONS.items()
     }
@@ -91,6 +95,8 @@ def vm_detail(request: HttpRequest, slug: str, name: str) -> HttpResponse:
             "recent": recent,
             "may_grant": can(request.user, "grant", vm),
             "may_make_template": can(request.user, "admin", vm.cluster),
+            "failed": failed,
+            "typed": request.POST if failed else {},
         },
     )
 
@@ -122,15 +128,16 @@ def vm_action(request: HttpRequest, slug: str, name: str, action: str) -> HttpRe
     vm = _get(request, slug, name)
     if action not in actions.ACTIONS or action == "parameters":  # that one has its own page
         return HttpResponse(f"unknown action {action!r}", status=404, content_type="text/plain")
+    require(request.user, actions.ACTIONS[action].permission, vm)
     params, error = _params(action, request.POST, vm)
     if error:
         messages.error(request, error)
-        return redirect("vm-detail", slug=slug, name=name)
+        return _detail(request, vm, failed=action)
     try:
         job = actions.perform(request.user, vm, action, request=request, **params)
     except RapiError as failure:
         messages.error(request, f"Ganeti refused: {failure.message}")
-        return redirect("vm-detail", slug=slug, name=name)
+        return _detail(request, vm, failed=action)
     messages.success(request, f"Started: {job.operations[0]} (Ganeti job {job.job_id}).")
     if action == "remove":
         return redirect("cluster-vm-list", slug=slug)

@@ -141,3 +141,33 @@ def test_power_users_may_not_write_notes(client, simulator, make_cluster):
     set_permissions(VirtualMachine.objects.get(name="inst2.sim.test"), user, ["power"])
     client.force_login(user)
     assert client.post(VM + "notes", {"notes": "mine"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "action, data, kept",
+    [
+        ("rename", {"new_name": "inst2.sim.test"}, b'value="inst2.sim.test" required'),
+        ("modify", {"maxmem": "512", "minmem": "1024"}, b'value="1024"'),
+        ("grow_disk", {"disk": "0", "amount": "zero"}, b'value="zero"'),
+        ("tags", {"add": "ok bad!tag"}, b'value="ok bad!tag"'),
+        ("shutdown", {"timeout": "99999"}, b'value="99999"'),
+    ],
+)
+def test_a_refused_form_keeps_what_was_typed(client, admin_of_vm, simulator, action, data, kept):
+    client.force_login(admin_of_vm)
+    response = client.post(VM + action, data)
+    assert response.status_code == 200
+    assert kept in response.content
+    assert b'role="alert"' in response.content or b"error" in response.content
+    assert not [r for r in simulator.requests if r.method != "GET"]
+
+
+def test_a_ganeti_refusal_keeps_the_form_too(client, admin_of_vm, simulator):
+    from ganeti_webmgr.ganeti.simulator.faults import Fault
+
+    simulator.faults.add(Fault("status", path="/rename", status=400, message="Name taken"))
+    client.force_login(admin_of_vm)
+    response = client.post(VM + "rename", {"new_name": "web9.sim.test"})
+    assert response.status_code == 200
+    assert b"Ganeti refused: Name taken" in response.content
+    assert b'value="web9.sim.test"' in response.content
