@@ -31,18 +31,19 @@ def choose_cluster(request: HttpRequest) -> HttpResponse:
 def create(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
     require(request.user, "create_vm", cluster)
-    template = None
+    template, earlier = None, None
     if request.method == "POST":
         form = CreateForm(cluster, request.user, request.POST)
     elif earlier := _earlier_request(request, cluster):
-        # A failed creation, to fix and resubmit: the form as it was sent.
+        # A failed creation, to fix and resubmit: the form as it was sent, Ganeti's
+        # error above its summary.
         form = CreateForm(cluster, request.user, MultiValueDict(earlier.values))
     elif template := _template(request, cluster):
         form = CreateForm(cluster, request.user, initial=template.values)
     else:
         form = CreateForm(cluster, request.user)
     summary = None
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         summary = form.summary()
         if request.POST.get("action") == "create":
             try:
@@ -62,6 +63,11 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
             "summary": summary,
             "templates": cluster.vm_templates.order_by("name"),
             "template": template,
+            "ganeti_errors": [
+                job.error_message or job.status
+                for job in (earlier.jobs.all() if earlier else [])
+                if job.status in ("error", "canceled")
+            ],
             "may_save_template": can(request.user, "admin", cluster),
         },
     )

@@ -110,6 +110,9 @@ def test_a_failed_creation_can_be_fixed_and_resubmitted(client, creator, simulat
     again = client.get(f"{CREATE}?from={creation.pk}")
     form = again.context["form"]
     assert form["name"].value() == "again.sim.test" and form["memory"].value() == "768M"
+    assert b"Ganeti did not create it last time" in again.content
+    assert b"Not enough memory" in again.content
+    assert dict(again.context["summary"])["Names"] == "again.sim.test"  # ready to create
 
 
 def test_others_may_not_see_a_creation(client, creator, simulator, wizard_data):
