@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.management.color import no_style
+from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ganeti_webmgr.clusters.models import Cluster
@@ -476,6 +478,11 @@ def people(db):
     CreationRequest.objects.create(pk=2, cluster=b, requested_by=users["superuser"])
     VMTemplate.objects.create(pk=1, cluster=a, name="t")
     VMTemplate.objects.create(pk=2, cluster=b, name="t")
+    # Rows made with explicit ids: PostgreSQL's sequences must learn of them, or the
+    # next row made (a copied template) would take id 1 again.
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [VMTemplate, CreationRequest]):
+            cursor.execute(sql)
     return users
 
 
