@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.ganeti import RapiError
+from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, require, visible
 from ganeti_webmgr.provisioning.forms import CreateForm
 from ganeti_webmgr.provisioning.models import CreationRequest, VMTemplate
@@ -108,7 +109,12 @@ def status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "jobs": jobs,
         "running": running,
         "failed": [job for job in jobs if job.status in ("error", "canceled")],
-        "created": [job.virtual_machine for job in jobs if job.virtual_machine_id],
+        # A failed job may still point at a VM: one of that name Ganeti had already.
+        "created": [
+            job.virtual_machine
+            for job in jobs
+            if job.virtual_machine_id and job.status == Job.Status.SUCCESS
+        ],
     }
     template = "provisioning/_progress.html" if request.htmx else "provisioning/status.html"
     response = render(request, template, context)

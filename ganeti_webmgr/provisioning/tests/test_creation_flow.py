@@ -47,6 +47,23 @@ def test_a_rejected_creation_shows_ganetis_error(client, creator, simulator, wiz
     assert not VirtualMachine.objects.filter(name="new1.sim.test").exists()
 
 
+def test_a_name_ganeti_had_already_is_not_shown_as_created(client, creator, simulator, wizard_data):
+    # Made in Ganeti after GWM's last sync: the form cannot know, Ganeti refuses it.
+    simulator.cluster.add_instance("new1.sim.test", "node1.sim.test")
+    client.force_login(creator)
+    client.post("/clusters/sim/create-vm", wizard_data(action="create"))
+    follow_jobs()
+    job = Job.objects.get()
+    assert (job.status, job.error_code) == ("error", "already_exists")
+    vm = VirtualMachine.objects.get(name="new1.sim.test")  # following the job brought it in
+    assert job.virtual_machine == vm and vm.owner is None
+    assert not can(creator, "admin", vm)
+    page = client.get(f"/clusters/sim/create-vm/{CreationRequest.objects.get().pk}/")
+    assert b"is already in the cluster" in page.content
+    assert b"Created:" not in page.content
+    assert b"Fix the values and try again" in page.content
+
+
 def test_several_vms_each_get_their_owner(client, creator, simulator, wizard_data):
     client.force_login(creator)
     client.post(
