@@ -109,8 +109,10 @@ test-browser: $(VENV)/.dev-stamp
 		$(BIN)/python -m pytest -q -m browser --screenshot only-on-failure \
 			--output test-output/browser/failures tests/browser
 
-# The user guide's pictures (docs/user-guide.rst), refreshed from the last test-browser run.
-DOC_SCREENSHOTS := dashboard cluster-add-confirm vm-list vm-detail-full vm-detail-phone job-detail
+# The documentation's pictures (docs/user-guide.rst, docs/vm-creation.rst), refreshed from
+# the last test-browser run.
+DOC_SCREENSHOTS := dashboard cluster-add-confirm vm-list vm-detail-full vm-detail-phone job-detail \
+	vm-create-summary vm-create-progress
 screenshots:
 	bin/install-system-deps browser
 	@for name in $(DOC_SCREENSHOTS); do test -f test-output/browser/$$name.png || \

@@ -206,10 +206,12 @@ def test_a_vm_ganeti_rejects_shows_its_error_and_the_form_to_fix_it(
         "256M",
     ]
     assert form.disks.forms[0]["size"].value() == "2G"
-    # The VM Ganeti already had is not the creator's: no owner given, no admin.
+    assert escape(job.error_message) in again.content.decode()
+    # Following the job brought Ganeti's VM of that name into GWM: now the form knows.
+    assert form.errors["name"] == [f"{name} exists already in this cluster."]
+    vm = VirtualMachine.objects.get(cluster=cluster, name=name)
     creator = User.objects.get(pk=creator.pk)
-    vm = VirtualMachine.objects.filter(cluster=cluster, name=name).first()
-    assert vm is None or (vm.owner is None and not can(creator, "admin", vm))
+    assert vm.owner is None and not can(creator, "admin", vm)  # not the creator's VM
 
 
 def test_several_vms_each_get_their_owner(client, env, cluster, creator, made):
