@@ -53,12 +53,14 @@ def step(job: Job, client: RapiClient) -> bool:
 
 
 def _finish(job: Job, targets: Targets) -> None:
+    # Capacity and counts changed too: sync the cluster now rather than later. First,
+    # so concurrent finishes queue on the cluster row: rows inserted below share-lock
+    # it (foreign keys), and two of them both upgrading to this write deadlock on InnoDB.
+    Cluster.objects.filter(pk=job.cluster_id).update(next_sync_at=timezone.now())
     write_targets(job, targets)
     Job.objects.filter(pk=job.pk).update(finished=True)
     audit.job_finished(job)
     job_finished.send(sender=Job, job=job)
-    # Capacity and counts changed too: sync the cluster now rather than later.
-    Cluster.objects.filter(pk=job.cluster_id).update(next_sync_at=timezone.now())
 
 
 def record(job: Job, ganeti_job: RapiJob) -> None:
