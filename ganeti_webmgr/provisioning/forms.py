@@ -23,8 +23,7 @@ from ganeti_webmgr.virtual_machines.forms import hypervisor_field
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 MAX_COUNT = 50
-NIC_MODES = [("", "cluster default"), ("bridged", "bridged"), ("routed", "routed")]
-NIC_MODES.append(("openvswitch", "openvswitch"))
+NIC_MODES = [("", "cluster default")] + [(m, m) for m in ("bridged", "routed", "openvswitch")]
 
 
 class SizeField(forms.CharField):
