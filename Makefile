@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 DEV_DIR := $(CURDIR)/var
 DEV_ENV := GWM_CONFIG_DIR=$(DEV_DIR)/etc
 PIP_INSTALL := $(BIN)/pip install -q --require-hashes
-LOCK := PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile -q --generate-hashes --allow-unsafe \
+LOCK := PIP_CONFIG_FILE=/dev/null $(CURDIR)/$(BIN)/pip-compile -q --generate-hashes --allow-unsafe \
 	--strip-extras --no-emit-index-url --no-emit-find-links
 
 .PHONY: run migrations bench test test-sqlite test-databases test-ganeti test-browser screenshots \
@@ -146,7 +146,7 @@ config-files: $(VENV)/.run-stamp
 
 lock: $(VENV)/.dev-stamp
 	cd requirements && for f in base build postgresql mysql dev; do \
-		$(CURDIR)/$(LOCK) --output-file=$$f.txt $$f.in || exit 1; done
+		$(LOCK) --output-file=$$f.txt $$f.in || exit 1; done
 
 clean:
 	rm -rf $(VENV) docs/_build build *.egg-info .pytest_cache .ruff_cache
