@@ -24,6 +24,16 @@ class Capacity:
     def percent(self) -> int:
         return round(100 * self.used / self.total) if self.total else 0
 
+    @property
+    def width(self) -> int:
+        """The bar's fill: overcommitted vCPUs pass 100 %, the bar stops there."""
+        return min(self.percent, 100)
+
+    @property
+    def maximum(self) -> int:
+        """The meter's top, which its value may not exceed (ARIA)."""
+        return max(self.total, self.used)
+
 
 @dataclass
 class ClusterSummary:

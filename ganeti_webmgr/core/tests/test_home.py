@@ -89,3 +89,12 @@ def test_its_query_count_does_not_grow_with_clusters(
         make_cluster(simulator, f"c{n}")
     with django_assert_max_num_queries(12):
         admin_client.get("/")
+
+
+def test_an_overcommitted_bar_stays_a_valid_meter():
+    from ganeti_webmgr.core.dashboard import Capacity
+
+    bar = Capacity("vCPUs per CPU", used=10, total=4, unit="")
+    assert (bar.percent, bar.width, bar.maximum) == (250, 100, 10)
+    normal = Capacity("Memory", used=512, total=2048, unit="MiB")
+    assert (normal.percent, normal.width, normal.maximum) == (25, 25, 2048)
