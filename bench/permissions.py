@@ -21,15 +21,8 @@ CLUSTERS, PER_CLUSTER, PAGE = 50, 200, 50
 
 
 def populate(vms_per_cluster: int):
-    from django.contrib.auth.models import Group, Permission, User
-
     from ganeti_webmgr.clusters.models import Cluster
     from ganeti_webmgr.core.db import insert_rows
-    from ganeti_webmgr.permissions.models import (
-        ClusterGroupPermission,
-        VirtualMachineGroupPermission,
-        VirtualMachineUserPermission,
-    )
     from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
     clusters = [
@@ -43,6 +36,22 @@ def populate(vms_per_cluster: int):
             for n in range(vms_per_cluster)
         ],
     )
+    return grants_through_groups(clusters, wide=10, admin_of=10)
+
+
+def grants_through_groups(clusters, wide: int, admin_of: int):
+    """The user "plain", whose grants come through 3 groups: power on every VM of the
+    first `wide` clusters, modify on every 7th VM, admin of cluster `admin_of`; plus
+    power on the last 100 VMs of their own."""
+    from django.contrib.auth.models import Group, Permission, User
+
+    from ganeti_webmgr.permissions.models import (
+        ClusterGroupPermission,
+        VirtualMachineGroupPermission,
+        VirtualMachineUserPermission,
+    )
+    from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
     user = User.objects.create_user("plain")
     groups = [Group.objects.create(name=f"g{n}") for n in range(3)]
     user.groups.add(*groups)
@@ -58,7 +67,7 @@ def populate(vms_per_cluster: int):
     by_cluster = {c.pk: n for n, c in enumerate(clusters)}
     grants = []
     for pk, cluster_id in vms:
-        if by_cluster[cluster_id] < 10:  # group 0: power on every VM of 10 clusters
+        if by_cluster[cluster_id] < wide:  # group 0: power on every VM of those clusters
             grants.append(
                 VirtualMachineGroupPermission(
                     group=groups[0], content_object_id=pk, permission=perm["power"]
@@ -72,7 +81,7 @@ def populate(vms_per_cluster: int):
             )
     VirtualMachineGroupPermission.objects.bulk_create(grants, batch_size=1000)
     ClusterGroupPermission.objects.create(
-        group=groups[1], content_object=clusters[10], permission=perm["admin"]
+        group=groups[1], content_object=clusters[admin_of], permission=perm["admin"]
     )  # group 1: one cluster
     VirtualMachineUserPermission.objects.bulk_create(
         [

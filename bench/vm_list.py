@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from permissions import grants_through_groups
 from sync import setup_site, teardown_site
 
 CLUSTERS, NODES, PER_CLUSTER, PAGE = 10, 8, 1000, 50
@@ -31,17 +32,12 @@ TAGS = ["web", "db", "batch", "prod", "test"]
 
 
 def populate():
-    from django.contrib.auth.models import Group, Permission, User
+    from django.contrib.auth.models import Group, User
 
     from ganeti_webmgr.clusters.models import Cluster
     from ganeti_webmgr.core.db import insert_rows
     from ganeti_webmgr.ganeti.simulator import SimCluster
     from ganeti_webmgr.nodes.models import Node
-    from ganeti_webmgr.permissions.models import (
-        ClusterGroupPermission,
-        VirtualMachineGroupPermission,
-        VirtualMachineUserPermission,
-    )
     from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
     # Ganeti's records as the sync keeps them (in `raw`, about 1 KB each): rows as
@@ -97,44 +93,7 @@ def populate():
     insert_rows(VirtualMachine, rows)
 
     superuser = User.objects.create_superuser("root")
-    user = User.objects.create_user("plain")
-    groups = [Group.objects.create(name=f"g{n}") for n in range(3)]
-    user.groups.add(*groups)
-    perm = {
-        code: Permission.objects.get(codename=code, content_type__app_label=app)
-        for app, code in (
-            ("virtual_machines", "power"),
-            ("virtual_machines", "modify"),
-            ("clusters", "admin"),
-        )
-    }
-    vms = list(VirtualMachine.objects.values_list("pk", "cluster_id"))
-    first = {c.pk for c in clusters[:3]}
-    grants = []
-    for pk, cluster_id in vms:
-        if cluster_id in first:  # group 0: power on every VM of 3 clusters
-            grants.append(
-                VirtualMachineGroupPermission(
-                    group=groups[0], content_object_id=pk, permission=perm["power"]
-                )
-            )
-        if pk % 7 == 0:  # group 2: modify on every 7th VM anywhere
-            grants.append(
-                VirtualMachineGroupPermission(
-                    group=groups[2], content_object_id=pk, permission=perm["modify"]
-                )
-            )
-    VirtualMachineGroupPermission.objects.bulk_create(grants, batch_size=1000)
-    ClusterGroupPermission.objects.create(
-        group=groups[1], content_object=clusters[5], permission=perm["admin"]
-    )  # group 1: admin of one cluster
-    VirtualMachineUserPermission.objects.bulk_create(
-        [
-            VirtualMachineUserPermission(user=user, content_object_id=pk, permission=perm["power"])
-            for pk, _ in vms[-100:]
-        ],
-        batch_size=1000,
-    )
+    user = grants_through_groups(clusters, wide=3, admin_of=5)
     return {"superuser": superuser, "grants via 3 groups": user}
 
 
