@@ -28,17 +28,7 @@ from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 CHECK_AGAIN = "The checked values were changed or are too old; please start again."
 # What adding a cluster saves (all checked first).
-ADD_FIELDS = [
-    "slug",
-    "hostname",
-    "port",
-    "username",
-    "password_encrypted",
-    "read_only",
-    "fingerprint",
-    "ca_certificates",
-    "description",
-]
+ADD_FIELDS = ["slug", *ClusterEditForm.CONNECTION_FIELDS, "description"]
 # What editing may change, audited by value (the password only as "changed"). A new
 # setting goes into the form's PLAIN_FIELDS (or CONNECTION_FIELDS) and FIELDSETS.
 EDIT_FIELDS = [

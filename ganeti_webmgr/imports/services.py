@@ -160,20 +160,7 @@ def _set_owner_in_gwm(vm: VirtualMachine, owner: User | Group | None) -> None:
 
 def forget_vms(user, cluster: Cluster, names: list[str], request=None) -> list[str]:
     """Delete the rows of VMs gone from Ganeti (missing); returns the names removed."""
-    require(user, "grant", cluster)
-    with transaction.atomic():
-        vms = list(gone_vms(user, cluster).filter(name__in=names).order_by("name")[:MAX_SELECTION])
-        for vm in vms:
-            since = f" since {vm.missing_since:%Y-%m-%d %H:%M}" if vm.missing_since else ""
-            audit.record(
-                "vm.forget",
-                actor=user,
-                request=request,
-                targets=[vm, cluster],
-                message=f"{vm.name} removed from GWM: gone from Ganeti{since}",
-            )
-        VirtualMachine.objects.filter(pk__in=[vm.pk for vm in vms], missing=True).delete()
-    return [vm.name for vm in vms]
+    return _forget(user, cluster, gone_vms(user, cluster), names, "vm.forget", "", request)
 
 
 def assign_owner(user, cluster: Cluster, names: list[str], owner, request=None) -> list:
@@ -224,19 +211,21 @@ def import_nodes(user, cluster: Cluster, names: list[str], request=None) -> list
 
 def forget_nodes(user, cluster: Cluster, names: list[str], request=None) -> list[str]:
     """Delete the rows of nodes gone from Ganeti (missing); returns the names removed."""
+    return _forget(user, cluster, gone_nodes(user, cluster), names, "node.forget", "node ", request)
+
+
+def _forget(user, cluster, gone: QuerySet, names, action: str, label: str, request) -> list[str]:
     require(user, "grant", cluster)
     with transaction.atomic():
-        nodes = list(
-            gone_nodes(user, cluster).filter(name__in=names).order_by("name")[:MAX_SELECTION]
-        )
-        for node in nodes:
-            since = f" since {node.missing_since:%Y-%m-%d %H:%M}" if node.missing_since else ""
+        rows = list(gone.filter(name__in=names).order_by("name")[:MAX_SELECTION])
+        for row in rows:
+            since = f" since {row.missing_since:%Y-%m-%d %H:%M}" if row.missing_since else ""
             audit.record(
-                "node.forget",
+                action,
                 actor=user,
                 request=request,
-                targets=[node, cluster],
-                message=f"node {node.name} removed from GWM: gone from Ganeti{since}",
+                targets=[row, cluster],
+                message=f"{label}{row.name} removed from GWM: gone from Ganeti{since}",
             )
-        Node.objects.filter(pk__in=[node.pk for node in nodes], missing=True).delete()
-    return [node.name for node in nodes]
+        gone.model.objects.filter(pk__in=[row.pk for row in rows], missing=True).delete()
+    return [row.name for row in rows]

@@ -90,16 +90,15 @@ def vms_new(request: HttpRequest, slug: str) -> HttpResponse:
 def vms_gone(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = _cluster(request, slug)
     candidates = services.gone_vms(request.user, cluster)
-    form = ForgetForm(_data(request), candidates=candidates)
-    if request.method == "POST" and form.is_valid():
-        names = form.cleaned_data["name"]
-        if request.POST.get("confirm") != "yes":
-            return _confirm(request, cluster, names, "virtual machine", "cluster-import-vms-gone")
-        removed = services.forget_vms(request.user, cluster, names, request=request)
-        _removed_message(request, removed, "virtual machine")
-        return redirect("cluster-import-vms-gone", slug=slug)
-    queryset = candidates.select_related("primary_node", "owner_user", "owner_group")
-    return _list(request, cluster, "vms-gone", queryset.order_by("name"), form)
+    return _forget_page(
+        request,
+        cluster,
+        candidates,
+        services.forget_vms,
+        "virtual machine",
+        "vms-gone",
+        candidates.select_related("primary_node", "owner_user", "owner_group"),
+    )
 
 
 @login_required
@@ -149,15 +148,23 @@ def nodes_new(request: HttpRequest, slug: str) -> HttpResponse:
 def nodes_gone(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = _cluster(request, slug)
     candidates = services.gone_nodes(request.user, cluster)
+    return _forget_page(
+        request, cluster, candidates, services.forget_nodes, "node", "nodes-gone", candidates
+    )
+
+
+def _forget_page(request, cluster, candidates, forget, noun, section, listed) -> HttpResponse:
+    """The list of what is gone from Ganeti; a removal asks for confirmation first."""
+    url_name = f"cluster-import-{section}"
     form = ForgetForm(_data(request), candidates=candidates)
     if request.method == "POST" and form.is_valid():
         names = form.cleaned_data["name"]
         if request.POST.get("confirm") != "yes":
-            return _confirm(request, cluster, names, "node", "cluster-import-nodes-gone")
-        removed = services.forget_nodes(request.user, cluster, names, request=request)
-        _removed_message(request, removed, "node")
-        return redirect("cluster-import-nodes-gone", slug=slug)
-    return _list(request, cluster, "nodes-gone", candidates.order_by("name"), form)
+            return _confirm(request, cluster, names, noun, url_name)
+        removed = forget(request.user, cluster, names, request=request)
+        _removed_message(request, removed, noun)
+        return redirect(url_name, slug=cluster.slug)
+    return _list(request, cluster, section, listed.order_by("name"), form)
 
 
 # -- helpers -----------------------------------------------------------------------------

@@ -48,6 +48,13 @@ def set_permissions(obj, holder: User | Group, codes: list[str]) -> tuple[list[s
     return granted, revoked
 
 
+def add_permission(obj, holder: User | Group, code: str) -> None:
+    """Grant one permission on obj, keeping what holder has already."""
+    if code not in grantable(obj):
+        raise ValueError(f"unknown permission {code}")
+    assign_perm(_full(obj, code), holder, obj)
+
+
 def _current(obj, holder) -> list[str]:
     if isinstance(holder, Group):
         return get_groups_with_perms(obj, attach_perms=True).get(holder, [])

@@ -296,10 +296,6 @@ class CreateForm(forms.Form):
         if data.get("snode") and data.get("snode") == data.get("pnode"):
             self.add_error("snode", "The secondary node must differ from the primary.")
 
-    def is_valid(self) -> bool:
-        valid = super().is_valid()  # runs clean(), which validates the formsets too
-        return valid and self.disks.is_valid() and self.nics.is_valid()
-
     # -- what to send ---------------------------------------------------------------------
     def owner_object(self) -> User | Group:
         kind, _, name = self.cleaned_data["owner"].partition(":")

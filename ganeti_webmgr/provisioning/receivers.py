@@ -7,11 +7,11 @@ per VM. Those are recorded here so gwm-worker follows them like any other.
 from __future__ import annotations
 
 from django.dispatch import receiver
-from guardian.shortcuts import assign_perm
 
 from ganeti_webmgr import audit
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.jobs.signals import job_finished
+from ganeti_webmgr.permissions.grants import add_permission
 from ganeti_webmgr.provisioning.models import CreationRequest
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
@@ -32,7 +32,7 @@ def creation_finished(sender, job: Job, **kwargs) -> None:
         VirtualMachine.objects.filter(pk=vm.pk).update(
             owner_user=request.owner_user, owner_group=request.owner_group
         )
-    assign_perm("virtual_machines.admin", owner, vm)
+    add_permission(vm, owner, "admin")
     audit.record(
         "permission.grant",
         actor=request.requested_by,
