@@ -5,8 +5,8 @@ import pytest
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.rules import can
 from ganeti_webmgr.provisioning.models import CreationRequest
-from ganeti_webmgr.virtual_machines.models import VirtualMachine
 from ganeti_webmgr.testing.worker import run_once
+from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
