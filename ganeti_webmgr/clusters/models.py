@@ -90,6 +90,11 @@ class Cluster(models.Model):
         return self.slug
 
     @property
+    def tags(self) -> list[str]:
+        """The cluster's own tags, as the last sync read them (/2/info)."""
+        return list((self.info or {}).get("tags") or [])
+
+    @property
     def url(self) -> str:
         host = f"[{self.hostname}]" if ":" in self.hostname else self.hostname
         return f"https://{host}:{self.port}"

@@ -52,4 +52,5 @@ def _values(instance: Instance, node_ids: dict[str, int], default_hypervisor: st
         "mtime": instance.mtime,
         "serial_no": instance.serial_no,
         "raw": raw,
+        "removed_at": None,  # Ganeti has it: not (or no longer) deleted
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from ganeti_webmgr.clusters.models import Cluster
@@ -12,7 +13,12 @@ from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 
 class Job(models.Model):
+    """A Ganeti job GWM asked for: first a request that gwm-worker submits (status
+    submitting, no job_id yet), then Ganeti's job, followed to its end."""
+
     class Status(models.TextChoices):
+        SUBMITTING = "submitting"  # recorded by GWM; gwm-worker sends it to Ganeti
+        NOT_STARTED = "not_started", "not started"  # Ganeti never took it: nothing ran
         QUEUED = "queued"
         WAITING = "waiting"
         RUNNING = "running"
@@ -26,10 +32,21 @@ class Job(models.Model):
         NODE = "node"
         VIRTUAL_MACHINE = "vm"
 
-    FINAL = (Status.SUCCESS, Status.ERROR, Status.CANCELED)
+    FINAL = (Status.SUCCESS, Status.ERROR, Status.CANCELED, Status.NOT_STARTED)
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="jobs")
-    job_id = models.PositiveBigIntegerField(help_text="Ganeti's job id")
+    # None until gwm-worker has submitted the request and Ganeti answered with an id.
+    job_id = models.PositiveBigIntegerField(null=True, blank=True, help_text="Ganeti's job id")
+    # The request, as the action layer validated it (ganeti_webmgr/actions/): what
+    # gwm-worker submits. Empty for jobs recorded after Ganeti had already answered.
+    action = models.CharField(max_length=64, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    # Sent to Ganeti as the job's reason, so a submission whose answer was lost can be
+    # found in Ganeti's queue instead of being sent twice.
+    reason = models.CharField(max_length=64, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)  # the last submission attempt began
+    submit_attempts = models.PositiveIntegerField(default=0)
+    submit_deadline = models.DateTimeField(null=True, blank=True)  # then: not started
     operations = models.JSONField(default=list, blank=True)  # Ganeti's summaries, one per op
     virtual_machine = models.ForeignKey(
         VirtualMachine, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
@@ -80,6 +97,17 @@ class Job(models.Model):
     def __str__(self) -> str:
         return f"{self.cluster} job {self.job_id}"
 
+    def get_absolute_url(self) -> str:
+        if self.job_id is None:
+            return reverse("job-request", args=[self.cluster.slug, self.pk])
+        return reverse("job-detail", args=[self.cluster.slug, self.job_id])
+
     @property
     def summary(self) -> str:
-        return ", ".join(self.operations) or f"job {self.job_id}"
+        return ", ".join(self.operations) or (
+            f"job {self.job_id}" if self.job_id else "request being submitted"
+        )
+
+    @property
+    def submitting(self) -> bool:
+        return self.status == self.Status.SUBMITTING

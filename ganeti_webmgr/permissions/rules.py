@@ -13,7 +13,8 @@ The rules:
 - Any permission on a VM lets its holder see the VM, and see the cluster it is in
   (that cluster's page, listing only what they may see).
 - Nodes are seen, migrated and evacuated by cluster admins and holders of the
-  cluster's migrate permission; only cluster admins change a node's role.
+  cluster's migrate permission; only cluster admins change a node's role; the
+  cluster's tags permission covers the tags of its nodes.
 - A job is seen by whoever may see its VM, cluster admins, and its requester.
 - Permissions come to a user directly or through any of their groups.
 - Ownership of a VM grants nothing (it is what quotas count).
@@ -42,7 +43,7 @@ CLUSTER_ACTIONS = ("admin", "create_vm", "migrate", "export", "replace_disks", "
 VM_ACTIONS = ("admin", "power", "modify", "remove", "tags")
 # Actions that do not write to Ganeti; everything else does.
 NOT_GANETI_WRITES = frozenset({"view", "grant"})
-NODE_ACTIONS = ("view", "migrate", "evacuate", "role")
+NODE_ACTIONS = ("view", "migrate", "evacuate", "role", "tags")
 
 
 def can(user, action: str, obj) -> bool:
@@ -76,6 +77,8 @@ def can(user, action: str, obj) -> bool:
         return bool(vm_perms) if action == "view" else bool({action, "admin"} & vm_perms)
     if isinstance(obj, Node):
         _check_action(action, NODE_ACTIONS)
+        if action == "tags":
+            return "tags" in cluster_perms
         return action != "role" and "migrate" in cluster_perms  # roles: cluster admins
     if isinstance(obj, Job):
         if action != "view":

@@ -51,7 +51,7 @@ def claim_jobs(worker: str, limit: int) -> list[int]:
     now = timezone.now()
     free = Q(follow_claimed_until__isnull=True) | Q(follow_claimed_until__lt=now)
     candidates = (
-        Job.objects.filter(free, finished=False, next_follow_at__lte=now)
+        Job.objects.filter(free, finished=False, job_id__isnull=False, next_follow_at__lte=now)
         .order_by("next_follow_at")
         .values_list("pk", flat=True)[:limit]
     )

@@ -1,0 +1,66 @@
+"""Creating VMs: the wizard's form, sent as one create request or a multi-allocation."""
+
+from __future__ import annotations
+
+from ganeti_webmgr.actions.base import Action
+from ganeti_webmgr.actions.registry import register
+from ganeti_webmgr.ganeti import RapiClient
+from ganeti_webmgr.provisioning.forms import CreateForm
+from ganeti_webmgr.virtual_machines.ownership import OwnerError, owner_tag
+
+
+class CreateVMsForm(CreateForm):
+    """The wizard's form as an action form: its params are what is sent to Ganeti."""
+
+    def __init__(self, target, data=None, *, user=None, initial=None, **kwargs):
+        self.target = target
+        super().__init__(target, user, data, initial=initial)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            try:
+                self.owner_tag = owner_tag(self.owner_object())
+            except OwnerError as error:
+                self.add_error("owner", str(error))
+        return data
+
+    def params(self):
+        return {
+            "names": self.cleaned_data["names"],
+            "allocation": {**self.allocation(), "tags": [self.owner_tag]},
+        }
+
+
+def _create(client: RapiClient, name: str, p: dict, *, reason: str = "") -> int:
+    names, allocation = p["names"], dict(p["allocation"])
+    if len(names) == 1:
+        return client.create_instance(names[0], **allocation, reason=reason or None)
+    iallocator = allocation.pop("iallocator", None)
+    return client.create_instances(
+        [RapiClient.instance_allocation(n, **allocation) for n in names],
+        iallocator=iallocator,
+        reason=reason or None,
+    )
+
+
+def _describe(cluster, p) -> str:
+    names = p["names"]
+    if len(names) == 1:
+        return f"create {names[0]}"
+    return f"create {len(names)} VMs: {', '.join(names)}"
+
+
+register(
+    Action(
+        "vm.create",
+        "cluster",
+        "Create",
+        "create_vm",
+        "vm.create",
+        _describe,
+        _create,
+        form=CreateVMsForm,
+        creates=lambda p: p["names"][0] if len(p["names"]) == 1 else "",
+    )
+)

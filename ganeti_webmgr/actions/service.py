@@ -1,0 +1,196 @@
+"""Ask for an action: check it, validate it, record it. gwm-worker submits it.
+
+    job = service.request(user, "vm.reboot", vm, request.POST, request=request)
+
+request() raises PermissionDenied (the user may not), Unavailable (Ganeti would
+refuse it now: the VM's state, its disk template, a read-only cluster), Invalid
+(the form's errors, per field) or NeedsConfirmation (a destructive action asked
+without confirmed=True). Otherwise it records, in one transaction, the Job in
+status "submitting" and its audit entry, and returns the Job. Nothing here talks
+to Ganeti, so a sick cluster never holds a web request.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from ganeti_webmgr import audit
+from ganeti_webmgr.actions.base import Action, ActionForm
+from ganeti_webmgr.actions.registry import ACTIONS, of_kind
+from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.jobs.models import Job
+from ganeti_webmgr.nodes.models import Node
+from ganeti_webmgr.permissions.rules import can
+from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+# How long gwm-worker keeps trying to hand a request to a cluster that does not
+# answer; after that the request ends as "not started".
+SUBMIT_WITHIN = timedelta(minutes=2)
+
+
+class Refused(Exception):
+    """The request was not recorded; str() says why, for the user."""
+
+    status = 400
+
+
+class Unavailable(Refused):
+    status = 409
+
+
+class Invalid(Refused):
+    def __init__(self, form: ActionForm):
+        self.form = form
+        errors = [f"{_label(form, name)}: {' '.join(e)}" for name, e in form.errors.items()]
+        super().__init__(" ".join(errors))
+
+
+class NeedsConfirmation(Refused):
+    status = 200
+
+    def __init__(self, action: Action, target, form: ActionForm, text: str):
+        self.action, self.target, self.form, self.text = action, target, form, text
+        super().__init__(text)
+
+
+def kind_of(target) -> str:
+    if isinstance(target, VirtualMachine):
+        return "vm"
+    if isinstance(target, Node):
+        return "node"
+    if isinstance(target, Cluster):
+        return "cluster"
+    raise TypeError(f"no actions on {type(target).__name__}")
+
+
+def why_not(user, action: Action, target) -> str:
+    """ "" when user may ask for action on target now, else why not (for the page)."""
+    cluster = target if isinstance(target, Cluster) else target.cluster
+    if cluster.read_only:
+        return "the cluster is read-only in GWM"
+    if not can(user, action.permission, target):
+        return "you may not"
+    return action.available(target)
+
+
+@dataclass
+class Offer:
+    action: Action
+    form: ActionForm
+
+    @property
+    def name(self) -> str:
+        return self.action.name
+
+    @property
+    def slug(self) -> str:
+        return self.action.name.partition(".")[2]
+
+
+def offers(user, target, data=None, failed: str = "", form: ActionForm | None = None):
+    """The actions user may ask for on target now, each with its (unbound) form;
+    the one that just failed (`failed`) keeps its bound form and errors."""
+    result = []
+    for action in of_kind(kind_of(target)):
+        if why_not(user, action, target):
+            continue
+        if action.name == failed and form is not None:
+            bound = form
+        else:
+            bound = action.form(target, user=user, auto_id=f"id_{_slug(action)}_%s")
+        result.append(Offer(action, bound))
+    return result
+
+
+def request(
+    user,
+    name: str,
+    target,
+    data=None,
+    *,
+    request=None,
+    confirmed: bool = False,
+    form: ActionForm | None = None,
+) -> Job:
+    """Record user's request for action `name` on target (see the module's docstring)."""
+    action = ACTIONS[name]
+    if action.kind != kind_of(target):
+        raise TypeError(f"{name} acts on a {action.kind}, not on a {kind_of(target)}")
+    if not can(user, action.permission, target):
+        raise PermissionDenied(f"not allowed to {action.label.lower()} {target}")
+    if why := why_not(user, action, target):
+        raise Unavailable(f"{action.label}: not now, {why}.")
+    if form is None:
+        form = action.form(target, data, user=user, auto_id=f"id_{_slug(action)}_%s")
+    if not form.is_valid():
+        raise Invalid(form)
+    params = form.params()
+    if action.confirm and not confirmed and (text := action.confirm(target, params)):
+        raise NeedsConfirmation(action, target, form, text)
+    return record(user, action, target, params, request=request)
+
+
+def record(
+    user, action: Action, target, params: dict, *, request=None, audited: bool = True
+) -> Job:
+    """The Job to submit and its audit entry, in one transaction.
+
+    audited False: part of a change whose caller writes the entry, in its transaction.
+    """
+    new_vm_name = action.creates(params) if action.creates else ""
+    cluster = target if isinstance(target, Cluster) else target.cluster
+    vm = target if isinstance(target, VirtualMachine) else None
+    node = target if isinstance(target, Node) else None
+    if vm is not None:
+        kind, target_name, targets = Job.TargetKind.VIRTUAL_MACHINE, vm.name, [vm, cluster]
+    elif new_vm_name:
+        kind, target_name, targets = Job.TargetKind.VIRTUAL_MACHINE, new_vm_name, [cluster]
+    elif node is not None:
+        kind, target_name, targets = Job.TargetKind.NODE, node.name, [node, cluster]
+    else:
+        kind, target_name, targets = Job.TargetKind.CLUSTER, "", [cluster]
+    description = action.describe(target, params)
+    now = timezone.now()
+    with transaction.atomic():
+        job = Job.objects.create(
+            cluster=cluster,
+            job_id=None,
+            status=Job.Status.SUBMITTING,
+            action=action.name,
+            params=params,
+            reason=f"gwm:{uuid.uuid4().hex}",
+            submit_deadline=now + SUBMIT_WITHIN,
+            next_follow_at=now,
+            virtual_machine=vm,
+            node=node,
+            target_kind=kind,
+            target_name=target_name,
+            requested_by=user,
+            operations=[description],
+        )
+        if audited:
+            audit.record(
+                action.audit_action,
+                actor=user,
+                request=request,
+                targets=targets,
+                job=job,
+                message=description,
+            )
+    return job
+
+
+def _slug(action: Action) -> str:
+    return action.name.replace(".", "-")
+
+
+def _label(form: ActionForm, name: str) -> str:
+    if name == "__all__" or name not in form.fields:
+        return form.__class__.__name__.removesuffix("Form") or "Form"
+    return str(form.fields[name].label or name)
