@@ -55,7 +55,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("tests", ("*.tests", "testing")),
 ]
 RANK = {name: rank for rank, (name, _) in enumerate(LAYERS)}
-# A model module's layer, by the last part of its package-relative name.
+# <package>.models and <package>.migrations.* sit in the layer "<package>.models".
 MODEL_MODULES = ("models", "migrations")
 
 
