@@ -18,15 +18,14 @@ from django.utils import timezone
 from ganeti_webmgr import audit
 from ganeti_webmgr.actions import owner as owners
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.clusters.reconcile import reconcile
 from ganeti_webmgr.ganeti import Instance
 from ganeti_webmgr.ganeti import Node as RapiNode
 from ganeti_webmgr.imports.models import PendingImport
-from ganeti_webmgr.nodes import records as node_records
+from ganeti_webmgr.inventory import node_records, vm_records
+from ganeti_webmgr.inventory.reconcile import reconcile
 from ganeti_webmgr.nodes.models import Node, NodeGroup
 from ganeti_webmgr.permissions.rules import require, visible
 from ganeti_webmgr.virtual_machines import bulk, ownership
-from ganeti_webmgr.virtual_machines import records as vm_records
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 # One submission acts on at most this many objects (as bulk actions): each import may

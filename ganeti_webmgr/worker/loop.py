@@ -14,10 +14,10 @@ from django.db import close_old_connections, connections
 from django.utils import timezone
 
 from ganeti_webmgr.audit.retention import DailyPruning
-from ganeti_webmgr.clusters import sync
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.clusters.rapi import client_for
 from ganeti_webmgr.ganeti import RapiError
+from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs import follow
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.worker import claims

@@ -83,7 +83,7 @@ def test_nobody_as_owner_writes_nothing_in_ganeti(client, cluster, admin_of, sim
 def test_tag_as_owner_keeps_what_the_tag_says_without_writing(
     client, simulator, make_cluster, admin_of
 ):
-    from ganeti_webmgr.clusters import sync
+    from ganeti_webmgr.inventory import sync
 
     carol = User.objects.create_user("carol")
     with simulator.cluster.lock:
@@ -100,7 +100,7 @@ def test_tag_as_owner_keeps_what_the_tag_says_without_writing(
 
 
 def test_on_a_read_only_cluster_the_owner_stays_in_gwm(client, simulator, make_cluster, admin_of):
-    from ganeti_webmgr.clusters import sync
+    from ganeti_webmgr.inventory import sync
 
     cluster = make_cluster(simulator, slug="ro", read_only=True, auto_import=False)
     sync.sync_cluster(cluster)
@@ -176,7 +176,7 @@ def test_an_owner_name_ganeti_cannot_tag_is_refused_first(client, cluster, admin
 
 
 def test_other_people_may_not(client, cluster, admin_of, simulator, make_cluster):
-    from ganeti_webmgr.clusters import sync
+    from ganeti_webmgr.inventory import sync
     from ganeti_webmgr.permissions.grants import set_permissions
 
     other = make_cluster(simulator, slug="other")

@@ -4,8 +4,8 @@ when it has ended."""
 import pytest
 from django.contrib.auth.models import User
 
-from ganeti_webmgr.clusters import sync
 from ganeti_webmgr.clusters.rapi import client_for
+from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs import follow
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.nodes.models import Node

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from ganeti_webmgr.actions.owner import set_owner as set_owner_as
-from ganeti_webmgr.clusters import sync
+from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 from ganeti_webmgr.virtual_machines.ownership import OwnerError, owner_tag

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from ganeti_webmgr.audit.models import Entry
-from ganeti_webmgr.clusters import sync
+from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.grants import set_permissions
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
@@ -204,7 +204,7 @@ def test_notes_are_gwms_own(client, admin_of_vm, simulator):
     page = client.get(VM)
     assert b"Billing: project 42<br>Ask Ann before rebooting." in page.content
     # A sync leaves them alone.
-    from ganeti_webmgr.clusters import sync
+    from ganeti_webmgr.inventory import sync
 
     simulator.cluster.instances["inst2.sim.test"]["serial_no"] += 1
     sync.sync_cluster(vm.cluster)
