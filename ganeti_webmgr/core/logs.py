@@ -21,6 +21,9 @@ class TruncatingFilter(logging.Filter):
     it applies to records of every logger that reaches them."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "gwm_bounded", False):  # one record passes several handlers
+            return True
+        record.gwm_bounded = True
         try:
             message = record.getMessage()
         except Exception:  # a bad format string: let the handler report it

@@ -338,13 +338,13 @@ class Lane:
 
 def _duration(delta: timedelta) -> str:
     seconds = int(delta.total_seconds())
-    if seconds >= 3600:
-        hours = seconds / 3600
-        return (
-            f"{hours:g} hour{'s' if hours != 1 else ''}"
-            if hours.is_integer()
-            else (f"{hours:.1f} hours")
-        )
-    if seconds >= 60:
-        return f"{seconds // 60} minute{'s' if seconds // 60 != 1 else ''}"
-    return f"{seconds} second{'s' if seconds != 1 else ''}"
+    hours, minutes = seconds // 3600, seconds % 3600 // 60
+    if hours:
+        return _plural(hours, "hour") + (f" {_plural(minutes, 'minute')}" if minutes else "")
+    if minutes:
+        return _plural(minutes, "minute")
+    return _plural(seconds, "second")
+
+
+def _plural(n: int, unit: str) -> str:
+    return f"{n} {unit}{'' if n == 1 else 's'}"
