@@ -172,7 +172,12 @@ ADMINS = [(address, address) for address in get("email", "admins")]
 EMAIL_SUBJECT_PREFIX = "[Ganeti Web Manager] "
 
 # --- logging
-_handler = {"formatter": "plain", "level": get("logging", "level").upper()}
+# Every line bounded in size, whatever values it carries (core/logs.py).
+_handler = {
+    "formatter": "plain",
+    "level": get("logging", "level").upper(),
+    "filters": ["bounded"],
+}
 if get("paths", "log_file"):
     # Watched: logrotate may move the file away under us.
     _handler.update(
@@ -184,6 +189,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"bounded": {"()": "ganeti_webmgr.core.logs.TruncatingFilter"}},
     "handlers": {"main": _handler},
     "root": {"handlers": ["main"], "level": get("logging", "level").upper()},
     "loggers": {"django": {"level": "INFO", "propagate": True}},
@@ -192,5 +198,6 @@ if ADMINS:
     LOGGING["handlers"]["mail_admins"] = {
         "class": "django.utils.log.AdminEmailHandler",
         "level": "ERROR",
+        "filters": ["bounded"],
     }
     LOGGING["loggers"]["django.request"] = {"handlers": ["mail_admins"], "propagate": True}

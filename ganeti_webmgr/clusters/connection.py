@@ -15,9 +15,16 @@ from django.core import signing
 from ganeti_webmgr.clusters import credentials
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.clusters.rapi import new_client
-from ganeti_webmgr.ganeti import ClusterInfo, RapiError, Timeouts, fetch_certificate_fingerprint
+from ganeti_webmgr.ganeti import (
+    ClusterInfo,
+    RapiError,
+    RapiTimeout,
+    Timeouts,
+    fetch_certificate_fingerprint,
+)
 
-CHECK_TIMEOUTS = Timeouts(connect=5, read=15, total=30)
+# Someone waits on the page: a cluster that does not answer is reported quickly.
+CHECK_TIMEOUTS = Timeouts(connect=5, read=10, total=15)
 # A confirmation older than this is refused: the certificate was checked "now".
 CONFIRM_MAX_AGE = 30 * 60
 _SALT = "ganeti_webmgr.clusters.confirm"
@@ -36,10 +43,16 @@ def check(cluster: Cluster, trust: str) -> ClusterInfo:
     try:
         if trust == "pin":
             cluster.fingerprint = fetch_certificate_fingerprint(
-                cluster.hostname, cluster.port, timeout=10
+                cluster.hostname, cluster.port, timeout=CHECK_TIMEOUTS.connect
             )
         with new_client(cluster, CHECK_TIMEOUTS) as client:
             return client.info()
+    except RapiTimeout as error:
+        raise CheckFailed(
+            f"Cannot use {cluster.url}: no answer in time ({error.message}; GWM waits "
+            f"{CHECK_TIMEOUTS.connect:g} s to connect and {CHECK_TIMEOUTS.total:g} s in all). "
+            "Check the host name and port, and that ganeti-rapi runs on the master node."
+        ) from None
     except RapiError as error:
         raise CheckFailed(f"Cannot use {cluster.url}: {error}") from None
     except credentials.CredentialsError as error:

@@ -262,9 +262,11 @@ KEYS += [
     Key(
         "worker",
         "job_threads",
-        t.Integer(1, 256),
-        16,
-        "Ganeti jobs followed at the same time by one gwm-worker process.",
+        t.Integer(1, 64),
+        4,
+        "Threads per cluster, in one gwm-worker process, that submit requests, read back "
+        "what ended jobs changed and send cancels; each cluster also has one thread that "
+        "follows all its jobs. A cluster that hangs holds no more than these.",
     ),
 ]
 

@@ -695,6 +695,12 @@ class RapiClient:
         """All jobs Ganeti still keeps (without ``oplog``/``opresult``)."""
         return [Job.from_dict(j) for j in self._list_of_dicts("/2/jobs", [("bulk", 1)])]
 
+    def find_jobs_by_reason(self, reason: str) -> list[int]:
+        """Ids of the jobs Ganeti keeps that were submitted with ``reason=reason``
+        (its "gnt:user" reason trail entry): finds a job whose submission's answer
+        was lost."""
+        return [job.id for job in self.list_jobs_bulk() if job.has_reason(reason)]
+
     def get_job(self, job_id: int) -> Job:
         path = f"/2/jobs/{int(job_id)}"
         data = self._expect(self._get(path), dict, path)

@@ -15,7 +15,14 @@ if TYPE_CHECKING:
 
 
 class RapiError(Exception):
-    """Base class: something went wrong talking to a cluster's RAPI."""
+    """Base class: something went wrong talking to a cluster's RAPI.
+
+    ``maybe_sent`` is False only when the request certainly never reached Ganeti
+    (connection refused, connect timeout, TLS failure): a write that failed so can
+    be sent again; any other failure of a write may have started a job.
+    """
+
+    maybe_sent = True
 
     def __init__(self, message: str, *, cluster: str = "", method: str = "", path: str = ""):
         super().__init__(message)
@@ -39,6 +46,8 @@ class RapiError(Exception):
 class RapiConfigError(RapiError, ValueError):
     """The client was configured wrongly (bad URL, bad fingerprint, ...)."""
 
+    maybe_sent = False
+
 
 class RapiUnreachable(RapiError):
     """No connection: refused, reset, DNS failure, network down."""
@@ -50,6 +59,8 @@ class RapiTimeout(RapiUnreachable):
 
 class RapiTLSError(RapiError):
     """The TLS handshake failed or the certificate could not be verified."""
+
+    maybe_sent = False
 
 
 class RapiCertificateMismatch(RapiTLSError):

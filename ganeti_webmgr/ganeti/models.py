@@ -282,6 +282,16 @@ class Job:
         """The last opcode's result (what a one-opcode job returns)."""
         return self.opresult[-1] if self.opresult else None
 
+    def has_reason(self, text: str, source: str = "gnt:user") -> bool:
+        """Whether an opcode's reason trail carries text from source; the trail is
+        [[source, text, nanoseconds], ...] per opcode, in bulk and single reads."""
+        for op in self.raw.get("ops") or []:
+            trail = op.get("reason") if isinstance(op, dict) else None
+            for entry in trail or []:
+                if isinstance(entry, list) and entry[:2] == [source, text]:
+                    return True
+        return False
+
     @property
     def log(self) -> list[LogEntry]:
         """Log entries of all opcodes (only in single-job reads, not bulk)."""

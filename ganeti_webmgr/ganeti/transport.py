@@ -47,6 +47,9 @@ USER_AGENT = "ganeti-webmgr-rapi"
 RETRY_STATUSES = frozenset({502, 504})
 
 _NO_BODY = object()
+_HANDSHAKE_FAILURE = re.compile(
+    r"certificate|handshake|WRONG_VERSION_NUMBER|unknown protocol|alert|hostname", re.I
+)
 _GANETI_CODE = re.compile(r"""^\(['"](?P<msg>.*)['"], ['"](?P<code>[a-z_]+)['"]\)$""", re.S)
 
 
@@ -290,17 +293,26 @@ class Transport:
                 return errors.RapiCertificateMismatch(
                     f"the certificate does not match the pinned fingerprint{seen}", **where
                 )
-            return errors.RapiTLSError(f"TLS failure: {_short(text)}", **where)
+            error = errors.RapiTLSError(f"TLS failure: {_short(text)}", **where)
+            # An EOF or reset while reading the answer also surfaces as an SSL error,
+            # after the request went out; only a failed handshake proves nothing was sent.
+            error.maybe_sent = not _HANDSHAKE_FAILURE.search(text)
+            return error
         # NewConnectionError subclasses ConnectTimeoutError: test it first.
-        if isinstance(exc, (NewConnectionError, ProtocolError)):
+        if isinstance(exc, NewConnectionError) or isinstance(reason, NewConnectionError):
+            error = errors.RapiUnreachable(f"connection failed: {_short(str(reason))}", **where)
+            error.maybe_sent = False  # refused, or no route: nothing was sent
+            return error
+        if isinstance(exc, ProtocolError):  # reset or closed after the request went out
             return errors.RapiUnreachable(f"connection failed: {_short(str(reason))}", **where)
-        if isinstance(exc, (ConnectTimeoutError, ReadTimeoutError)) or isinstance(
-            reason, (ConnectTimeoutError, ReadTimeoutError, TimeoutError)
+        if isinstance(exc, ConnectTimeoutError) or isinstance(reason, ConnectTimeoutError):
+            error = errors.RapiTimeout("timed out connecting", **where)
+            error.maybe_sent = False
+            return error
+        if isinstance(exc, ReadTimeoutError) or isinstance(
+            reason, (ReadTimeoutError, TimeoutError)
         ):
-            kind = (
-                "connecting" if isinstance(exc, ConnectTimeoutError) else "waiting for the answer"
-            )
-            return errors.RapiTimeout(f"timed out {kind}", **where)
+            return errors.RapiTimeout("timed out waiting for the answer", **where)
         return errors.RapiUnreachable(f"request failed: {_short(str(exc))}", **where)
 
     @staticmethod

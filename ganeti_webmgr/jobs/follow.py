@@ -38,10 +38,15 @@ def step(job: Job, client: RapiClient) -> bool:
     ganeti_job = client.get_job(job.job_id)
     record(job, ganeti_job)
     if ganeti_job.finished:
-        targets = fetch_settled_targets(job, client)
-        atomic_with_retry(lambda: _finish(job, targets))
+        finish(job, client)
         return True
     return False
+
+
+def finish(job: Job, client: RapiClient) -> None:
+    """Refresh what the ended job changed, then record its end (its status is recorded)."""
+    targets = fetch_settled_targets(job, client)
+    atomic_with_retry(lambda: _finish(job, targets))
 
 
 def _finish(job: Job, targets: Targets) -> None:
@@ -50,12 +55,15 @@ def _finish(job: Job, targets: Targets) -> None:
     # it (foreign keys), and two of them both upgrading to this write deadlock on InnoDB.
     Cluster.objects.filter(pk=job.cluster_id).update(next_sync_at=timezone.now())
     write_targets(job, targets)
-    Job.objects.filter(pk=job.pk).update(finished=True)
+    job.finished, job.finished_at = True, timezone.now()
+    Job.objects.filter(pk=job.pk).update(finished=True, finished_at=job.finished_at)
     audit.job_finished(job)
     job_finished.send(sender=Job, job=job)
 
 
 def record(job: Job, ganeti_job: RapiJob) -> None:
+    if job.followed_at is None:
+        job.followed_at = timezone.now()
     job.status = ganeti_job.status
     job.operations = ganeti_job.summary
     job.opresult = ganeti_job.opresult
@@ -79,6 +87,7 @@ def record(job: Job, ganeti_job: RapiJob) -> None:
             "error_class",
             "error_message",
             "error_code",
+            "followed_at",
             "updated_at",
         ]
     )

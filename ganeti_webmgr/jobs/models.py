@@ -26,13 +26,15 @@ class Job(models.Model):
         SUCCESS = "success"
         ERROR = "error"
         CANCELED = "canceled"
+        # GWM stopped following it after errors; Ganeti's own state of it is unknown.
+        UNKNOWN = "unknown", "unknown (no longer followed)"
 
     class TargetKind(models.TextChoices):
         CLUSTER = "cluster"
         NODE = "node"
         VIRTUAL_MACHINE = "vm"
 
-    FINAL = (Status.SUCCESS, Status.ERROR, Status.CANCELED, Status.NOT_STARTED)
+    FINAL = (Status.SUCCESS, Status.ERROR, Status.CANCELED, Status.NOT_STARTED, Status.UNKNOWN)
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="jobs")
     # None until gwm-worker has submitted the request and Ganeti answered with an id.
@@ -83,8 +85,18 @@ class Job(models.Model):
     finished = models.BooleanField(default=False)
     follow_claimed_by = models.CharField(max_length=128, blank=True)
     follow_claimed_until = models.DateTimeField(null=True, blank=True)
-    follow_errors = models.PositiveIntegerField(default=0)
+    follow_errors = models.PositiveIntegerField(default=0)  # in a row, submitting or following
+    # Since when submitting or following has failed without a break; GWM gives up
+    # on the job after worker.jobs.GIVE_UP_AFTER.
+    failing_since = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)  # the latest of those failures
     next_follow_at = models.DateTimeField(default=timezone.now)
+    followed_at = models.DateTimeField(null=True, blank=True)  # GWM first read it from Ganeti
+    finished_at = models.DateTimeField(null=True, blank=True)  # GWM recorded its end
+    # Cancel: the web records the wish, gwm-worker sends it to Ganeti.
+    cancel_requested_at = models.DateTimeField(null=True, blank=True)
+    cancel_sent_at = models.DateTimeField(null=True, blank=True)
+    cancel_result = models.CharField(max_length=255, blank=True)  # Ganeti's answer
 
     class Meta:
         ordering = ["-created_at"]
@@ -111,3 +123,8 @@ class Job(models.Model):
     @property
     def submitting(self) -> bool:
         return self.status == self.Status.SUBMITTING
+
+    @property
+    def cancel_pending(self) -> bool:
+        """Cancel asked for and not yet answered by Ganeti."""
+        return bool(self.cancel_requested_at) and not self.cancel_sent_at

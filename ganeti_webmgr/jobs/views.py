@@ -5,15 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ganeti_webmgr import audit
 from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.clusters.rapi import client_for
-from ganeti_webmgr.ganeti import RapiError
 from ganeti_webmgr.jobs import live
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, visible
@@ -101,6 +101,7 @@ def _detail_context(request: HttpRequest, job: Job) -> dict:
         "job": job,
         "may_cancel": job.job_id is not None
         and not job.finished
+        and not job.cancel_requested_at
         and _may_cancel(request.user, job),
         "may_acknowledge": job.job_id is not None
         and job.status == Job.Status.ERROR
@@ -121,26 +122,35 @@ def cluster_jobs(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def job_cancel(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    """Record the wish to cancel (with its audit entry); gwm-worker sends it to Ganeti,
+    so the page never waits on the cluster."""
     job = _get(request, slug, job_id)
     if job.finished or not _may_cancel(request.user, job):
         messages.error(request, "This job can no longer be cancelled here.")
         return redirect("job-detail", slug=slug, job_id=job_id)
-    try:
-        cancelled, message = client_for(job.cluster).cancel_job(job.job_id)
-    except RapiError as failure:
-        messages.error(request, f"Ganeti refused: {failure.message}")
+    if job.cancel_requested_at:
+        messages.info(request, f"Cancelling job {job.job_id} was already requested.")
         return redirect("job-detail", slug=slug, job_id=job_id)
-    audit.record(
-        "job.cancel",
-        request=request,
-        targets=[job.cluster, *_targets(job)],
-        job=job,
-        message=f"cancel job {job.job_id}: {message}",
-    )
-    if cancelled:
-        messages.success(request, f"Job {job.job_id} is being cancelled.")
+    with transaction.atomic():
+        asked = Job.objects.filter(
+            pk=job.pk, finished=False, cancel_requested_at__isnull=True
+        ).update(cancel_requested_at=timezone.now())
+        if asked:
+            audit.record(
+                "job.cancel",
+                request=request,
+                targets=[job.cluster, *_targets(job)],
+                job=job,
+                message=f"cancel requested for job {job.job_id}",
+            )
+    if asked:
+        messages.success(
+            request,
+            f"Cancel requested: GWM asks Ganeti to cancel job {job.job_id}. Ganeti cancels "
+            "only jobs that have not started running.",
+        )
     else:
-        messages.error(request, f"Ganeti did not cancel job {job.job_id}: {message}")
+        messages.error(request, "This job can no longer be cancelled here.")
     return redirect("job-detail", slug=slug, job_id=job_id)
 
 

@@ -134,3 +134,59 @@ def test_sigterm_mid_sync_stops_cleanly_without_writing(site):
         "print(VirtualMachine.objects.count(), c.last_sync_at, repr(c.sync_claimed_by))"
     )
     assert count.strip() == "0 None ''"  # nothing half-written, claim released
+
+
+def test_a_new_worker_takes_over_a_killed_workers_claims_within_30_seconds(site):
+    site.init()
+    with RapiSimulator(SimCluster.generate(nodes=1, instances=2), wait_timeout=2) as sim:
+        add_cluster(site, sim, "stuck")
+        client = RapiClient(
+            sim.url, username="gwm", password="gwm-secret", trust=TlsTrust.pinned(sim.fingerprint)
+        )
+        with sim.hold_jobs():  # the job stays queued: followed, never ended
+            job_id = client.reboot_instance("inst1.sim.test")
+            site.python(
+                "from ganeti_webmgr.jobs.models import Job\n"
+                "from ganeti_webmgr.clusters.models import Cluster\n"
+                "c = Cluster.objects.get(slug='stuck')\n"
+                f"Job.objects.create(cluster=c, job_id={job_id}, target_kind='vm',"
+                " target_name='inst1.sim.test')\n"
+            )
+            sim.inject("hang", path="^/2/instances$", seconds=60)  # the sync never ends
+            claims = (
+                "from ganeti_webmgr.jobs.models import Job\n"
+                "from ganeti_webmgr.clusters.models import Cluster\n"
+                "print(Cluster.objects.get(slug='stuck').sync_claimed_by,"
+                " Job.objects.get().follow_claimed_by)"
+            )
+            first = subprocess.Popen(
+                [str(BIN / "gwm-worker"), "--name", "first"],
+                env=site.env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            try:
+                deadline = time.monotonic() + 30
+                while site.python(claims).split() != ["first", "first"]:
+                    assert time.monotonic() < deadline, "the first worker never claimed"
+                first.kill()  # SIGKILL: no cleanup, claims left behind
+                first.wait(timeout=10)
+                started = time.monotonic()
+                second = subprocess.Popen(
+                    [str(BIN / "gwm-worker"), "--name", "second"],
+                    env=site.env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                )
+                try:
+                    while site.python(claims).split() != ["second", "second"]:
+                        assert time.monotonic() - started < 30, "no takeover within 30 s"
+                    took = time.monotonic() - started
+                finally:
+                    second.kill()  # its sync hangs too; a clean stop would wait for it
+                    second.communicate(timeout=30)
+            finally:
+                if first.poll() is None:
+                    first.kill()
+    assert took < 30

@@ -16,8 +16,7 @@ def worker():
     worker/tests): deterministic, and follow_job ends through jobs.follow._finish()."""
     w = Worker(sync_interval=3600, max_backoff=900, sync_threads=1, job_threads=1, name="t")
     yield w
-    w.sync_pool.shutdown()
-    w.job_pool.shutdown()
+    w.shutdown()
 
 
 def start_vm(cluster, alice):

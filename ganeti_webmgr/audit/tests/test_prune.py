@@ -135,7 +135,6 @@ def test_gwm_worker_runs_it_from_its_loop(alice):
     try:
         worker.dispatch()
     finally:
-        worker.sync_pool.shutdown()
-        worker.job_pool.shutdown()
+        worker.shutdown()
     assert not Entry.objects.exists()
     assert worker.audit_pruning.next_run > time.monotonic() + 86000  # not again today

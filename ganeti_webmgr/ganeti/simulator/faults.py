@@ -18,6 +18,7 @@ FaultKind = Literal[
     "status",  # answer HTTP `status` with Ganeti's JSON error body
     "malformed_json",  # answer 200 with a body that is not JSON
     "drop",  # close the connection without answering
+    "lost_answer",  # do what was asked (a job is submitted), sleep `seconds`, then drop
     "unauthorized",  # 401 whatever the credentials
     "forbidden",  # 403 whatever the user
     "slow_body",  # send the body in `chunks` pieces, `seconds` apart

@@ -941,6 +941,11 @@ class _Handler(BaseHTTPRequestHandler):
             if "status" in faults:
                 raise HttpError(faults["status"].status, faults["status"].message)
             status, payload = 200, sim.dispatch(method, path, query, body, user, access)
+            if "lost_answer" in faults:
+                time.sleep(faults["lost_answer"].seconds)
+                sim._record(RecordedRequest(method, path, query, user, had_auth, body, 0))
+                self.close_connection = True
+                return
             if "malformed_json" in faults:
                 payload = payload[: max(1, len(payload) // 2)] + b"<html>"
             slow = faults.get("slow_body")
