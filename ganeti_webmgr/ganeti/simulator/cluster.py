@@ -321,7 +321,8 @@ class SimCluster(MovesMixin, DevicesMixin):
         )
         cluster.add_node("node1.ganeti.test", memory=24105, disk=258019, cpus=2)
         cluster.bridges = {"br0"}
-        cluster.hosts = {"node1.ganeti.test": "198.51.100.10"}
+        node = cluster.nodes["node1.ganeti.test"]
+        node["pip"] = node["sip"] = cluster.hosts["node1.ganeti.test"] = "198.51.100.10"
         return cluster
 
     # -- consistency helpers ---------------------------------------------------

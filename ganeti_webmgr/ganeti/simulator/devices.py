@@ -9,6 +9,7 @@ follow cmdlib/instance_set_params.py and instance_utils.py, as the sandbox answe
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 import re
 from typing import Any
@@ -98,6 +99,17 @@ class DevicesMixin:
 
     def _op_instance_set_params(self, op: dict) -> list[list[Any]]:
         inst = self.instance(op["instance_name"])
+        # Ganeti checks on copies; a refusal must leave the instance as it was.
+        saved = copy.deepcopy((inst, self.meta[inst["name"]]))
+        try:
+            return self._set_params(op, inst)
+        except OpFailure:
+            inst.clear()
+            inst.update(saved[0])
+            self.meta[inst["name"]] = saved[1]
+            raise
+
+    def _set_params(self, op: dict, inst: dict) -> list[list[Any]]:
         if not any(op.get(k) for k in _CHANGES) and op.get("offline") is None:
             raise prereq("No changes submitted", "wrong_input")
         disk_mods = upgrade_mods("disk", op.get("disks") or [])
