@@ -25,14 +25,14 @@ MAX_MIB = 2**40  # far beyond any VM, and within every database's integer column
 
 
 # -- availability ----------------------------------------------------------------------
-def _present(vm: VirtualMachine) -> str:
+def present(vm: VirtualMachine) -> str:
     if vm.missing:
         return "it is gone from Ganeti"
     return ""
 
 
 def _stopped(vm: VirtualMachine) -> str:
-    if why := _present(vm):
+    if why := present(vm):
         return why
     if vm.running:
         return "it is running"
@@ -42,13 +42,13 @@ def _stopped(vm: VirtualMachine) -> str:
 
 
 def _running(vm: VirtualMachine) -> str:
-    if why := _present(vm):
+    if why := present(vm):
         return why
     return "" if vm.running else "it is not running"
 
 
 def _mirrored(vm: VirtualMachine) -> str:
-    if why := _present(vm):
+    if why := present(vm):
         return why
     if vm.disk_template not in MIRRORED:
         return (
@@ -69,7 +69,7 @@ def _renamable(vm: VirtualMachine) -> str:
 
 
 def _has_disks(vm: VirtualMachine) -> str:
-    return _present(vm) or ("" if vm.disk_count else "it has no disks")
+    return present(vm) or ("" if vm.disk_count else "it has no disks")
 
 
 # -- forms -------------------------------------------------------------------------------
@@ -94,7 +94,7 @@ class RebootForm(ActionForm):
     )
 
 
-def _other_nodes(vm: VirtualMachine) -> list[tuple[str, str]]:
+def other_nodes(vm: VirtualMachine) -> list[tuple[str, str]]:
     nodes = Node.objects.filter(cluster_id=vm.cluster_id, offline=False, vm_capable=True)
     names = nodes.exclude(pk=vm.primary_node_id).order_by("name").values_list("name", flat=True)
     return [(name, name) for name in names]
@@ -108,7 +108,7 @@ class _MoveForm(ActionForm):
     def __init__(self, target, *args, **kwargs):
         super().__init__(target, *args, **kwargs)
         if target.disk_template in SHARED_STORAGE:
-            self.fields["target_node"].choices = _other_nodes(target)
+            self.fields["target_node"].choices = other_nodes(target)
             self.fields["target_node"].required = True
         else:
             del self.fields["target_node"]  # DRBD goes to its secondary node
@@ -531,7 +531,7 @@ register(
         lambda vm, p: f"reinstall {vm.name} with {p.get('os') or vm.os}",
         _reinstall,
         form=ReinstallForm,
-        available=_present,
+        available=present,
         confirm=lambda vm, p: (
             f"{vm.name} is shut down and its operating system installed afresh "
             f"({p.get('os') or vm.os}): everything on its disks is lost."
@@ -559,7 +559,7 @@ register(
         _describe_modify,
         _modify,
         form=ModifyForm,
-        available=_present,
+        available=present,
         section="resources",
     ),
     Action(
@@ -571,7 +571,7 @@ register(
         _describe_parameters,
         lambda c, name, p, *, reason="": c.modify_instance(name, reason=reason or None, **p),
         form=VMParametersForm,
-        available=_present,
+        available=present,
         section="",  # its own page
     ),
     Action(
@@ -595,7 +595,7 @@ register(
         _describe_tags,
         _tags,
         form=TagsForm,
-        available=_present,
+        available=present,
         section="tags",
     ),
     Action(
@@ -608,7 +608,7 @@ register(
         submit_with("delete_instance"),
         form=RemoveForm,
         # One gone from Ganeti is forgotten in the import tools instead.
-        available=_present,
+        available=present,
         section="remove",
     ),
 )

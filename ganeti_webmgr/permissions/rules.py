@@ -10,6 +10,8 @@ The rules:
   evacuate), export, replace_disks, tags.
 - VM permissions: admin (everything on that VM; may grant and revoke on it),
   power (start, stop, reboot, console), modify (incl. reinstall), remove, tags.
+- Exporting a VM and replacing its disks take the cluster's export or
+  replace_disks permission, or admin on the VM.
 - Any permission on a VM lets its holder see the VM, and see the cluster it is in
   (that cluster's page, listing only what they may see).
 - Nodes are seen, migrated and evacuated by cluster admins and holders of the
@@ -41,6 +43,8 @@ from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 CLUSTER_ACTIONS = ("admin", "create_vm", "migrate", "export", "replace_disks", "tags")
 VM_ACTIONS = ("admin", "power", "modify", "remove", "tags")
+# Actions on a VM granted on its cluster only (or by being the VM's admin).
+VM_CLUSTER_ACTIONS = ("export", "replace_disks")
 # Actions that do not write to Ganeti; everything else does.
 NOT_GANETI_WRITES = frozenset({"view", "grant"})
 NODE_ACTIONS = ("view", "migrate", "evacuate", "role", "tags")
@@ -71,6 +75,8 @@ def can(user, action: str, obj) -> bool:
         _check_action(action, CLUSTER_ACTIONS)
         return action in cluster_perms
     if isinstance(obj, VirtualMachine):
+        if action in VM_CLUSTER_ACTIONS:
+            return action in cluster_perms or "admin" in _perms(user, obj)
         if action != "view":
             _check_action(action, VM_ACTIONS)
         vm_perms = _perms(user, obj)
@@ -124,6 +130,10 @@ def visible(user, queryset: QuerySet, action: str = "view") -> QuerySet:
             )
         _check_action(action, CLUSTER_ACTIONS)
         return queryset.filter(pk__in=_clusters_with(user, ["admin", action]))
+    if model is VirtualMachine and action in VM_CLUSTER_ACTIONS:
+        return queryset.filter(
+            Q(cluster_id__in=_clusters_with(user, ["admin", action])) | _vm_grants(user, ["admin"])
+        )
     if model is VirtualMachine:
         codes = VM_ACTIONS if action == "view" else _vm_codes(action)
         return queryset.filter(Q(cluster_id__in=admin_of) | _vm_grants(user, codes))

@@ -81,6 +81,7 @@ SECTIONS = {
     "power": "Power",
     "placement": "Placement",
     "resources": "Resources",
+    "storage": "Disks and exports",
     "system": "Name and operating system",
     "tags": "Tags",
     "remove": "Delete",
