@@ -142,6 +142,7 @@ def vm_jobs(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     return live.fragment(request, "jobs/_recent.html", {"recent": live.of_vm(request.user, vm)})
 
 
+@follows_renames
 @login_required
 @require_POST
 def vm_action(request: HttpRequest, slug: str, name: str, action: str) -> HttpResponse:
@@ -255,6 +256,7 @@ def vm_bulk(request: HttpRequest) -> HttpResponse:
     )
 
 
+@follows_renames
 @login_required
 @require_POST
 def vm_owner(request: HttpRequest, slug: str, name: str) -> HttpResponse:
@@ -277,6 +279,7 @@ def vm_owner(request: HttpRequest, slug: str, name: str) -> HttpResponse:
 NOTES_MAX = 10_000
 
 
+@follows_renames
 @login_required
 @require_POST
 def vm_notes(request: HttpRequest, slug: str, name: str) -> HttpResponse:
