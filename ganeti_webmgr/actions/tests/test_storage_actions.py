@@ -85,7 +85,7 @@ def test_drbd_disks_are_replaced_on_a_new_secondary(cluster, root, simulator, ru
 
 
 def test_a_disk_of_a_stopped_vm_is_removed(cluster, root, simulator, run_worker):
-    with pytest.raises(service.NeedsConfirmation, match="Disk 1 of two.sim.test"):
+    with pytest.raises(service.NeedsConfirmation, match=r"Disk 1 of two\.sim\.test"):
         service.request(root, "vm.remove_disk", vm("two.sim.test"), {"disk": "1"})
     service.request(root, "vm.remove_disk", vm("two.sim.test"), {"disk": "1"}, confirmed=True)
     run_worker()
@@ -103,9 +103,7 @@ def test_a_network_card_is_changed(cluster, root, simulator, run_worker):
     with pytest.raises(service.Invalid, match="six pairs of hex digits"):
         service.request(root, "vm.nic", target, {"nic": "0", "mac": "nonsense"})
     simulator.cluster.bridges.add("br9")
-    service.request(
-        root, "vm.nic", target, {"nic": "0", "link": "br9", "mac": "aa:00:00:12:34:56"}
-    )
+    service.request(root, "vm.nic", target, {"nic": "0", "link": "br9", "mac": "aa:00:00:12:34:56"})
     missing = service.request(root, "vm.nic", target, {"nic": "0", "link": "br7"})
     run_worker()
     instance = simulator.cluster.instances["two.sim.test"]
