@@ -97,26 +97,40 @@ def vm_detail(request: HttpRequest, slug: str, name: str) -> HttpResponse:
 
 def _detail(request: HttpRequest, vm: VirtualMachine, failed: str = "", form=None, status=200):
     """The VM page; after a refused action (`failed`), its form keeps what was typed."""
-    offers = service.offers(request.user, vm, failed=failed, form=form)
-    sections = [
-        (key, title, [o for o in offers if o.action.section == key])
-        for key, title in SECTIONS.items()
-    ]
     recent = live.of_vm(request.user, vm)
     return render(
         request,
         "virtual_machines/detail.html",
         {
-            "vm": vm,
+            **_actions_context(request, vm, failed, form),
             "active_jobs": [job for job in recent.jobs if not job.finished],
-            "sections": [s for s in sections if s[2]],
-            "may_change_parameters": any(o.name == "vm.parameters" for o in offers),
             "recent": recent,
-            "may_grant": can(request.user, "grant", vm),
-            "may_make_template": can(request.user, "admin", vm.cluster),
+            "shown": shown_state(vm),
         },
         status=status,
     )
+
+
+def _actions_context(request: HttpRequest, vm: VirtualMachine, failed: str = "", form=None):
+    offers = service.offers(request.user, vm, failed=failed, form=form)
+    sections = [
+        (key, title, [o for o in offers if o.action.section == key])
+        for key, title in SECTIONS.items()
+    ]
+    return {
+        "vm": vm,
+        "sections": [s for s in sections if s[2]],
+        "may_change_parameters": any(o.name == "vm.parameters" for o in offers),
+        "may_grant": can(request.user, "grant", vm),
+        "may_make_template": can(request.user, "admin", vm.cluster),
+    }
+
+
+def shown_state(vm: VirtualMachine) -> str:
+    """What the offered actions and their forms depend on: when it differs from what
+    the page was drawn with, the page fetches its actions again."""
+    gone = "deleted" if vm.removed_at else "missing" if vm.missing else ""
+    return f"{vm.status}.{int(vm.oper_state)}.{vm.serial_no}.{gone}"
 
 
 @follows_renames
@@ -126,11 +140,25 @@ def vm_status(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     """The state fragment of the VM page, polled by htmx while the page is open."""
     vm = _get(request, slug, name)
     active_jobs = vm.jobs.filter(finished=False).order_by("created_at")
+    shown = shown_state(vm)
     response = render(
-        request, "virtual_machines/_status.html", {"vm": vm, "active_jobs": active_jobs}
+        request,
+        "virtual_machines/_status.html",
+        {"vm": vm, "active_jobs": active_jobs, "shown": shown},
     )
     response["Cache-Control"] = "no-store"
+    if request.GET.get("shown", shown) != shown:
+        response["HX-Trigger"] = "vm-changed"  # the page's actions fetch themselves again
     return response
+
+
+@follows_renames
+@login_required
+@require_GET
+def vm_actions(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    """The Actions card of the VM page, fetched again when the VM has changed."""
+    vm = _get(request, slug, name)
+    return live.fragment(request, "virtual_machines/_actions.html", _actions_context(request, vm))
 
 
 @follows_renames

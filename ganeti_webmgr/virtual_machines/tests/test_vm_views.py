@@ -172,4 +172,25 @@ def test_pages_load_htmx_from_gwm_itself(client, alice):
     client.force_login(alice)
     page = client.get("/clusters/sim/vms/inst1.sim.test/")
     assert b'src="/static/django_htmx/htmx-2.min.js"' in page.content
-    assert b'hx-get="/clusters/sim/vms/inst1.sim.test/status"' in page.content
+    assert b'hx-get="/clusters/sim/vms/inst1.sim.test/status?shown=' in page.content
+
+
+def test_the_actions_follow_the_vms_state_while_the_page_is_open(client, alice):
+    client.force_login(alice)
+    VirtualMachine.objects.filter(name="inst1.sim.test").update(oper_state=True, status="running")
+    page = client.get("/clusters/sim/vms/inst1.sim.test/")
+    assert b'hx-get="/clusters/sim/vms/inst1.sim.test/actions"' in page.content
+    shown = page.context["shown"]
+    poll = client.get("/clusters/sim/vms/inst1.sim.test/status", {"shown": shown})
+    assert "HX-Trigger" not in poll  # unchanged: the forms stay as the user filled them
+    VirtualMachine.objects.filter(name="inst1.sim.test").update(
+        oper_state=False, status="ADMIN_down"
+    )
+    poll = client.get("/clusters/sim/vms/inst1.sim.test/status", {"shown": shown})
+    assert poll["HX-Trigger"] == "vm-changed"
+    assert f"shown={shown}".encode() not in poll.content  # the next poll compares anew
+    actions = client.get("/clusters/sim/vms/inst1.sim.test/actions")
+    assert actions.status_code == 200 and actions["Cache-Control"] == "no-store"
+    assert b">Start<" in actions.content and b">Shut down<" not in actions.content
+    assert b"<html" not in actions.content
+    assert client.get("/clusters/sim/vms/inst3.sim.test/actions").status_code == 404
