@@ -1,4 +1,4 @@
-"""Helpers of the browser tests: waiting for the worker, and screenshots."""
+"""Helpers of the browser tests: opening pages, waiting for the worker, and screenshots."""
 
 from __future__ import annotations
 
@@ -14,6 +14,20 @@ LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 
+def open_vm(page: Page, name: str) -> None:
+    """A VM's page, found the way a user would: searched for in the list."""
+    page.goto(f"/vms/?q={name}")
+    page.get_by_role("link", name=name, exact=True).click()
+    expect(page.get_by_role("heading", name=name)).to_be_visible()
+
+
+def requested(page: Page, what: str) -> None:
+    """The page an action's POST led to says the request is recorded (not yet Ganeti's)."""
+    expect(page.get_by_role("status")).to_contain_text(
+        f"Requested: {what}. GWM is handing it to Ganeti; its job shows below."
+    )
+
+
 def reload_until(page: Page, locator: Locator, timeout: float = 60) -> None:
     """Reload a page that does not poll until locator shows up (gwm-worker caught up).
 
@@ -24,6 +38,19 @@ def reload_until(page: Page, locator: Locator, timeout: float = 60) -> None:
     while True:
         try:
             expect(locator).to_be_visible(timeout=2000)
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            page.reload()
+
+
+def reload_until_gone(page: Page, locator: Locator, timeout: float = 60) -> None:
+    """Reload a page that does not poll until locator has gone from it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            expect(locator).to_have_count(0, timeout=2000)
             return
         except AssertionError:
             if time.monotonic() > deadline:

@@ -1,6 +1,7 @@
 """axe-core's accessibility rules on every main page, as Chromium renders them.
 
-Serious and critical findings fail the test (missing labels, contrast, names of
+The pages an action's POST answers with (a confirmation, a form refused with its
+errors) too. Serious and critical findings fail the test (missing labels, contrast, names of
 links and buttons, landmarks...); the minor ones are printed, not judged.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from .conftest import CLUSTER
 from .sandbox import vm_name
@@ -16,6 +17,8 @@ from .sandbox import vm_name
 pytestmark = pytest.mark.browser
 
 VM = vm_name(0)
+STOPPED = vm_name(9)
+NODE = "node1.ganeti.test"
 PAGES = [
     "/",
     "/clusters/",
@@ -26,7 +29,7 @@ PAGES = [
     "/vms/",
     f"/clusters/{CLUSTER}/vms/{VM}/",
     f"/clusters/{CLUSTER}/vms/{VM}/parameters",
-    f"/clusters/{CLUSTER}/nodes/node1.ganeti.test/",
+    f"/clusters/{CLUSTER}/nodes/{NODE}/",
     f"/clusters/{CLUSTER}/create-vm",
     f"/clusters/{CLUSTER}/templates/",
     "/jobs/",
@@ -36,19 +39,44 @@ PAGES = [
 FAILING = ("serious", "critical")
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_axe_finds_nothing_serious(page: Page, vms, path):
-    response = page.goto(path)
-    assert response is not None and response.ok, path
-    results = Axe().run(page)
-    found = results.response["violations"]
+def serious_findings(page: Page, where: str) -> list[str]:
+    """axe-core's serious and critical findings on what page shows; the others printed."""
+    found = Axe().run(page).response["violations"]
     for violation in found:
         if violation["impact"] not in FAILING:
-            print(f"{path}: {violation['impact']}: {violation['id']}: {violation['help']}")
-    serious = [
+            print(f"{where}: {violation['impact']}: {violation['id']}: {violation['help']}")
+    return [
         f"{v['impact']}: {v['id']} ({v['help']}) at "
         + ", ".join(node["target"][0] for node in v["nodes"][:5])
         for v in found
         if v["impact"] in FAILING
     ]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_finds_nothing_serious(page: Page, vms, path):
+    response = page.goto(path)
+    assert response is not None and response.ok, path
+    serious = serious_findings(page, path)
+    assert serious == [], "\n".join(serious)
+
+
+def test_axe_finds_nothing_serious_in_a_confirmation_or_a_refused_form(page: Page, vms):
+    """The pages an action's POST answers with: what it will do, or the form's errors.
+    Nothing is asked of Ganeti: the confirmation is left by Cancel."""
+    page.goto(f"/clusters/{CLUSTER}/nodes/{NODE}/")
+    evacuate = page.get_by_role("form", name="Evacuate")
+    evacuate.get_by_label("Move").select_option(label="primary VMs")
+    evacuate.get_by_role("button", name="Evacuate").click()
+    expect(page.get_by_role("button", name="Yes, evacuate")).to_be_visible()
+    serious = serious_findings(page, "evacuation confirmation")
+    page.get_by_role("link", name="Cancel").click()
+    expect(page.get_by_role("heading", name=f"Node {NODE}")).to_be_visible()
+
+    page.goto(f"/clusters/{CLUSTER}/vms/{STOPPED}/")
+    rename = page.get_by_role("form", name="Rename")
+    rename.get_by_label("New name").fill("not a host name")
+    rename.get_by_role("button", name="Rename").click()
+    expect(rename.get_by_role("alert")).to_be_visible()
+    serious += serious_findings(page, "refused rename")
     assert serious == [], "\n".join(serious)

@@ -1,81 +1,110 @@
-"""Jobs: cancelling one that waits in Ganeti's queue, and Ganeti's errors surfaced."""
+"""Jobs: requests handed to Ganeti, a job cancelled while it waits in Ganeti's queue,
+and Ganeti's refusals and errors as the pages show them."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
-from .pages import reload_until
-from .sandbox import node_lock_held, vm_name
+from .pages import open_vm, requested, shoot
+from .sandbox import node_lock_held, queue_drained, vm_name
 
 pytestmark = pytest.mark.browser
 
 QUEUED = vm_name(1)  # stopped; modifying it needs the node's lock
-MIGRATE = vm_name(8)  # running; one node: Ganeti finds no target
-FAILOVER = vm_name(3)
+UNRESOLVED = vm_name(7)  # stopped: may be renamed
+DRAINED = vm_name(5)  # stopped: Start is offered
+# Long enough for gwm-worker to hand the request over and Ganeti to end the job.
+JOB_TIMEOUT = 30_000
 
 
-def open_vm(page: Page, name: str) -> None:
-    page.goto(f"/vms/?q={name}")
-    page.get_by_role("link", name=name, exact=True).click()
-    expect(page.get_by_role("heading", name=name)).to_be_visible()
+def newest_job(page: Page) -> Locator:
+    """The first row of the page's Recent jobs (which updates itself while a job runs)."""
+    return page.get_by_role("region", name="Recent jobs").locator("tbody tr").first
 
 
-def started_job(page: Page, what: str) -> str:
-    """The Ganeti job id the "Started: <what> ... (Ganeti job N)." message names."""
-    message = page.get_by_role("status")
-    expect(message).to_contain_text(f"Started: {what}")
-    return re.search(r"Ganeti job (\d+)", message.inner_text()).group(1)
+def ganeti_job_id(row: Locator) -> str:
+    """The Ganeti job id the row links to, once gwm-worker has handed the request over."""
+    link = row.get_by_role("link").first
+    expect(link).to_have_text(re.compile(r"^\d+$"), timeout=JOB_TIMEOUT)
+    return link.inner_text()
 
 
-def job_state(page: Page):
+def job_state(page: Page) -> Locator:
     return page.locator("dt:text-is('Status') + dd .state")
 
 
 def test_a_job_waiting_in_ganetis_queue_is_cancelled_from_its_page(page: Page, vms, sandbox_env):
     open_vm(page, QUEUED)
-    expect(page.locator("dt:text-is('Memory') + dd")).to_have_text(re.compile(r"^128 MiB"))
+    memory = page.locator("dt:text-is('Memory') + dd")
+    expect(memory).to_have_text(re.compile(r"^128 MiB"))
     with node_lock_held(sandbox_env):
-        page.get_by_label("Memory (MiB)").fill("256")
+        page.get_by_label("Memory (MiB):", exact=True).fill("256")
         page.get_by_role("button", name="Modify", exact=True).click()
-        job_id = started_job(page, f"modify {QUEUED}: maxmem 256")
-        # The page's live status names the unfinished job.
-        live = page.locator("#vm-status")
-        live.get_by_role("link", name=f"INSTANCE_SET_PARAMS({QUEUED})").click()
+        requested(page, f"modify {QUEUED}: maxmem 256")
+        row = newest_job(page)
+        job_id = ganeti_job_id(row)
+        row.get_by_role("link", name=job_id, exact=True).click()
         expect(page.get_by_role("heading", name=f"Job {job_id} on lab")).to_be_visible()
-        reload_until(page, job_state(page).get_by_text("waiting", exact=True))  # for the lock
+        # The job page follows the job: it waits for the node's lock.
+        expect(job_state(page)).to_have_text("waiting", timeout=JOB_TIMEOUT)
 
         page.get_by_role("button", name="Cancel job").click()
-        expect(page.get_by_role("status")).to_contain_text(f"Job {job_id} is being cancelled.")
-        reload_until(page, job_state(page).get_by_text("canceled", exact=True))
+        expect(page.get_by_role("status")).to_contain_text(
+            f"Cancel requested: GWM asks Ganeti to cancel job {job_id}."
+        )
         expect(page.get_by_role("button", name="Cancel job")).to_have_count(0)
+        # gwm-worker sends the cancel; the page shows Ganeti's answer without a reload.
+        expect(job_state(page)).to_have_text("canceled", timeout=JOB_TIMEOUT)
 
     page.get_by_role("link", name=QUEUED).click()
-    expect(page.locator("dt:text-is('Memory') + dd")).to_have_text(re.compile(r"^128 MiB"))
-    row = page.get_by_role("region", name="Recent jobs").get_by_role("row")
-    expect(row.filter(has_text="INSTANCE_SET_PARAMS")).to_contain_text("canceled")
+    expect(memory).to_have_text(re.compile(r"^128 MiB"))
+    jobs = page.get_by_role("region", name="Recent jobs")
+    row = jobs.get_by_role("row").filter(has=page.get_by_role("link", name=job_id, exact=True))
+    expect(row).to_contain_text("canceled")
 
 
-def test_a_migration_ganeti_refuses_shows_its_error_until_acknowledged(page: Page, vms):
-    open_vm(page, MIGRATE)
-    page.get_by_role("button", name="Migrate", exact=True).click()
-    job_id = started_job(page, f"migrate {MIGRATE}")
+def test_an_evacuation_ganeti_cannot_do_shows_its_error_until_acknowledged(
+    page: Page, vms, sandbox_env
+):
+    node = sandbox_env["GANETI_NODE_NAME"]
+    page.goto(f"/clusters/lab/nodes/{node}/")
+    expect(page.get_by_role("heading", name=f"Node {node}")).to_be_visible()
+    # The master's role changes only by gnt-cluster master-failover: not offered.
+    expect(page.get_by_role("form", name="Change role")).to_have_count(0)
+    evacuate = page.get_by_role("form", name="Evacuate")
+    evacuate.get_by_label("Move").select_option(label="primary VMs")
+    evacuate.get_by_role("button", name="Evacuate").click()
 
-    page.get_by_role("region", name="Recent jobs").get_by_role("link", name=job_id).click()
+    # Asked first, naming the VMs that would move.
+    expect(page.get_by_role("heading", name=f"Evacuate: {node}?")).to_be_visible()
+    notice = page.locator("main .notice")
+    expect(notice).to_contain_text(f"Ganeti moves the primary VMs of {node} to other nodes")
+    for name in vms:
+        expect(notice).to_contain_text(name)
+    shoot(page, "confirm-evacuate")
+    page.get_by_role("button", name="Yes, evacuate").click()
+
+    requested(page, f"evacuate the primary VMs of {node}")
+    expect(page.get_by_role("heading", name=f"Node {node}")).to_be_visible()
+    row = newest_job(page)
+    job_id = ganeti_job_id(row)
+    # Ganeti took the job; one node leaves it nowhere to move them.
+    expect(row).to_contain_text("error", timeout=JOB_TIMEOUT)
+    row.get_by_role("link", name=job_id, exact=True).click()
     error = page.get_by_role("alert")
-    reload_until(page, error)
+    expect(error).to_contain_text("OpExecError")
+    expect(error).to_contain_text("Unable to evacuate instances")
     expect(job_state(page)).to_have_text("error")
-    expect(error).to_contain_text("OpPrereqError (insufficient_resources)")
-    expect(error).to_contain_text("Can't find any good node")
 
     page.get_by_role("link", name="Ganeti Web Manager").click()
     failed = page.get_by_role("region", name="Failed jobs")
     link = failed.get_by_role("link", name=f"lab job {job_id}", exact=True)
     expect(link).to_be_visible()
     item = failed.get_by_role("listitem").filter(has_text=f"lab job {job_id}:")
-    expect(item).to_contain_text("Can't find any good node")
+    expect(item).to_contain_text("Unable to evacuate instances")
 
     link.click()
     page.get_by_role("button", name="Acknowledge the error").click()
@@ -88,11 +117,43 @@ def test_a_migration_ganeti_refuses_shows_its_error_until_acknowledged(page: Pag
     expect(failed.get_by_role("link", name=name, exact=True)).to_have_count(0)
 
 
-def test_a_failover_ganeti_refuses_is_listed_among_the_failed_jobs(page: Page, vms):
-    open_vm(page, FAILOVER)
-    page.get_by_role("button", name="Fail over").click()
-    job_id = started_job(page, f"fail over {FAILOVER}")
+def test_a_rename_to_a_name_that_resolves_nowhere_is_listed_among_the_failed_jobs(page: Page, vms):
+    open_vm(page, UNRESOLVED)
+    rename = page.get_by_role("form", name="Rename")
+    rename.get_by_label("New name").fill("nowhere.ganeti.test")
+    expect(rename.get_by_label("Check that the new name resolves")).to_be_checked()
+    rename.get_by_role("button", name="Rename").click()
+    requested(page, f"rename {UNRESOLVED} to nowhere.ganeti.test")
+
+    row = newest_job(page)
+    job_id = ganeti_job_id(row)
+    expect(row).to_contain_text("error", timeout=JOB_TIMEOUT)
+    expect(row).to_contain_text("does not resolve")
+    expect(page.get_by_role("heading", name=UNRESOLVED)).to_be_visible()  # not renamed
+
     page.get_by_role("link", name="Ganeti Web Manager").click()
     failed = page.get_by_role("region", name="Failed jobs")
-    reload_until(page, failed.get_by_role("link", name=f"lab job {job_id}", exact=True))
-    expect(failed).to_contain_text(f"INSTANCE_FAILOVER({FAILOVER})")
+    expect(failed.get_by_role("link", name=f"lab job {job_id}", exact=True)).to_be_visible()
+    item = failed.get_by_role("listitem").filter(has_text=f"lab job {job_id}:")
+    expect(item).to_contain_text("The given name (nowhere.ganeti.test) does not resolve")
+
+
+def test_a_request_ganeti_refuses_ends_not_started_with_its_words(page: Page, vms):
+    open_vm(page, DRAINED)
+    with queue_drained():
+        page.get_by_role("button", name="Start", exact=True).click()
+        requested(page, f"start {DRAINED}")
+        row = newest_job(page)
+        expect(row).to_contain_text("not started", timeout=JOB_TIMEOUT)
+    expect(row).to_contain_text("Ganeti refused: ")
+    expect(row).to_contain_text("drained")
+
+    row.get_by_role("link", name="request", exact=True).click()
+    expect(page.get_by_role("heading", name="Request to Ganeti on lab")).to_be_visible()
+    expect(job_state(page)).to_have_text("not started")
+    expect(page.get_by_role("alert")).to_contain_text("Ganeti refused: ")
+    expect(page.get_by_role("button", name="Cancel job")).to_have_count(0)
+    # Nothing was done: the VM is still stopped and may be started.
+    page.get_by_role("link", name=DRAINED).click()
+    expect(page.locator("#vm-status .state")).to_have_text("ADMIN_down")
+    expect(page.get_by_role("button", name="Start", exact=True)).to_be_visible()
