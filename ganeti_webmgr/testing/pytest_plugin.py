@@ -98,3 +98,53 @@ def run_worker():
     from ganeti_webmgr.testing.worker import run_once
 
     return run_once
+
+
+# -- the real Ganeti sandbox (tests marked ganeti; make test-ganeti) -----------------------
+@pytest.fixture(scope="session")
+def sandbox_env() -> dict[str, str]:
+    """The sandbox's settings (bin/ganeti-sandbox up writes them); fails when it is down."""
+    from ganeti_webmgr.ganeti.tests.helpers import SANDBOX_ENV, read_sandbox_env
+
+    try:
+        return read_sandbox_env()
+    except OSError as error:
+        pytest.fail(f"no Ganeti sandbox ({SANDBOX_ENV}: {error.strerror}); run make test-ganeti")
+
+
+@pytest.fixture
+def sandbox_cluster(sandbox_env, db):
+    """The sandbox as the Cluster "sandbox", with its write credentials; not synced."""
+    from ganeti_webmgr.clusters.models import Cluster
+
+    cluster = Cluster(
+        slug="sandbox",
+        hostname=sandbox_env["GANETI_RAPI_HOST"],
+        port=int(sandbox_env["GANETI_RAPI_PORT"]),
+        username=sandbox_env["GANETI_RAPI_USER"],
+        fingerprint=sandbox_env["GANETI_RAPI_CERT_SHA256"],
+    )
+    cluster.password = sandbox_env["GANETI_RAPI_PASSWORD"]
+    cluster.save()
+    return cluster
+
+
+@pytest.fixture
+def synced_sandbox(sandbox_cluster):
+    """sandbox_cluster synced once, and not due for gwm-worker's next sync for an hour."""
+    from ganeti_webmgr.clusters.models import Cluster
+    from ganeti_webmgr.inventory import sync
+
+    sync.record_success(sandbox_cluster, sync.sync_cluster(sandbox_cluster), 3600)
+    return Cluster.objects.get(pk=sandbox_cluster.pk)
+
+
+@pytest.fixture
+def sandbox_instances():
+    """Names of instances to remove from the sandbox after the test, whatever happens."""
+    from ganeti_webmgr.testing.sandbox import remove_instance
+
+    names: list[str] = []
+    yield names
+    for name in names:
+        remove_instance(name)

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from ganeti_webmgr.ganeti.tests.helpers import SANDBOX_ENV, read_sandbox_env
-
 from . import sandbox
 from .pages import LAPTOP, SCREENSHOTS, reload_until, shoot
 from .site import LiveGWM
@@ -38,15 +36,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.nodeid.startswith("tests/browser/test_tour.py"))
 
 
-# -- the sandbox and the live site -----------------------------------------------------------
-@pytest.fixture(scope="session")
-def sandbox_env() -> dict[str, str]:
-    try:
-        return read_sandbox_env()
-    except OSError as error:
-        pytest.fail(f"no Ganeti sandbox ({SANDBOX_ENV}: {error.strerror}); run make test-browser")
-
-
+# -- the sandbox (sandbox_env: the pytest plugin) and the live site ----------------------
 @pytest.fixture(scope="session")
 def sandbox_vms(sandbox_env) -> list[str]:
     return sandbox.seed(sandbox_env)

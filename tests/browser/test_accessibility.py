@@ -75,7 +75,7 @@ def test_axe_finds_nothing_serious_in_a_confirmation_or_a_refused_form(page: Pag
 
     page.goto(f"/clusters/{CLUSTER}/vms/{STOPPED}/")
     rename = page.get_by_role("form", name="Rename")
-    rename.get_by_label("New name").fill("not a host name")
+    rename.get_by_label("New name:", exact=True).fill("not a host name")
     rename.get_by_role("button", name="Rename").click()
     expect(rename.get_by_role("alert")).to_be_visible()
     serious += serious_findings(page, "refused rename")

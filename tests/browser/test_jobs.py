@@ -120,7 +120,7 @@ def test_an_evacuation_ganeti_cannot_do_shows_its_error_until_acknowledged(
 def test_a_rename_to_a_name_that_resolves_nowhere_is_listed_among_the_failed_jobs(page: Page, vms):
     open_vm(page, UNRESOLVED)
     rename = page.get_by_role("form", name="Rename")
-    rename.get_by_label("New name").fill("nowhere.ganeti.test")
+    rename.get_by_label("New name:", exact=True).fill("nowhere.ganeti.test")
     expect(rename.get_by_label("Check that the new name resolves")).to_be_checked()
     rename.get_by_role("button", name="Rename").click()
     requested(page, f"rename {UNRESOLVED} to nowhere.ganeti.test")

@@ -132,7 +132,7 @@ def test_a_stopped_vm_renamed_from_its_page_moves_to_its_new_name_by_itself(
     old_address = page.url
     expect(page.locator("#vm-status .state")).to_have_text("ADMIN_down")
     rename = page.get_by_role("form", name="Rename")
-    rename.get_by_label("New name").fill(NEW_NAME)
+    rename.get_by_label("New name:", exact=True).fill(NEW_NAME)
     rename.get_by_label("Check that the new name resolves").uncheck()  # it resolves nowhere
     rename.get_by_role("button", name="Rename").click()
     requested(page, f"rename {RENAMED} to {NEW_NAME}")

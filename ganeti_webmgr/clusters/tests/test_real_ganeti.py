@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
 import shutil
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -14,113 +12,51 @@ from pytest_django.live_server_helper import LiveServer
 
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.clusters.rapi import client_for
-from ganeti_webmgr.ganeti.tests.helpers import SANDBOX_ENV, read_sandbox_env
 from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
+from ganeti_webmgr.testing.sandbox import REPO, add_instance, remove_instance, unique
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 from ganeti_webmgr.worker.loop import Worker
 
 pytestmark = [pytest.mark.ganeti, pytest.mark.django_db(transaction=True)]
 
-REPO = Path(__file__).resolve().parents[3]
 HOOK = REPO / "share/ganeti-hooks/gwm-notify"
 HOOKS_DIR = Path("/etc/ganeti/hooks/instance-add-post.d")
 HOOK_CONF = Path("/etc/ganeti/gwm-notify.conf")
 
 
-@pytest.fixture
-def env() -> dict[str, str]:
-    try:
-        return read_sandbox_env()
-    except OSError as error:
-        pytest.fail(f"no Ganeti sandbox ({SANDBOX_ENV}: {error.strerror}); run make test-ganeti")
-
-
-@pytest.fixture
-def cluster(env) -> Cluster:
-    cluster = Cluster(
-        slug="sandbox",
-        hostname=env["GANETI_RAPI_HOST"],
-        port=int(env["GANETI_RAPI_PORT"]),
-        username=env["GANETI_RAPI_USER"],
-        fingerprint=env["GANETI_RAPI_CERT_SHA256"],
-    )
-    cluster.password = env["GANETI_RAPI_PASSWORD"]
-    cluster.save()
-    return cluster
-
-
-def gnt(*args: str) -> str:
-    """Run a Ganeti command in the sandbox; its output (hook failures are reported there)."""
-    result = subprocess.run(
-        [str(REPO / "bin/ganeti-sandbox"), "exec", *args],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    return result.stdout + result.stderr
-
-
-def add_instance(env, name: str) -> str:
-    return gnt(
-        "gnt-instance",
-        "add",
-        "-t",
-        "diskless",
-        "-o",
-        env.get("GANETI_OS", "noop+default"),
-        "--no-name-check",
-        "--no-ip-check",
-        "--no-start",
-        "--no-install",
-        "-n",
-        env["GANETI_NODE_NAME"],
-        name,
-    )
-
-
-def remove_instance(name: str) -> None:
-    subprocess.run(
-        [str(REPO / "bin/ganeti-sandbox"), "exec", "gnt-instance", "remove", "-f", name],
-        capture_output=True,
-        timeout=180,
-        check=False,
-    )
-
-
-def unique(stem: str) -> str:
-    return f"{stem}-{secrets.token_hex(3)}.ganeti.test"
-
-
-def test_instances_added_and_removed_with_gnt_instance_show_up_and_go_missing(env, cluster):
+def test_instances_added_and_removed_with_gnt_instance_show_up_and_go_missing(
+    sandbox_env, sandbox_cluster
+):
     name = unique("gwm-sync")
     try:
-        add_instance(env, name)
-        result = sync.sync_cluster(cluster)
+        add_instance(sandbox_env, name)
+        result = sync.sync_cluster(sandbox_cluster)
         assert name in result.virtual_machines.created
-        vm = VirtualMachine.objects.get(cluster=cluster, name=name)
+        vm = VirtualMachine.objects.get(cluster=sandbox_cluster, name=name)
         assert (vm.disk_template, vm.status, vm.primary_node.name) == (
             "diskless",
             "ADMIN_down",
-            env["GANETI_NODE_NAME"],
+            sandbox_env["GANETI_NODE_NAME"],
         )
-        assert sync.sync_cluster(cluster).virtual_machines.updated == []  # nothing changed
+        assert sync.sync_cluster(sandbox_cluster).virtual_machines.updated == []  # nothing changed
     finally:
         remove_instance(name)
-    result = sync.sync_cluster(cluster)
+    result = sync.sync_cluster(sandbox_cluster)
     assert result.virtual_machines.missing == [name]
-    assert VirtualMachine.objects.get(cluster=cluster, name=name).missing
+    assert VirtualMachine.objects.get(cluster=sandbox_cluster, name=name).missing
 
 
-def test_a_job_started_through_the_client_is_followed_and_the_vm_updates(env, cluster):
+def test_a_job_started_through_the_client_is_followed_and_the_vm_updates(
+    sandbox_env, sandbox_cluster
+):
     name = unique("gwm-job")
     try:
-        add_instance(env, name)
-        sync.sync_cluster(cluster)
+        add_instance(sandbox_env, name)
+        sync.sync_cluster(sandbox_cluster)
         job = Job.objects.create(
-            cluster=cluster,
-            job_id=client_for(cluster).startup_instance(name),
+            cluster=sandbox_cluster,
+            job_id=client_for(sandbox_cluster).startup_instance(name),
             target_kind=Job.TargetKind.VIRTUAL_MACHINE,
             target_name=name,
         )
@@ -130,20 +66,20 @@ def test_a_job_started_through_the_client_is_followed_and_the_vm_updates(env, cl
         job.refresh_from_db()
         assert (job.status, job.finished) == ("success", True)
         assert job.operations == [f"INSTANCE_STARTUP({name})"]
-        vm = VirtualMachine.objects.get(cluster=cluster, name=name)
+        vm = VirtualMachine.objects.get(cluster=sandbox_cluster, name=name)
         assert (vm.status, vm.oper_state) == ("running", True)
         assert job.virtual_machine == vm
     finally:
         remove_instance(name)
 
 
-def test_a_failing_job_keeps_ganetis_error(env, cluster):
-    sync.sync_cluster(cluster)
-    node = env["GANETI_NODE_NAME"]
+def test_a_failing_job_keeps_ganetis_error(sandbox_env, sandbox_cluster):
+    sync.sync_cluster(sandbox_cluster)
+    node = sandbox_env["GANETI_NODE_NAME"]
     job = Job.objects.create(
-        cluster=cluster,
+        cluster=sandbox_cluster,
         # One node: Ganeti refuses to change the master's role.
-        job_id=client_for(cluster).set_node_role(node, "drained"),
+        job_id=client_for(sandbox_cluster).set_node_role(node, "drained"),
         target_kind=Job.TargetKind.NODE,
         target_name=node,
     )
@@ -156,11 +92,13 @@ def test_a_failing_job_keeps_ganetis_error(env, cluster):
     assert "master" in job.error_message
 
 
-def test_the_ganeti_hook_makes_a_new_instance_appear_within_two_seconds(env, cluster, settings):
-    host = env["GANETI_HOST_IP"]  # the host end of the sandbox's veth
+def test_the_ganeti_hook_makes_a_new_instance_appear_within_two_seconds(
+    sandbox_env, sandbox_cluster, settings
+):
+    host = sandbox_env["GANETI_HOST_IP"]  # the host end of the sandbox's veth
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, host]
-    token = cluster.new_notify_token()
-    cluster.save()
+    token = sandbox_cluster.new_notify_token()
+    sandbox_cluster.save()
     server = LiveServer(f"{host}:0")
     worker = Worker(sync_interval=3600, max_backoff=900, sync_threads=1, job_threads=1, tick=0.1)
     thread = threading.Thread(target=worker.run, kwargs={"handle_signals": False})
@@ -174,12 +112,12 @@ def test_the_ganeti_hook_makes_a_new_instance_appear_within_two_seconds(env, clu
         shutil.copy(HOOK, HOOKS_DIR / "gwm-notify")
         thread.start()
         deadline = time.monotonic() + 30
-        while not Cluster.objects.get(pk=cluster.pk).last_sync_at:  # the first sync
+        while not Cluster.objects.get(pk=sandbox_cluster.pk).last_sync_at:  # the first sync
             assert time.monotonic() < deadline
             time.sleep(0.05)
-        output = add_instance(env, name)
+        output = add_instance(sandbox_env, name)
         added = time.monotonic()
-        while not VirtualMachine.objects.filter(cluster=cluster, name=name).exists():
+        while not VirtualMachine.objects.filter(cluster=sandbox_cluster, name=name).exists():
             assert time.monotonic() - added < 2.0, f"not in GWM 2 s after adding it: {output}"
             time.sleep(0.05)
     finally:
@@ -191,24 +129,28 @@ def test_the_ganeti_hook_makes_a_new_instance_appear_within_two_seconds(env, clu
         remove_instance(name)
 
 
-def test_the_owner_tag_is_written_and_seen_again(env, cluster):
+def test_the_owner_tag_is_written_and_seen_again(sandbox_env, sandbox_cluster, run_worker):
     from django.contrib.auth.models import User
 
-    from ganeti_webmgr.virtual_machines.ownership import set_owner
+    from ganeti_webmgr.actions.owner import set_owner
 
     name = unique("gwm-owner")
     try:
-        add_instance(env, name)
-        sync.sync_cluster(cluster)
-        vm = VirtualMachine.objects.get(cluster=cluster, name=name)
+        add_instance(sandbox_env, name)
+        sync.sync_cluster(sandbox_cluster)
+        vm = VirtualMachine.objects.get(cluster=sandbox_cluster, name=name)
         serial = vm.serial_no
-        set_owner(vm, User.objects.create_user("owner1"))
-        Worker(sync_interval=3600, max_backoff=900, sync_threads=1, job_threads=2, tick=0.1).run(
-            once=True, handle_signals=False
-        )
+        admin = User.objects.create_superuser("admin", "admin@example.org", "pw")
+        [job] = set_owner(admin, vm, User.objects.create_user("owner1"))
+        assert (job.status, job.job_id) == ("submitting", None)  # gwm-worker hands it over
+        run_worker()
+        job.refresh_from_db()
+        assert job.status == "success" and job.job_id is not None
         vm.refresh_from_db()
         # Ganeti bumps serial_no on a tag change, which is how the refresh sees it.
         assert "gwm:owner:user:owner1" in vm.tags and vm.serial_no > serial
         assert Job.objects.filter(virtual_machine=vm, status="success").count() == 1
+        with client_for(sandbox_cluster) as rapi:
+            assert "gwm:owner:user:owner1" in rapi.get_tags("instance", name)
     finally:
         remove_instance(name)

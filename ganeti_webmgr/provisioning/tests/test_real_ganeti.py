@@ -13,15 +13,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils.html import escape
 
-from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.clusters.rapi import client_for
-from ganeti_webmgr.clusters.tests.test_real_ganeti import add_instance, remove_instance, unique
-from ganeti_webmgr.ganeti.tests.helpers import SANDBOX_ENV, read_sandbox_env
-from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.grants import set_permissions
 from ganeti_webmgr.permissions.rules import can
 from ganeti_webmgr.provisioning.models import CreationRequest
+from ganeti_webmgr.testing.sandbox import add_instance, unique
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 from ganeti_webmgr.worker.loop import Worker
 
@@ -31,47 +28,14 @@ CREATE = "/clusters/sandbox/create-vm"
 
 
 @pytest.fixture
-def env() -> dict[str, str]:
-    try:
-        return read_sandbox_env()
-    except OSError as error:
-        pytest.fail(f"no Ganeti sandbox ({SANDBOX_ENV}: {error.strerror}); run make test-ganeti")
-
-
-@pytest.fixture
-def cluster(env) -> Cluster:
-    """The sandbox, synced: the wizard offers what GWM read from it."""
-    cluster = Cluster(
-        slug="sandbox",
-        hostname=env["GANETI_RAPI_HOST"],
-        port=int(env["GANETI_RAPI_PORT"]),
-        username=env["GANETI_RAPI_USER"],
-        fingerprint=env["GANETI_RAPI_CERT_SHA256"],
-    )
-    cluster.password = env["GANETI_RAPI_PASSWORD"]
-    cluster.save()
-    sync.record_success(cluster, sync.sync_cluster(cluster), 3600)  # not due for the worker
-    return Cluster.objects.get(pk=cluster.pk)
-
-
-@pytest.fixture
-def creator(cluster) -> User:
+def creator(synced_sandbox) -> User:
     """May create VMs on the sandbox, nothing else."""
     user = User.objects.create_user("creator", password="pw")
-    set_permissions(cluster, user, ["create_vm"])
+    set_permissions(synced_sandbox, user, ["create_vm"])
     return user
 
 
-@pytest.fixture
-def made():
-    """Names of instances to remove from the sandbox after the test, whatever happens."""
-    names: list[str] = []
-    yield names
-    for name in names:
-        remove_instance(name)
-
-
-def wizard(env, name: str, *, disk_template: str, disks=(), **fields) -> dict[str, str]:
+def wizard(sandbox_env, name: str, *, disk_template: str, disks=(), **fields) -> dict[str, str]:
     """The wizard's POST for one VM on the sandbox: noop OS, no name or IP check."""
     data = {
         "action": "create",
@@ -80,13 +44,13 @@ def wizard(env, name: str, *, disk_template: str, disks=(), **fields) -> dict[st
         "count": "1",
         "first_number": "1",
         "hypervisor": "fake",
-        "os": env.get("GANETI_OS", "noop+default"),
+        "os": sandbox_env.get("GANETI_OS", "noop+default"),
         "disk_template": disk_template,
         "memory": "128M",
         "minmem": "",
         "vcpus": "1",
         "nic_count": "1",
-        "pnode": env["GANETI_NODE_NAME"],
+        "pnode": sandbox_env["GANETI_NODE_NAME"],
         "snode": "",
         "start": "on",
         # name_check and ip_check unchecked: the sandbox's names resolve nowhere
@@ -134,23 +98,23 @@ def follow(creation: CreationRequest, jobs: int = 1, timeout: float = 120) -> li
     ("disk_template", "disks"), [("diskless", ()), ("file", ("1G",))], ids=["diskless", "file"]
 )
 def test_the_wizard_creates_a_vm_its_owner_administers(
-    client, env, cluster, creator, made, disk_template, disks
+    client, sandbox_env, synced_sandbox, creator, sandbox_instances, disk_template, disks
 ):
     name = unique(f"gwm-wizard-{disk_template}")
-    made.append(name)
+    sandbox_instances.append(name)
     client.force_login(creator)
-    creation = create(client, wizard(env, name, disk_template=disk_template, disks=disks))
+    creation = create(client, wizard(sandbox_env, name, disk_template=disk_template, disks=disks))
     [job] = follow(creation)
     assert (job.status, job.error_message) == ("success", "")
     assert job.operations == [f"INSTANCE_CREATE({name})"]
 
-    vm = VirtualMachine.objects.get(cluster=cluster, name=name)
+    vm = VirtualMachine.objects.get(cluster=synced_sandbox, name=name)
     assert job.virtual_machine == vm
     assert vm.owner == creator
     assert (vm.disk_template, vm.status, vm.primary_node.name) == (
         disk_template,
         "running",
-        env["GANETI_NODE_NAME"],
+        sandbox_env["GANETI_NODE_NAME"],
     )
     assert vm.memory == 128
     if disks:
@@ -158,9 +122,9 @@ def test_the_wizard_creates_a_vm_its_owner_administers(
     # The owner may manage what they made, with nothing but create_vm on the cluster.
     creator = User.objects.get(pk=creator.pk)  # can() caches per user object
     assert can(creator, "admin", vm)
-    assert not can(creator, "admin", cluster)
+    assert not can(creator, "admin", synced_sandbox)
     # Ganeti has the owner tag from the create request itself.
-    with client_for(cluster) as rapi:
+    with client_for(synced_sandbox) as rapi:
         assert "gwm:owner:user:creator" in rapi.get_tags("instance", name)
 
     page = client.get(f"{CREATE}/{creation.pk}/")
@@ -170,15 +134,15 @@ def test_the_wizard_creates_a_vm_its_owner_administers(
 
 
 def test_a_vm_ganeti_rejects_shows_its_error_and_the_form_to_fix_it(
-    client, env, cluster, creator, made
+    client, sandbox_env, synced_sandbox, creator, sandbox_instances
 ):
     # The name is taken in Ganeti after GWM's last sync: the form cannot know.
     name = unique("gwm-wizard-taken")
-    made.append(name)
-    add_instance(env, name)
-    assert not VirtualMachine.objects.filter(cluster=cluster, name=name).exists()
+    sandbox_instances.append(name)
+    add_instance(sandbox_env, name)
+    assert not VirtualMachine.objects.filter(cluster=synced_sandbox, name=name).exists()
     client.force_login(creator)
-    sent = wizard(env, name, disk_template="file", disks=("2G",), memory="256M")
+    sent = wizard(sandbox_env, name, disk_template="file", disks=("2G",), memory="256M")
     creation = create(client, sent)
     [job] = follow(creation)
     assert (job.status, job.error_class, job.error_code) == (
@@ -186,7 +150,7 @@ def test_a_vm_ganeti_rejects_shows_its_error_and_the_form_to_fix_it(
         "OpPrereqError",
         "already_exists",
     )
-    assert "already in the cluster" in job.error_message, job.error_message
+    assert "already in the synced_sandbox" in job.error_message, job.error_message
 
     page = client.get(f"{CREATE}/{creation.pk}/")
     assert page.status_code == 200
@@ -208,30 +172,32 @@ def test_a_vm_ganeti_rejects_shows_its_error_and_the_form_to_fix_it(
     assert form.disks.forms[0]["size"].value() == "2G"
     assert escape(job.error_message) in again.content.decode()
     # Following the job brought Ganeti's VM of that name into GWM: now the form knows.
-    assert form.errors["name"] == [f"{name} exists already in this cluster."]
-    vm = VirtualMachine.objects.get(cluster=cluster, name=name)
+    assert form.errors["name"] == [f"{name} exists already in this synced_sandbox."]
+    vm = VirtualMachine.objects.get(cluster=synced_sandbox, name=name)
     creator = User.objects.get(pk=creator.pk)
     assert vm.owner is None and not can(creator, "admin", vm)  # not the creator's VM
 
 
-def test_several_vms_each_get_their_owner(client, env, cluster, creator, made):
+def test_several_vms_each_get_their_owner(
+    client, sandbox_env, synced_sandbox, creator, sandbox_instances
+):
     # Placed on the node chosen in the form: hail finds no room on this one-node sandbox.
     stem = unique("gwm-wizard-multi").removesuffix(".ganeti.test")
     names = [f"{stem}-{n}.ganeti.test" for n in (1, 2)]
-    made.extend(names)
+    sandbox_instances.extend(names)
     client.force_login(creator)
-    data = wizard(env, f"{stem}-{{n}}.ganeti.test", disk_template="diskless", count="2")
+    data = wizard(sandbox_env, f"{stem}-{{n}}.ganeti.test", disk_template="diskless", count="2")
     creation = create(client, data, names)
     # The multi-allocation, then the creation job Ganeti started for each VM.
     allocation, *jobs = follow(creation, jobs=3)
-    assert allocation.status == "success" and allocation.target_kind == "cluster"
+    assert allocation.status == "success" and allocation.target_kind == "synced_sandbox"
     assert [(j.status, j.target_name) for j in jobs] == [("success", n) for n in names]
 
     creator = User.objects.get(pk=creator.pk)
     page = client.get(f"{CREATE}/{creation.pk}/").content.decode()
-    with client_for(cluster) as rapi:
+    with client_for(synced_sandbox) as rapi:
         for name in names:
-            vm = VirtualMachine.objects.get(cluster=cluster, name=name)
+            vm = VirtualMachine.objects.get(cluster=synced_sandbox, name=name)
             assert vm.owner == creator and can(creator, "admin", vm)
             assert "gwm:owner:user:creator" in rapi.get_tags("instance", name)
             assert f'href="/clusters/sandbox/vms/{name}/"' in page
