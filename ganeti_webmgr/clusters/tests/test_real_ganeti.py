@@ -11,7 +11,7 @@ import pytest
 from pytest_django.live_server_helper import LiveServer
 
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.clusters.rapi import client_for
+from ganeti_webmgr.clusters.rapi import client_for, new_client
 from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.testing.sandbox import REPO, add_instance, remove_instance, unique
@@ -150,7 +150,7 @@ def test_the_owner_tag_is_written_and_seen_again(sandbox_env, sandbox_cluster, r
         # Ganeti bumps serial_no on a tag change, which is how the refresh sees it.
         assert "gwm:owner:user:owner1" in vm.tags and vm.serial_no > serial
         assert Job.objects.filter(virtual_machine=vm, status="success").count() == 1
-        with client_for(sandbox_cluster) as rapi:
+        with new_client(sandbox_cluster) as rapi:
             assert "gwm:owner:user:owner1" in rapi.get_tags("instance", name)
     finally:
         remove_instance(name)

@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils.html import escape
 
-from ganeti_webmgr.clusters.rapi import client_for
+from ganeti_webmgr.clusters.rapi import new_client
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.grants import set_permissions
 from ganeti_webmgr.permissions.rules import can
@@ -124,7 +124,7 @@ def test_the_wizard_creates_a_vm_its_owner_administers(
     assert can(creator, "admin", vm)
     assert not can(creator, "admin", synced_sandbox)
     # Ganeti has the owner tag from the create request itself.
-    with client_for(synced_sandbox) as rapi:
+    with new_client(synced_sandbox) as rapi:
         assert "gwm:owner:user:creator" in rapi.get_tags("instance", name)
 
     page = client.get(f"{CREATE}/{creation.pk}/")
@@ -150,7 +150,7 @@ def test_a_vm_ganeti_rejects_shows_its_error_and_the_form_to_fix_it(
         "OpPrereqError",
         "already_exists",
     )
-    assert "already in the synced_sandbox" in job.error_message, job.error_message
+    assert "already in the cluster" in job.error_message, job.error_message
 
     page = client.get(f"{CREATE}/{creation.pk}/")
     assert page.status_code == 200
@@ -172,7 +172,7 @@ def test_a_vm_ganeti_rejects_shows_its_error_and_the_form_to_fix_it(
     assert form.disks.forms[0]["size"].value() == "2G"
     assert escape(job.error_message) in again.content.decode()
     # Following the job brought Ganeti's VM of that name into GWM: now the form knows.
-    assert form.errors["name"] == [f"{name} exists already in this synced_sandbox."]
+    assert form.errors["name"] == [f"{name} exists already in this cluster."]
     vm = VirtualMachine.objects.get(cluster=synced_sandbox, name=name)
     creator = User.objects.get(pk=creator.pk)
     assert vm.owner is None and not can(creator, "admin", vm)  # not the creator's VM
@@ -190,12 +190,12 @@ def test_several_vms_each_get_their_owner(
     creation = create(client, data, names)
     # The multi-allocation, then the creation job Ganeti started for each VM.
     allocation, *jobs = follow(creation, jobs=3)
-    assert allocation.status == "success" and allocation.target_kind == "synced_sandbox"
+    assert allocation.status == "success" and allocation.target_kind == "cluster"
     assert [(j.status, j.target_name) for j in jobs] == [("success", n) for n in names]
 
     creator = User.objects.get(pk=creator.pk)
     page = client.get(f"{CREATE}/{creation.pk}/").content.decode()
-    with client_for(synced_sandbox) as rapi:
+    with new_client(synced_sandbox) as rapi:
         for name in names:
             vm = VirtualMachine.objects.get(cluster=synced_sandbox, name=name)
             assert vm.owner == creator and can(creator, "admin", vm)
