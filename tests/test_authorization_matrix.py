@@ -188,6 +188,14 @@ MATRIX = {
         OTHER,
         expect(LOGIN, 404, 404, 404, 404, 404, 200),
     ),
+    # Whoever sees the VM gets its actions card (holding only what they may do).
+    "vm-actions": (
+        "get",
+        MINE,
+        expect(LOGIN, 404, 200, 200, 200, 200, 200),
+        OTHER,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
     # The VM's admins (an owner change is GWM's record, plus a tag job: 127.0.0.1:1 fails
     # at once, after the record; an empty form is refused first, with a message).
     # Changing parameters needs "modify" (the VM's admins, not its power users).
