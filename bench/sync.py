@@ -116,10 +116,10 @@ def main(engine: str) -> int:
 
 
 def run(engine: str) -> None:
-    from ganeti_webmgr.clusters import sync
     from ganeti_webmgr.clusters.models import Cluster
     from ganeti_webmgr.clusters.rapi import client_for
     from ganeti_webmgr.ganeti.simulator import RapiSimulator, SimCluster
+    from ganeti_webmgr.inventory import sync
 
     started = time.perf_counter()
     sim_cluster = SimCluster.generate(nodes=NODES, instances=INSTANCES)

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "ganeti_webmgr.audit",
     "ganeti_webmgr.provisioning",
     "ganeti_webmgr.imports",
+    "ganeti_webmgr.actions",
 ]
 
 MIDDLEWARE = [

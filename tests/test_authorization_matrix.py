@@ -82,12 +82,13 @@ MATRIX = {
         B,
         expect(LOGIN, 404, 404, 404, 404, 404, 302),
     ),
-    "cluster-redistribute": (
+    # Redistribution is asked to be confirmed first: the confirmation page.
+    "cluster-action": (
         "post",
-        A,
-        expect(LOGIN, 404, 403, 403, 403, 302, 302),
-        B,
-        expect(LOGIN, 404, 404, 404, 404, 404, 302),
+        {**A, "action": "redistribute"},
+        expect(LOGIN, 404, 403, 403, 403, 200, 200),
+        {**B, "action": "redistribute"},
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
     ),
     "cluster-delete": (
         "get",
@@ -135,13 +136,13 @@ MATRIX = {
         OTHER,
         expect(LOGIN, 404, 404, 404, 404, 404, 200),
     ),
-    # Ganeti cannot be reached: the VM page again, with the error and the form as typed.
+    # Recorded for gwm-worker to submit (nothing is sent from the web request).
     "vm-action": (
         "post",
         {**MINE, "action": "start"},
-        expect(LOGIN, 404, 200, 200, 200, 200, 200),
+        expect(LOGIN, 404, 302, 302, 302, 302, 302),
         {**OTHER, "action": "start"},
-        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+        expect(LOGIN, 404, 404, 404, 404, 404, 302),
     ),
     # A VM's holders see its cluster, not the cluster's nodes.
     "node-list": (
@@ -158,12 +159,13 @@ MATRIX = {
         NODE_B,
         expect(LOGIN, 404, 404, 404, 404, 404, 200),
     ),
+    # No VM on the node to migrate: Ganeti would refuse, so GWM does (409).
     "node-action": (
         "post",
         {**NODE_A, "action": "migrate"},
-        expect(LOGIN, 404, 404, 404, 404, 302, 302),
+        expect(LOGIN, 404, 404, 404, 404, 409, 409),
         {**NODE_B, "action": "migrate"},
-        expect(LOGIN, 404, 404, 404, 404, 404, 302),
+        expect(LOGIN, 404, 404, 404, 404, 404, 409),
     ),
     "vm-jobs": (
         "get",
@@ -288,6 +290,21 @@ MATRIX = {
         JOB_A,
         expect(LOGIN, 404, 200, 200, 200, 200, 200),
         JOB_B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    # A request not yet handed to Ganeti (no Ganeti job id): seen like its job.
+    "job-request": (
+        "get",
+        {"slug": "a", "pk": 101},
+        expect(LOGIN, 404, 200, 200, 200, 200, 200),
+        {"slug": "b", "pk": 102},
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "job-request-status": (
+        "get",
+        {"slug": "a", "pk": 101},
+        expect(LOGIN, 404, 200, 200, 200, 200, 200),
+        {"slug": "b", "pk": 102},
         expect(LOGIN, 404, 404, 404, 404, 404, 200),
     ),
     "job-status": (
@@ -459,6 +476,10 @@ def people(db):
     b1 = VirtualMachine.objects.create(cluster=b, name="b1")
     Job.objects.create(cluster=a, job_id=1, virtual_machine=a1, target_kind="vm", target_name="a1")
     Job.objects.create(cluster=b, job_id=2, virtual_machine=b1, target_kind="vm", target_name="b1")
+    for pk, cluster, vm in ((101, a, a1), (102, b, b1)):
+        Job.objects.create(
+            pk=pk, cluster=cluster, status="submitting", virtual_machine=vm, target_kind="vm"
+        )
     Node.objects.create(cluster=a, name="n1")
     Node.objects.create(cluster=b, name="n2")
     users = {
@@ -481,7 +502,9 @@ def people(db):
     # Rows made with explicit ids: PostgreSQL's sequences must learn of them, or the
     # next row made (a copied template) would take id 1 again.
     with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [VMTemplate, CreationRequest]):
+        for sql in connection.ops.sequence_reset_sql(
+            no_style(), [VMTemplate, CreationRequest, Job]
+        ):
             cursor.execute(sql)
     return users
 

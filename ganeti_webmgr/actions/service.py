@@ -136,8 +136,13 @@ def request(
     return record(user, action, target, params, request=request)
 
 
-def record(user, action: Action, target, params: dict, *, request=None) -> Job:
-    """The Job to submit and its audit entry, in one transaction."""
+def record(
+    user, action: Action, target, params: dict, *, request=None, audited: bool = True
+) -> Job:
+    """The Job to submit and its audit entry, in one transaction.
+
+    audited False: part of a change whose caller writes the entry, in its transaction.
+    """
     new_vm_name = action.creates(params) if action.creates else ""
     cluster = target if isinstance(target, Cluster) else target.cluster
     vm = target if isinstance(target, VirtualMachine) else None
@@ -169,14 +174,15 @@ def record(user, action: Action, target, params: dict, *, request=None) -> Job:
             requested_by=user,
             operations=[description],
         )
-        audit.record(
-            action.audit_action,
-            actor=user,
-            request=request,
-            targets=targets,
-            job=job,
-            message=description,
-        )
+        if audited:
+            audit.record(
+                action.audit_action,
+                actor=user,
+                request=request,
+                targets=targets,
+                job=job,
+                message=description,
+            )
     return job
 
 

@@ -88,6 +88,7 @@ class ShutdownForm(ActionForm):
 class RebootForm(ActionForm):
     reboot_type = forms.ChoiceField(
         label="Reboot",
+        required=False,  # Ganeti's default: soft
         choices=[("soft", "soft"), ("hard", "hard"), ("full", "full")],
         initial="soft",
     )
@@ -223,9 +224,7 @@ class ModifyForm(ActionForm):
         vm = self.target
         seen = data.get("serial_no")
         if seen is not None and vm.serial_no is not None and seen != vm.serial_no:
-            now = ", ".join(
-                f"{self.fields[f].label.lower()} {getattr(vm, a)}" for f, a in self.CURRENT.items()
-            )
+            now = f"memory {vm.memory} MiB, minimum {vm.minmem} MiB, {vm.vcpus} vCPUs"
             raise forms.ValidationError(
                 f"{vm.name} was changed in Ganeti after this page was shown (now: {now}). "
                 "Nothing was sent; check the values and submit again."

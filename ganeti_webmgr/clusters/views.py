@@ -14,14 +14,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganeti_webmgr import audit
+from ganeti_webmgr.actions import service, web
 from ganeti_webmgr.clusters import connection
 from ganeti_webmgr.clusters.forms import ClusterEditForm, ClusterForm, ConfirmForm
 from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.clusters.rapi import client_for, forget
-from ganeti_webmgr.ganeti import ClusterInfo, RapiError
+from ganeti_webmgr.clusters.rapi import forget
+from ganeti_webmgr.ganeti import ClusterInfo
 from ganeti_webmgr.jobs import live
-from ganeti_webmgr.jobs.started import record_started
 from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, visible
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
@@ -71,7 +71,10 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
+    return _detail(request, get_visible_or_404(request.user, Cluster.objects.all(), slug=slug))
+
+
+def _detail(request: HttpRequest, cluster: Cluster, failed: str = "", form=None, status=200):
     user = request.user
     vms = visible(user, VirtualMachine.objects.filter(cluster=cluster, missing=False))
     running = vms.filter(status="running").count()
@@ -87,8 +90,9 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "nodes": nodes,
             "recent": live.of_cluster(user, cluster),
             "is_admin": can(user, "grant", cluster),
-            "may_write": can(user, "admin", cluster),
+            "offers": service.offers(user, cluster, failed=failed, form=form),
         },
+        status=status,
     )
 
 
@@ -110,23 +114,18 @@ def cluster_refresh(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def cluster_redistribute(request: HttpRequest, slug: str) -> HttpResponse:
-    cluster = get_visible_or_404(request.user, Cluster.objects.all(), "admin", slug=slug)
-    try:
-        job_id = client_for(cluster).redistribute_config()
-    except RapiError as failure:
-        messages.error(request, f"Ganeti refused: {failure.message}")
-        return redirect("cluster-detail", slug=slug)
-    record_started(
+def cluster_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+    """Redistribute the configuration, the cluster's tags (ganeti_webmgr/actions/cluster.py)."""
+    cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
+    if not web.known(f"cluster.{action}"):
+        return HttpResponse(f"unknown action {action!r}", status=404, content_type="text/plain")
+    return web.perform(
+        request,
+        f"cluster.{action}",
         cluster,
-        job_id,
-        user=request.user,
-        request=request,
-        audit_action="cluster.redistribute_config",
-        description=f"redistribute the configuration of {cluster.slug}",
+        back=reverse("cluster-detail", args=[slug]),
+        page=lambda **refused: _detail(request, cluster, **refused),
     )
-    messages.success(request, f"Started: redistribute configuration (Ganeti job {job_id}).")
-    return redirect("cluster-detail", slug=slug)
 
 
 @login_required

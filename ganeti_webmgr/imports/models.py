@@ -10,7 +10,7 @@ from ganeti_webmgr.clusters.models import Cluster
 class PendingImport(models.Model):
     """An instance or node found in Ganeti on a cluster whose auto_import is off.
 
-    Rewritten by every full sync (ganeti_webmgr/imports/pending.py), so the list is
+    Rewritten by every full sync (ganeti_webmgr/inventory/pending.py), so the list is
     what Ganeti has now: a record that changed is rewritten, one gone from Ganeti or
     given a row meanwhile is dropped, an unchanged one is not written at all.
     """
@@ -24,7 +24,7 @@ class PendingImport(models.Model):
     name = models.CharField(max_length=255)
     uuid = models.CharField(max_length=64, blank=True)
     raw = models.JSONField(default=dict, blank=True)  # Ganeti's record, imported as is
-    # The sync's own key for the record (clusters.reconcile.Mapping.key): unchanged, not written.
+    # The sync's own key for the record (inventory.reconcile.Mapping.key): unchanged, not written.
     sync_key = models.TextField(blank=True, default="", editable=False)
     first_seen = models.DateTimeField()
     synced_at = models.DateTimeField()  # last written: the record as Ganeti had it then

@@ -3,7 +3,7 @@
 Views check that the user administers the cluster ("grant": GWM-side work, allowed on
 read-only clusters); every queryset here is also filtered by the permission rules.
 Nothing here deletes or changes anything in Ganeti: importing writes at most the
-owner tag of the imported VMs, through ownership.set_owner, as the VM page does.
+owner tag of the imported VMs, through actions.owner.set_owner, as the VM page does.
 """
 
 from __future__ import annotations
@@ -16,16 +16,16 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from ganeti_webmgr import audit
+from ganeti_webmgr.actions import owner as owners
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.clusters.reconcile import reconcile
-from ganeti_webmgr.ganeti import Instance, RapiError
+from ganeti_webmgr.ganeti import Instance
 from ganeti_webmgr.ganeti import Node as RapiNode
 from ganeti_webmgr.imports.models import PendingImport
-from ganeti_webmgr.nodes import records as node_records
+from ganeti_webmgr.inventory import node_records, vm_records
+from ganeti_webmgr.inventory.reconcile import reconcile
 from ganeti_webmgr.nodes.models import Node, NodeGroup
 from ganeti_webmgr.permissions.rules import require, visible
 from ganeti_webmgr.virtual_machines import bulk, ownership
-from ganeti_webmgr.virtual_machines import records as vm_records
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 # One submission acts on at most this many objects (as bulk actions): each import may
@@ -47,7 +47,11 @@ def pending_nodes(cluster: Cluster) -> QuerySet:
 
 
 def gone_vms(user, cluster: Cluster) -> QuerySet:
-    return visible(user, VirtualMachine.objects.filter(cluster=cluster, missing=True), "grant")
+    return visible(
+        user,
+        VirtualMachine.objects.filter(cluster=cluster, missing=True, removed_at=None),
+        "grant",
+    )
 
 
 def orphan_vms(user, cluster: Cluster) -> QuerySet:
@@ -85,7 +89,7 @@ def counts(user, clusters: list[Cluster]) -> dict[int, Counts]:
     vms = visible(user, VirtualMachine.objects.filter(cluster_id__in=ids), "grant")
     nodes = visible(user, Node.objects.filter(cluster_id__in=ids))
     for field, queryset in (
-        ("gone_vms", vms.filter(missing=True)),
+        ("gone_vms", vms.filter(missing=True, removed_at=None)),
         ("orphans", vms.filter(missing=False, owner_user=None, owner_group=None)),
         ("gone_nodes", nodes.filter(missing=True)),
     ):
@@ -137,9 +141,9 @@ def import_vms(user, cluster: Cluster, names: list[str], owner, request=None) ->
         outcome = bulk.Outcome(vm)
         if not from_tag:
             try:
-                jobs = ownership.set_owner(vm, owner, requested_by=user)
-            except RapiError as error:
-                outcome.error = f"imported; Ganeti refused the owner tag: {error.message}"
+                jobs = owners.set_owner(user, vm, owner, request=request, audit_action=None)
+            except ownership.OwnerError as error:
+                outcome.error = f"imported; the owner tag cannot be written: {error}"
             else:
                 outcome.job = jobs[-1] if jobs else None
         if outcome.job is not None:

@@ -69,13 +69,43 @@ def job_status(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     return live.fragment(request, "jobs/_live.html", _detail_context(request, job))
 
 
+@login_required
+@require_GET
+def job_request(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A request GWM has not yet handed to Ganeti (no Ganeti job id yet), or never could."""
+    job = _get_request(request, slug, pk)
+    if job.job_id is not None:
+        return redirect(job.get_absolute_url())
+    return render(request, "jobs/detail.html", _detail_context(request, job))
+
+
+@login_required
+@require_GET
+def job_request_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Polled while the request is submitted; moves the page to the job once Ganeti has it."""
+    job = _get_request(request, slug, pk)
+    if job.job_id is not None:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = job.get_absolute_url()
+        return response
+    return live.fragment(request, "jobs/_live.html", _detail_context(request, job))
+
+
+def _get_request(request: HttpRequest, slug: str, pk: int) -> Job:
+    queryset = Job.objects.select_related("cluster", "virtual_machine", "node", "requested_by")
+    return get_visible_or_404(request.user, queryset, cluster__slug=slug, pk=pk)
+
+
 def _detail_context(request: HttpRequest, job: Job) -> dict:
     return {
         "job": job,
-        "may_cancel": not job.finished
+        "may_cancel": job.job_id is not None
+        and not job.finished
         and not job.cancel_requested_at
         and _may_cancel(request.user, job),
-        "may_acknowledge": job.status == Job.Status.ERROR and not job.acknowledged,
+        "may_acknowledge": job.job_id is not None
+        and job.status == Job.Status.ERROR
+        and not job.acknowledged,
     }
 
 

@@ -18,7 +18,7 @@ class SyncedFromGaneti(models.Model):
     mtime = models.FloatField(null=True, blank=True)
     serial_no = models.PositiveIntegerField(null=True, blank=True)
     raw = models.JSONField(default=dict, blank=True)  # Ganeti's record, for detail pages
-    # What sync compares (see clusters.reconcile): written with the row.
+    # What sync compares (see inventory.reconcile): written with the row.
     sync_key = models.TextField(blank=True, default="", editable=False)
     # Gone from Ganeti: kept, marked, until an administrator decides (import tools).
     missing = models.BooleanField(default=False)

@@ -8,14 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ganeti_webmgr.actions.create import CreateVMsForm
+from ganeti_webmgr.actions.service import Refused
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.ganeti import RapiError
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, require, visible
-from ganeti_webmgr.provisioning.forms import CreateForm
 from ganeti_webmgr.provisioning.models import CreationRequest, VMTemplate
 from ganeti_webmgr.provisioning.submit import submit
-from ganeti_webmgr.virtual_machines.ownership import OwnerError
 
 
 @login_required
@@ -34,25 +33,23 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
     require(request.user, "create_vm", cluster)
     template, earlier = None, None
     if request.method == "POST":
-        form = CreateForm(cluster, request.user, request.POST)
+        form = CreateVMsForm(cluster, request.POST, user=request.user)
     elif earlier := _earlier_request(request, cluster):
         # A failed creation, to fix and resubmit: the form as it was sent, Ganeti's
         # error above its summary.
-        form = CreateForm(cluster, request.user, MultiValueDict(earlier.values))
+        form = CreateVMsForm(cluster, MultiValueDict(earlier.values), user=request.user)
     elif template := _template(request, cluster):
-        form = CreateForm(cluster, request.user, initial=template.values)
+        form = CreateVMsForm(cluster, user=request.user, initial=template.values)
     else:
-        form = CreateForm(cluster, request.user)
+        form = CreateVMsForm(cluster, user=request.user)
     summary = None
     if form.is_bound and form.is_valid():
         summary = form.summary()
         if request.POST.get("action") == "create":
             try:
                 creation = submit(form, request)
-            except OwnerError as error:
-                form.add_error("owner", str(error))
-            except RapiError as failure:
-                form.add_error(None, f"Ganeti refused: {failure.message}")
+            except Refused as refused:
+                form.add_error(None, str(refused))
             else:
                 return redirect("vm-create-status", slug=slug, pk=creation.pk)
     return render(

@@ -89,3 +89,12 @@ def charlie(db):
     from django.contrib.auth.models import User
 
     return User.objects.create_user("charlie", "charlie@example.org", "charlie-password-1")
+
+
+@pytest.fixture
+def run_worker():
+    """run_worker(): one gwm-worker pass in this process: submit what users asked for,
+    follow the jobs to their end, as often as it takes until nothing is due."""
+    from ganeti_webmgr.testing.worker import run_once
+
+    return run_once

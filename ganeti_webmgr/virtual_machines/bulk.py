@@ -1,5 +1,5 @@
-"""Bulk actions on a selection of VMs: one Ganeti job per VM, each followed, with a
-result per VM (started, refused by GWM, or refused by Ganeti)."""
+"""Bulk actions on a selection of VMs: one request per VM through the action layer, with
+a result per VM (requested, or skipped and why)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 
-from ganeti_webmgr import audit
-from ganeti_webmgr.ganeti import RapiError
+from ganeti_webmgr.actions import owner as owners
+from ganeti_webmgr.actions import service
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.rules import require, visible
-from ganeti_webmgr.virtual_machines import actions, ownership
+from ganeti_webmgr.virtual_machines import ownership
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 BULK_ACTIONS = {
@@ -38,9 +38,11 @@ def run(
     action: str,
     request=None,
     owner: User | Group | None = None,
-    confirmed_names: str = "",
 ) -> list[Outcome]:
-    """Apply action to the selected VMs the user may see (others are silently absent)."""
+    """Apply action to the selected VMs the user may see (others are silently absent).
+
+    Deletion was confirmed for the whole selection by the caller.
+    """
     vms = list(
         visible(user, VirtualMachine.objects.filter(pk__in=pks[:MAX_SELECTION]))
         .select_related("cluster")
@@ -52,23 +54,18 @@ def run(
         try:
             if action == "owner":
                 require(user, "grant", vm)
-                jobs = ownership.set_owner(vm, owner, requested_by=user)
+                jobs = owners.set_owner(user, vm, owner, request=request)
                 outcome.job = jobs[-1] if jobs else None
-                audit.record(
-                    "vm.owner",
-                    actor=user,
-                    request=request,
-                    targets=[vm, vm.cluster],
-                    job=outcome.job,
-                    message=f"owner of {vm.name}: {owner or 'nobody'}",
-                )
             else:
-                outcome.job = actions.perform(user, vm, action, request=request)
+                data = {"confirm_name": vm.name} if action == "remove" else {}
+                outcome.job = service.request(
+                    user, f"vm.{action}", vm, data, request=request, confirmed=True
+                )
         except PermissionDenied:
-            outcome.error = "not allowed"
+            outcome.error = "skipped: you may not"
+        except service.Refused as refused:
+            outcome.error = f"skipped: {refused}"
         except ownership.OwnerError as error:
-            outcome.error = str(error)
-        except RapiError as error:
-            outcome.error = f"Ganeti refused: {error.message}"
+            outcome.error = f"skipped: {error}"
         outcomes.append(outcome)
     return outcomes

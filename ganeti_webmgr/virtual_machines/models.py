@@ -49,6 +49,10 @@ class VirtualMachine(SyncedFromGaneti):
     )
     # The administrators' own notes; GWM's only, never sent to Ganeti.
     notes = models.TextField(blank=True, default="")
+    # When a delete from GWM succeeded: the row stays for its log and jobs, off the lists
+    # (and off the import tools' "gone from Ganeti"). A sync clears it should Ganeti
+    # have a VM of that name again.
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["cluster", "name"]

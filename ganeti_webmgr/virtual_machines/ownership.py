@@ -2,7 +2,8 @@
 
 The tag (gwm:owner:user:<name> or gwm:owner:group:<name>) lets other tools, and a
 GWM that imports the cluster afresh, see the owner. Ownership grants nothing; it
-is what quotas count.
+is what quotas count. Changing it (GWM's record and the tag together) is
+ganeti_webmgr/actions/owner.py's work.
 """
 
 from __future__ import annotations
@@ -10,10 +11,7 @@ from __future__ import annotations
 import re
 
 from django.contrib.auth.models import Group, User
-from django.db import transaction
 
-from ganeti_webmgr.clusters.rapi import client_for
-from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 PREFIX = "gwm:owner:"
@@ -61,36 +59,6 @@ def owner_from_tags(tags: list[str]) -> User | Group | None:
         if kind == "group":
             return Group.objects.filter(name=name).first()
     return None
-
-
-def set_owner(vm: VirtualMachine, owner: User | Group | None, requested_by=None) -> list[Job]:
-    """Record the new owner and rewrite the owner tag in Ganeti (jobs followed by
-    gwm-worker). On a read-only cluster only GWM's record changes."""
-    new_tag = owner_tag(owner) if owner is not None else None
-    old_tags = [t for t in vm.tags if t.startswith(PREFIX) and t != new_tag]
-    with transaction.atomic():
-        vm.owner_user = owner if isinstance(owner, User) else None
-        vm.owner_group = owner if isinstance(owner, Group) else None
-        vm.save(update_fields=["owner_user", "owner_group"])
-    if vm.cluster.read_only:
-        return []
-    client = client_for(vm.cluster)
-    job_ids = []
-    if old_tags:
-        job_ids.append(client.delete_tags("instance", old_tags, vm.name))
-    if new_tag and new_tag not in vm.tags:
-        job_ids.append(client.add_tags("instance", [new_tag], vm.name))
-    return [
-        Job.objects.create(
-            cluster=vm.cluster,
-            job_id=job_id,
-            virtual_machine=vm,
-            target_kind=Job.TargetKind.VIRTUAL_MACHINE,
-            target_name=vm.name,
-            requested_by=requested_by,
-        )
-        for job_id in job_ids
-    ]
 
 
 def adopt_owners_from_tags(cluster) -> int:

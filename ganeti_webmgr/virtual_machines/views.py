@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganeti_webmgr import audit
+from ganeti_webmgr.actions import owner as owners
+from ganeti_webmgr.actions import service, web
+from ganeti_webmgr.actions.registry import ACTIONS
 from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.ganeti import RapiError
 from ganeti_webmgr.jobs import live
+from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, require, visible
-from ganeti_webmgr.virtual_machines import actions, bulk, ownership
+from ganeti_webmgr.virtual_machines import bulk, ownership
 from ganeti_webmgr.virtual_machines.filters import VMFilter
-from ganeti_webmgr.virtual_machines.forms import ParametersForm
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
+from ganeti_webmgr.virtual_machines.moved import MovedTo, follows_renames
 
 PER_PAGE = 50
 # What the list shows. Not Ganeti's whole record (`raw`) and the other wide columns of
@@ -39,16 +41,18 @@ LIST_COLUMNS = (
     "owner_user__username",
     "owner_group__name",
 )
-TAG = re.compile(r"[\w.+*/:@-]{1,128}")  # what Ganeti accepts
 
 
 @login_required
 @require_GET
 def vm_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     cluster = header = None
-    queryset = VirtualMachine.objects.select_related(
-        "cluster", "primary_node", "owner_user", "owner_group"
-    ).only(*LIST_COLUMNS)
+    # Deleted from GWM: off the lists (the row stays for its log).
+    queryset = (
+        VirtualMachine.objects.filter(removed_at=None)
+        .select_related("cluster", "primary_node", "owner_user", "owner_group")
+        .only(*LIST_COLUMNS)
+    )
     if slug is not None:
         cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
         header = cluster_header(request.user, cluster, "vms")
@@ -73,17 +77,30 @@ def vm_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     )
 
 
+SECTIONS = {
+    "power": "Power",
+    "placement": "Placement",
+    "resources": "Resources",
+    "system": "Name and operating system",
+    "tags": "Tags",
+    "remove": "Delete",
+}
+
+
+@follows_renames
 @login_required
 @require_GET
 def vm_detail(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     return _detail(request, _get(request, slug, name))
 
 
-def _detail(request: HttpRequest, vm: VirtualMachine, failed: str = ""):
+def _detail(request: HttpRequest, vm: VirtualMachine, failed: str = "", form=None, status=200):
     """The VM page; after a refused action (`failed`), its form keeps what was typed."""
-    allowed = {
-        action: can(request.user, spec.permission, vm) for action, spec in actions.ACTIONS.items()
-    }
+    offers = service.offers(request.user, vm, failed=failed, form=form)
+    sections = [
+        (key, title, [o for o in offers if o.action.section == key])
+        for key, title in SECTIONS.items()
+    ]
     recent = live.of_vm(request.user, vm)
     return render(
         request,
@@ -91,16 +108,17 @@ def _detail(request: HttpRequest, vm: VirtualMachine, failed: str = ""):
         {
             "vm": vm,
             "active_jobs": [job for job in recent.jobs if not job.finished],
-            "allowed": allowed,
+            "sections": [s for s in sections if s[2]],
+            "may_change_parameters": any(o.name == "vm.parameters" for o in offers),
             "recent": recent,
             "may_grant": can(request.user, "grant", vm),
             "may_make_template": can(request.user, "admin", vm.cluster),
-            "failed": failed,
-            "typed": request.POST if failed else {},
         },
+        status=status,
     )
 
 
+@follows_renames
 @login_required
 @require_GET
 def vm_status(request: HttpRequest, slug: str, name: str) -> HttpResponse:
@@ -114,6 +132,7 @@ def vm_status(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     return response
 
 
+@follows_renames
 @login_required
 @require_GET
 def vm_jobs(request: HttpRequest, slug: str, name: str) -> HttpResponse:
@@ -126,127 +145,70 @@ def vm_jobs(request: HttpRequest, slug: str, name: str) -> HttpResponse:
 @require_POST
 def vm_action(request: HttpRequest, slug: str, name: str, action: str) -> HttpResponse:
     vm = _get(request, slug, name)
-    if action not in actions.ACTIONS or action == "parameters":  # that one has its own page
+    full_name = f"vm.{action}"
+    if action in ("parameters", "create") or not web.known(full_name):
         return HttpResponse(f"unknown action {action!r}", status=404, content_type="text/plain")
-    require(request.user, actions.ACTIONS[action].permission, vm)
-    params, error = _params(action, request.POST, vm)
-    if error:
-        messages.error(request, error)
-        return _detail(request, vm, failed=action)
-    try:
-        job = actions.perform(request.user, vm, action, request=request, **params)
-    except RapiError as failure:
-        messages.error(request, f"Ganeti refused: {failure.message}")
-        return _detail(request, vm, failed=action)
-    messages.success(request, f"Started: {job.operations[0]} (Ganeti job {job.job_id}).")
-    if action == "remove":
-        return redirect("cluster-vm-list", slug=slug)
-    return redirect("vm-detail", slug=slug, name=name)
+    back = reverse("vm-detail", args=[slug, vm.name])
+    return web.perform(
+        request,
+        full_name,
+        vm,
+        back=back,
+        done=reverse("cluster-vm-list", args=[slug]) if action == "remove" else back,
+        page=lambda **refused: _detail(request, vm, **refused),
+    )
 
 
+@follows_renames
 @login_required
 @require_http_methods(["GET", "POST"])
 def vm_parameters(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     """OS, OS parameters and hypervisor parameters: a form that keeps what was typed."""
     vm = _get(request, slug, name)
     require(request.user, "modify", vm)
-    form = ParametersForm(vm, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = actions.perform(request.user, vm, "parameters", request=request, **form.changes())
-        except RapiError as failure:
-            form.add_error(None, f"Ganeti refused: {failure.message}")
-        else:
-            messages.success(request, f"Started: {job.operations[0]} (Ganeti job {job.job_id}).")
-            return redirect("vm-detail", slug=slug, name=name)
-    return render(request, "virtual_machines/parameters.html", {"vm": vm, "form": form})
+    action = ACTIONS["vm.parameters"]
+
+    def page(failed="", form=None, status=200):
+        form = form or action.form(vm, user=request.user)
+        return render(
+            request, "virtual_machines/parameters.html", {"vm": vm, "form": form}, status=status
+        )
+
+    if request.method == "POST":
+        back = reverse("vm-detail", args=[slug, vm.name])
+        return web.perform(request, "vm.parameters", vm, back=back, page=page)
+    return page()
 
 
 def _get(request: HttpRequest, slug: str, name: str) -> VirtualMachine:
     queryset = VirtualMachine.objects.select_related(
         "cluster", "primary_node", "secondary_node", "owner_user", "owner_group"
     )
-    return get_visible_or_404(request.user, queryset, cluster__slug=slug, name=name)
+    try:
+        return get_visible_or_404(request.user, queryset, cluster__slug=slug, name=name)
+    except Http404:
+        renamed = renamed_from(request.user, slug, name)
+        if renamed is None:
+            raise
+        raise MovedTo(renamed) from None
 
 
-def _params(action: str, post, vm: VirtualMachine) -> tuple[dict, str]:
-    """The action's parameters from the form, or an error message naming the field."""
-    if action == "shutdown":
-        timeout = post.get("timeout", "").strip()
-        if not timeout:
-            return {}, ""
-        if not timeout.isdigit() or not 0 <= int(timeout) <= 3600:
-            return {}, "Shutdown timeout: give whole seconds from 0 to 3600."
-        return {"timeout": int(timeout)}, ""
-    if action == "reboot":
-        kind = post.get("type", "soft")
-        if kind not in ("soft", "hard", "full"):
-            return {}, "Reboot type: choose soft, hard or full."
-        return {"type": kind}, ""
-    if action == "migrate":
-        mode = post.get("mode") or None
-        if mode not in (None, "live", "non-live"):
-            return {}, "Migration mode: choose live or non-live."
-        return {"mode": mode, "cleanup": post.get("cleanup") == "on"}, ""
-    if action == "reinstall":
-        return {"os": post.get("os", "").strip() or None}, ""
-    if action == "rename":
-        new_name = post.get("new_name", "").strip()
-        if not new_name or new_name == vm.name:
-            return {}, "New name: give a different name."
-        return {"new_name": new_name}, ""
-    if action == "remove" and post.get("confirm_name") != vm.name:
-        return {}, f"To delete it, type the VM's name ({vm.name}) exactly."
-    if action == "modify":
-        return _modify_params(post, vm)
-    if action == "grow_disk":
-        disk, amount = post.get("disk", ""), post.get("amount", "")
-        if not disk.isdigit() or int(disk) >= max(vm.disk_count, 1):
-            return {}, f"Disk: give a disk number from 0 to {max(vm.disk_count - 1, 0)}."
-        if not amount.isdigit() or int(amount) < 1:
-            return {}, "Grow by: give a whole number of MiB, at least 1."
-        return {"disk": int(disk), "amount": int(amount)}, ""
-    if action == "tags":
-        add = post.get("add", "").split()
-        remove = [t for t in post.getlist("remove") if t in vm.tags]
-        bad = [t for t in add if not TAG.fullmatch(t)]
-        if bad:
-            return {}, f"Tags: {bad[0]!r} is not a Ganeti tag (letters, digits, .+*/:@-_)."
-        if not add and not remove:
-            return {}, "Tags: nothing to add or remove."
-        return ({"remove": remove} if remove else {"add": add}), ""
-    return {}, ""
-
-
-def _modify_params(post, vm: VirtualMachine) -> tuple[dict, str]:
-    params = {}
-    for field, label in (("maxmem", "Memory"), ("minmem", "Minimum memory"), ("vcpus", "vCPUs")):
-        text = post.get(field, "").strip()
-        if not text:
-            continue
-        if not text.isdigit() or int(text) < 1:
-            return {}, f"{label}: give a whole number, at least 1."
-        params[field] = int(text)
-    if params.get("minmem") and params.get("maxmem") and params["minmem"] > params["maxmem"]:
-        return {}, "Minimum memory: may not exceed the memory."
-    if post.get("add_nic") == "on":
-        nic = {k: post[f"nic_{k}"].strip() for k in ("link", "mode") if post.get(f"nic_{k}")}
-        if nic.get("mode") not in (None, "bridged", "routed", "openvswitch"):
-            return {}, "Network mode: choose bridged, routed or openvswitch."
-        params["add_nic"] = nic
-    if post.get("remove_nic") == "on":
-        if "add_nic" in params:
-            return {}, "Network cards: add one or remove one, not both at once (Ganeti's rule)."
-        if not vm.nic_macs:
-            return {}, "Network cards: this VM has none to remove."
-        params["remove_nic"] = True
-    if size := post.get("add_disk", "").strip():
-        if not size.isdigit() or int(size) < 1:
-            return {}, "New disk: give its size in whole MiB."
-        params["add_disk"] = int(size)
-    if not params:
-        return {}, "Modify: nothing to change."
-    return params, ""
+def renamed_from(user, slug: str, name: str) -> VirtualMachine | None:
+    """The VM the user may see that a GWM rename moved away from `name`, if any."""
+    job = (
+        Job.objects.filter(
+            cluster__slug=slug,
+            action="vm.rename",
+            target_name=name,
+            status=Job.Status.SUCCESS,
+            virtual_machine__isnull=False,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if job is None:
+        return None
+    return visible(user, VirtualMachine.objects.filter(pk=job.virtual_machine_id)).first()
 
 
 @login_required
@@ -301,19 +263,12 @@ def vm_owner(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     owner, error = ownership.parse_owner(request.POST.get("owner", ""))
     if not error:
         try:
-            jobs = ownership.set_owner(vm, owner, requested_by=request.user)
+            owners.set_owner(request.user, vm, owner, request=request)
         except ownership.OwnerError as problem:
             error = str(problem)
     if error:
         messages.error(request, error)
         return redirect("vm-detail", slug=slug, name=name)
-    audit.record(
-        "vm.owner",
-        request=request,
-        targets=[vm, vm.cluster],
-        job=jobs[-1] if jobs else None,
-        message=f"owner of {vm.name}: {owner or 'nobody'}",
-    )
     messages.success(request, f"{vm.name} now belongs to {owner or 'nobody'}.")
     return redirect("vm-detail", slug=slug, name=name)
 

@@ -20,9 +20,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from django.db import close_old_connections, connections
 
 from ganeti_webmgr.audit.retention import DailyPruning
-from ganeti_webmgr.clusters import sync
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.core.logs import shorten
+from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.worker import claims, submit
 from ganeti_webmgr.worker.lanes import POLL, Lane

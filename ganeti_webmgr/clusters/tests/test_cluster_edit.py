@@ -291,7 +291,7 @@ def test_only_superusers_edit_clusters(client, cluster, simulator):
 
 
 def test_the_cluster_page_links_to_the_form_for_superusers_only(client, cluster, alice):
-    from ganeti_webmgr.clusters import sync
+    from ganeti_webmgr.inventory import sync
 
     sync.sync_cluster(cluster)
     viewer = User.objects.create_user("viewer")

@@ -5,8 +5,8 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from ganeti_webmgr.audit.models import Entry
-from ganeti_webmgr.clusters import sync
 from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.grants import set_permissions
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
@@ -77,12 +77,38 @@ def test_refresh_is_for_admins(client, vm_user):
     assert client.post("/clusters/sim/refresh").status_code == 403
 
 
-def test_redistribute_starts_a_job(client, cluster_admin, simulator):
+@pytest.mark.django_db(transaction=True)
+def test_redistribute_is_confirmed_then_requested(client, cluster_admin, simulator, run_worker):
     client.force_login(cluster_admin)
-    response = client.post("/clusters/sim/redistribute", follow=True)
-    assert b"Started: redistribute configuration" in response.content
+    asked = client.post("/clusters/sim/action/redistribute")
+    assert b"Ganeti copies the configuration of sim to every node again" in asked.content
+    assert b'name="confirmed" value="yes"' in asked.content
+    assert not Job.objects.exists()
+    response = client.post("/clusters/sim/action/redistribute", {"confirmed": "yes"}, follow=True)
+    assert b"Requested: redistribute the configuration of sim" in response.content
     assert Job.objects.get().requested_by == cluster_admin
+    run_worker()
     assert any(r.path == "/2/redistribute-config" for r in simulator.requests)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cluster_tags(client, cluster_admin, simulator, run_worker):
+    client.force_login(cluster_admin)
+    response = client.post("/clusters/sim/action/tags", {"add": "site:ams"}, follow=True)
+    assert b"Requested: add tag(s) site:ams to sim" in response.content
+    run_worker()
+    assert "site:ams" in simulator.cluster.cluster_tags()
+    assert "site:ams" in Cluster.objects.get(slug="sim").tags  # synced after the job
+
+
+def test_cluster_actions_need_permission(client, simulator, cluster):
+    user = User.objects.create_user("viewer")
+    set_permissions(VirtualMachine.objects.get(name="inst1.sim.test"), user, ["power"])
+    client.force_login(user)
+    assert client.post("/clusters/sim/action/redistribute").status_code == 403
+    assert client.post("/clusters/sim/action/tags", {"add": "x"}).status_code == 403
+    assert client.post("/clusters/sim/action/nonsense").status_code == 404
+    assert not Job.objects.exists()
 
 
 def test_remove_is_for_superusers_and_needs_the_name(client, cluster_admin, cluster):

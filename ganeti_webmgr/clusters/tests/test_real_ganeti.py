@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from pytest_django.live_server_helper import LiveServer
 
-from ganeti_webmgr.clusters import sync
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.clusters.rapi import client_for
 from ganeti_webmgr.ganeti.tests.helpers import SANDBOX_ENV, read_sandbox_env
+from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 from ganeti_webmgr.worker.loop import Worker

@@ -23,7 +23,7 @@ def test_it_rejects_post(admin_client):
 def test_it_summarises_each_visible_cluster(client, simulator, make_cluster):
     from django.contrib.auth.models import User
 
-    from ganeti_webmgr.clusters import sync
+    from ganeti_webmgr.inventory import sync
     from ganeti_webmgr.permissions.grants import set_permissions
 
     cluster = make_cluster(simulator)
@@ -48,7 +48,7 @@ def test_it_summarises_each_visible_cluster(client, simulator, make_cluster):
 def test_vm_users_get_counts_but_no_capacity(client, simulator, make_cluster):
     from django.contrib.auth.models import User
 
-    from ganeti_webmgr.clusters import sync
+    from ganeti_webmgr.inventory import sync
     from ganeti_webmgr.permissions.grants import set_permissions
     from ganeti_webmgr.virtual_machines.models import VirtualMachine
 

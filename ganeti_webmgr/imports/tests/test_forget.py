@@ -3,7 +3,7 @@
 import pytest
 
 from ganeti_webmgr.audit.models import Entry
-from ganeti_webmgr.clusters import sync
+from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.virtual_machines.models import VirtualMachine

@@ -4,9 +4,9 @@ import pytest
 from django.utils import timezone
 
 from ganeti_webmgr.audit.models import Entry
-from ganeti_webmgr.clusters import sync
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.imports.models import PendingImport
+from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 

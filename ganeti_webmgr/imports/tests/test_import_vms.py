@@ -48,8 +48,9 @@ def test_it_imports_with_the_chosen_owner_and_writes_the_tag(client, cluster, ad
     assert vm.primary_node is None  # its node is not imported (yet)
     assert not PendingImport.objects.filter(name__in=["inst2.sim.test", "inst3.sim.test"])
     assert PendingImport.objects.filter(kind="vm").count() == 8
-    # One tag job per VM, recorded and followed; the audit entry names it.
-    assert len(tag_requests(simulator)) == 2
+    # One tag request per VM, recorded for gwm-worker; the audit entry names it.
+    assert tag_requests(simulator) == []
+    assert Job.objects.filter(action="vm.tags", status="submitting").count() == 2
     job = Job.objects.get(virtual_machine=vm)
     assert job.requested_by == admin
     entry = Entry.objects.get(action="vm.import", message__startswith="inst2.sim.test ")
@@ -59,15 +60,11 @@ def test_it_imports_with_the_chosen_owner_and_writes_the_tag(client, cluster, ad
 
 
 @pytest.mark.django_db(transaction=True)  # the worker's threads use their own connections
-def test_the_owner_tag_reaches_ganeti(client, cluster, admin_of, simulator):
-    from ganeti_webmgr.worker.loop import Worker
-
+def test_the_owner_tag_reaches_ganeti(client, cluster, admin_of, simulator, run_worker):
     bob = User.objects.create_user("bobby")
     client.force_login(admin_of(cluster))
     client.post(URL, {"name": ["inst4.sim.test"], "owner": "user:bobby"})
-    Worker(sync_interval=3600, max_backoff=900, sync_threads=1, job_threads=2, tick=0.05).run(
-        once=True, handle_signals=False
-    )
+    run_worker()
     assert "gwm:owner:user:bobby" in simulator.cluster.instances["inst4.sim.test"]["tags"]
     vm = VirtualMachine.objects.get(name="inst4.sim.test")
     assert vm.owner == bob and Job.objects.get(virtual_machine=vm).status == "success"
@@ -86,7 +83,7 @@ def test_nobody_as_owner_writes_nothing_in_ganeti(client, cluster, admin_of, sim
 def test_tag_as_owner_keeps_what_the_tag_says_without_writing(
     client, simulator, make_cluster, admin_of
 ):
-    from ganeti_webmgr.clusters import sync
+    from ganeti_webmgr.inventory import sync
 
     carol = User.objects.create_user("carol")
     with simulator.cluster.lock:
@@ -103,7 +100,7 @@ def test_tag_as_owner_keeps_what_the_tag_says_without_writing(
 
 
 def test_on_a_read_only_cluster_the_owner_stays_in_gwm(client, simulator, make_cluster, admin_of):
-    from ganeti_webmgr.clusters import sync
+    from ganeti_webmgr.inventory import sync
 
     cluster = make_cluster(simulator, slug="ro", read_only=True, auto_import=False)
     sync.sync_cluster(cluster)
@@ -120,15 +117,20 @@ def test_on_a_read_only_cluster_the_owner_stays_in_gwm(client, simulator, make_c
     assert not Job.objects.exists()
 
 
-def test_an_unreachable_cluster_still_imports_and_says_the_tag_failed(
-    client, cluster, admin_of, simulator
+@pytest.mark.django_db(transaction=True)
+def test_an_unreachable_cluster_still_imports_and_the_tag_request_ends_not_started(
+    client, cluster, admin_of, simulator, run_worker
 ):
+    """The import is GWM's; the tag is asked of Ganeti later, and its refusal is shown."""
     client.force_login(admin_of(cluster))
     simulator.inject("status", path="/2/instances/inst8.sim.test/tags", status=502, message="x")
     response = client.post(URL, {"name": ["inst8.sim.test"], "owner": "user:cadmin"})
     (outcome,) = response.context["outcomes"]
-    assert outcome.error.startswith("imported; Ganeti refused the owner tag")
+    assert outcome.error == "" and outcome.job.status == "submitting"
     assert VirtualMachine.objects.get(name="inst8.sim.test").owner.username == "cadmin"
+    run_worker()
+    job = Job.objects.get(pk=outcome.job.pk)
+    assert job.status == "not_started" and "Ganeti refused" in job.error_message
 
 
 @pytest.mark.parametrize(
@@ -174,7 +176,7 @@ def test_an_owner_name_ganeti_cannot_tag_is_refused_first(client, cluster, admin
 
 
 def test_other_people_may_not(client, cluster, admin_of, simulator, make_cluster):
-    from ganeti_webmgr.clusters import sync
+    from ganeti_webmgr.inventory import sync
     from ganeti_webmgr.permissions.grants import set_permissions
 
     other = make_cluster(simulator, slug="other")

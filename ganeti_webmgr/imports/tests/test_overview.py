@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 
-from ganeti_webmgr.clusters import sync
+from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 pytestmark = pytest.mark.django_db

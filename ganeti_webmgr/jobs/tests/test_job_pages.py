@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from ganeti_webmgr.audit.models import Entry
-from ganeti_webmgr.clusters import sync
+from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.grants import set_permissions
 from ganeti_webmgr.virtual_machines.models import VirtualMachine

@@ -4,8 +4,8 @@ when it has ended."""
 import pytest
 from django.contrib.auth.models import User
 
-from ganeti_webmgr.clusters import sync
 from ganeti_webmgr.clusters.rapi import client_for
+from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs import follow
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.nodes.models import Node
@@ -101,15 +101,20 @@ def test_pages_poll_only_while_a_job_is_unfinished(admin_client, cluster):
 
 
 def test_a_job_followed_to_its_end_stops_the_polling(client, cluster, simulator):
-    """End to end: a node action starts a job; the worker's follow step ends it."""
+    """End to end: a node action is asked for, submitted, and the follow step ends it."""
+    from ganeti_webmgr.actions.submission import send
+
     admin = User.objects.create_user("cadmin")
     set_permissions(cluster, admin, ["admin"])
     client.force_login(admin)
     node = Node.objects.filter(cluster=cluster).first()
     fragment = f"/clusters/sim/nodes/{node.name}/jobs"
     with simulator.hold_jobs():
-        client.post(f"/clusters/sim/nodes/{node.name}/migrate", {"mode": ""})
+        client.post(f"/clusters/sim/nodes/{node.name}/tags", {"add": "rack:4"})
         job = Job.objects.get(node=node)
+        assert POLLING in client.get(fragment).content  # being submitted
+        Job.objects.filter(pk=job.pk).update(job_id=send(job, client_for(cluster)), status="queued")
+        job.refresh_from_db()
         assert POLLING in client.get(fragment).content
         assert POLLING in client.get("/clusters/sim/jobs/recent").content
     while not follow.step(Job.objects.get(pk=job.pk), client_for(cluster)):

@@ -1,8 +1,8 @@
 import pytest
 from django.contrib.auth.models import User
 
-from ganeti_webmgr.clusters import sync
 from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.permissions.grants import set_permissions
 
 

@@ -5,17 +5,14 @@ import pytest
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.rules import can
 from ganeti_webmgr.provisioning.models import CreationRequest
+from ganeti_webmgr.testing.worker import run_once
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
-from ganeti_webmgr.worker.loop import Worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def follow_jobs(rounds=3):
-    for _ in range(rounds):
-        Worker(sync_interval=3600, max_backoff=900, sync_threads=1, job_threads=4, tick=0.05).run(
-            once=True, handle_signals=False
-        )
+    run_once(rounds)
 
 
 def test_the_new_vm_appears_owned_and_administered_by_its_owner(

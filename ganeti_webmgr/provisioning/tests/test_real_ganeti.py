@@ -13,11 +13,11 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils.html import escape
 
-from ganeti_webmgr.clusters import sync
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.clusters.rapi import client_for
 from ganeti_webmgr.clusters.tests.test_real_ganeti import add_instance, remove_instance, unique
 from ganeti_webmgr.ganeti.tests.helpers import SANDBOX_ENV, read_sandbox_env
+from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.grants import set_permissions
 from ganeti_webmgr.permissions.rules import can

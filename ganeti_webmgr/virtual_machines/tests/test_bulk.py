@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group, User
 
-from ganeti_webmgr.clusters import sync
+from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.grants import set_permissions
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
@@ -31,7 +31,15 @@ def pks(vms, *numbers):
     return [str(vms[f"inst{n}.sim.test"].pk) for n in numbers]
 
 
-def test_a_bulk_reboot_starts_one_job_per_vm(client, bob, vms, simulator):
+def running(vms, *numbers, state=True):
+    VirtualMachine.objects.filter(name__in=[f"inst{n}.sim.test" for n in numbers]).update(
+        oper_state=state, admin_state="up" if state else "down"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_reboot_requests_one_job_per_vm(client, bob, vms, simulator, run_worker):
+    running(vms, 1, 2, 3)
     client.force_login(bob)
     response = client.post("/vms/bulk", {"action": "reboot", "vm": pks(vms, 1, 2, 3)})
     assert response.status_code == 200
@@ -41,6 +49,8 @@ def test_a_bulk_reboot_starts_one_job_per_vm(client, bob, vms, simulator):
         "inst3.sim.test",
     ]
     assert [o.error for o in response.context["outcomes"]] == ["", "", ""]
+    assert b"being handed to Ganeti" in response.content
+    run_worker()
     reboots = [r for r in simulator.requests if r.path.endswith("/reboot")]
     assert len(reboots) == 3
 
@@ -51,8 +61,22 @@ def test_each_vm_gets_its_own_result(client, bob, vms):
         "/vms/bulk", {"action": "remove", "vm": pks(vms, 1, 3), "confirm": "delete"}
     )
     results = {o.vm.name: o.error for o in response.context["outcomes"]}
-    assert results == {"inst1.sim.test": "not allowed", "inst3.sim.test": ""}
+    assert results == {"inst1.sim.test": "skipped: you may not", "inst3.sim.test": ""}
     assert [j.target_name for j in Job.objects.all()] == ["inst3.sim.test"]
+
+
+def test_a_skipped_vm_says_why(client, bob, vms):
+    running(vms, 1)
+    running(vms, 2, state=False)
+    client.force_login(bob)
+    response = client.post("/vms/bulk", {"action": "start", "vm": pks(vms, 1, 2)})
+    results = {o.vm.name: o.error for o in response.context["outcomes"]}
+    assert results == {
+        "inst1.sim.test": "skipped: Start: not now, it is running.",
+        "inst2.sim.test": "",
+    }
+    assert b"skipped: Start: not now, it is running." in response.content
+    assert [j.target_name for j in Job.objects.all()] == ["inst2.sim.test"]
 
 
 def test_invisible_vms_are_left_out_silently(client, bob, vms):
@@ -76,7 +100,7 @@ def test_bulk_change_of_owner(client, bob, vms, simulator):
         "/vms/bulk", {"action": "owner", "owner": "group:team", "vm": pks(vms, 1, 3)}
     )
     results = {o.vm.name: o.error for o in response.context["outcomes"]}
-    assert results == {"inst1.sim.test": "not allowed", "inst3.sim.test": ""}
+    assert results == {"inst1.sim.test": "skipped: you may not", "inst3.sim.test": ""}
     assert VirtualMachine.objects.get(name="inst3.sim.test").owner == team
 
 

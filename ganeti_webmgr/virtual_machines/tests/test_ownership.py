@@ -3,44 +3,42 @@
 import pytest
 from django.contrib.auth.models import Group, User
 
-from ganeti_webmgr.clusters import sync
+from ganeti_webmgr.actions.owner import set_owner as set_owner_as
+from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
-from ganeti_webmgr.virtual_machines.ownership import OwnerError, owner_tag, set_owner
-from ganeti_webmgr.worker.loop import Worker
+from ganeti_webmgr.virtual_machines.ownership import OwnerError, owner_tag
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def follow_jobs():
-    Worker(sync_interval=3600, max_backoff=900, sync_threads=1, job_threads=4, tick=0.05).run(
-        once=True, handle_signals=False
-    )
+def set_owner(vm, owner):
+    return set_owner_as(None, vm, owner)
 
 
-def test_setting_an_owner_writes_the_tag_in_ganeti(simulator, make_cluster):
+def test_setting_an_owner_writes_the_tag_in_ganeti(simulator, make_cluster, run_worker):
     cluster = make_cluster(simulator)
     sync.sync_cluster(cluster)
     alice = User.objects.create_user("alice")
     vm = VirtualMachine.objects.get(name="inst1.sim.test")
     jobs = set_owner(vm, alice)
     assert [j.target_name for j in jobs] == ["inst1.sim.test"]
-    follow_jobs()
+    run_worker()
     assert "gwm:owner:user:alice" in simulator.cluster.instances["inst1.sim.test"]["tags"]
     vm.refresh_from_db()
     assert vm.owner == alice and "gwm:owner:user:alice" in vm.tags
 
 
-def test_a_new_owner_replaces_the_old_tag(simulator, make_cluster):
+def test_a_new_owner_replaces_the_old_tag(simulator, make_cluster, run_worker):
     cluster = make_cluster(simulator)
     sync.sync_cluster(cluster)
     vm = VirtualMachine.objects.get(name="inst1.sim.test")
     set_owner(vm, User.objects.create_user("alice"))
-    follow_jobs()
+    run_worker()
     vm.refresh_from_db()
     ops = Group.objects.create(name="ops")
     assert len(set_owner(vm, ops)) == 2  # remove the old tag, add the new one
-    follow_jobs()
+    run_worker()
     tags = simulator.cluster.instances["inst1.sim.test"]["tags"]
     assert "gwm:owner:group:ops" in tags and "gwm:owner:user:alice" not in tags
     vm.refresh_from_db()

@@ -4,10 +4,9 @@ import pytest
 from django.contrib.auth.models import User
 
 from ganeti_webmgr.audit.models import Entry
-from ganeti_webmgr.clusters import sync
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.clusters.rapi import client_for
 from ganeti_webmgr.ganeti.simulator.faults import Fault
+from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.grants import set_permissions
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
@@ -36,14 +35,6 @@ def modify_requests(simulator):
     return [r for r in simulator.requests if r.path.endswith("/modify")]
 
 
-def finish(cluster, response):
-    """Wait for the started job in Ganeti, then sync, as gwm-worker would."""
-    job = Job.objects.get()
-    client_for(cluster).wait_for_job(job.job_id, timeout=10)
-    sync.sync_cluster(cluster)
-    return response
-
-
 def test_the_page_shows_kvm_parameters_with_their_choices(client, vm_admin):
     client.force_login(vm_admin)
     page = client.get(KVM)
@@ -67,22 +58,25 @@ def test_a_fake_vm_has_no_hypervisor_parameters(client, vm_admin):
     assert b"has no parameters to set" in page.content
 
 
-def test_only_changed_parameters_are_sent_then_shown_as_set(client, vm_admin, cluster, simulator):
+@pytest.mark.django_db(transaction=True)
+def test_only_changed_parameters_are_sent_then_shown_as_set(
+    client, vm_admin, cluster, simulator, run_worker
+):
     client.force_login(vm_admin)
     form = client.get(KVM).context["form"]
     data = {name: field.initial for name, field in form.fields.items() if name.startswith("hv_")}
     data.update(hv_boot_order="cdrom", hv_serial_console="false", hv_migration_downtime="45")
     data["os_name"] = "noop+default"
     response = client.post(KVM, data, follow=True)
-    assert b"Started: modify inst2.sim.test: hypervisor parameter boot_order=cdrom" in (
+    assert b"Requested: modify inst2.sim.test: hypervisor parameter boot_order=cdrom" in (
         response.content
     )
+    run_worker()
     [request] = modify_requests(simulator)
     assert request.body == {
         "hvparams": {"boot_order": "cdrom", "serial_console": False, "migration_downtime": 45}
     }
     assert Entry.objects.filter(action="vm.modify").count() == 1
-    finish(cluster, response)
     custom = simulator.cluster.instances["inst2.sim.test"]["custom_hvparams"]
     assert custom == {"boot_order": "cdrom", "serial_console": False, "migration_downtime": 45}
 
@@ -94,10 +88,12 @@ def test_only_changed_parameters_are_sent_then_shown_as_set(client, vm_admin, cl
         {k: f.initial for k, f in page.context["form"].fields.items() if k.startswith("hv_")}
     )
     client.post(KVM, data)
+    run_worker()
     assert modify_requests(simulator)[-1].body == {"hvparams": {"boot_order": "default"}}
 
 
-def test_os_and_os_parameters(client, vm_admin, cluster, simulator):
+@pytest.mark.django_db(transaction=True)
+def test_os_and_os_parameters(client, vm_admin, cluster, simulator, run_worker):
     client.force_login(vm_admin)
     response = client.post(
         FAKE,
@@ -108,11 +104,11 @@ def test_os_and_os_parameters(client, vm_admin, cluster, simulator):
         },
     )
     assert response.status_code == 302
+    run_worker()
     assert modify_requests(simulator)[0].body == {
         "os_name": "debootstrap+default",
         "osparams": {"dhcp": "yes", "mirror": "http://deb.example/debian", "proxy": "default"},
     }
-    finish(cluster, response)
     assert simulator.cluster.instances["inst1.sim.test"]["os"] == "debootstrap+default"
     assert simulator.cluster.meta["inst1.sim.test"].osparams == {
         "dhcp": "yes",
@@ -143,7 +139,7 @@ def test_bad_input_names_the_field_and_keeps_what_was_typed(
     client.force_login(vm_admin)
     data = {"os_name": "noop+default", **data}
     response = client.post(FAKE, data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["form"].errors
     assert message in " ".join(errors.get(field or "__all__", [])), errors
     for value in data.values():
@@ -151,25 +147,30 @@ def test_bad_input_names_the_field_and_keeps_what_was_typed(
     assert modify_requests(simulator) == []
 
 
-def test_a_refused_request_is_shown_on_the_form(client, vm_admin, simulator):
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_request_ends_not_started(client, vm_admin, simulator, run_worker):
     simulator.faults.add(Fault("status", path="/modify", status=400, message="Bad request"))
     client.force_login(vm_admin)
     response = client.post(FAKE, {"os_name": "noop+minimal", "osparams_set": "keep=this"})
-    assert response.status_code == 200
-    assert "Ganeti refused: Bad request" in str(response.context["form"].non_field_errors())
-    assert b"keep=this" in response.content
-    assert not Job.objects.exists()
+    assert response.status_code == 302
+    run_worker()
+    job = Job.objects.get()
+    assert (job.status, job.job_id, job.finished) == ("not_started", None, True)
+    assert "Ganeti refused: Bad request" in job.error_message
+    page = client.get(job.get_absolute_url())
+    assert b"Ganeti refused: Bad request" in page.content and b"not started" in page.content
 
 
-def test_a_failed_job_is_the_vm_pages_business(client, vm_admin, cluster, simulator):
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_job_is_the_vm_pages_business(client, vm_admin, cluster, simulator, run_worker):
     simulator.cluster.os_names.remove("noop+minimal")  # gone since the last sync
     client.force_login(vm_admin)
     response = client.post(FAKE, {"os_name": "noop+minimal"})
     assert response.status_code == 302
+    run_worker()
     job = Job.objects.get()
-    result = client_for(cluster).wait_for_job(job.job_id, timeout=10, raise_on_failure=False)
-    assert result.status == "error"
-    assert "not in supported OS list" in str(result.opresult)
+    assert job.status == "error"
+    assert "not in supported OS list" in job.error_message + str(job.opresult)
 
 
 def test_power_users_may_not_change_parameters(client, cluster, simulator):

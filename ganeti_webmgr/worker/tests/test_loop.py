@@ -153,7 +153,7 @@ def test_a_finished_jobs_target_is_read_again_until_it_shows_the_change(
     simulator, make_cluster, monkeypatch
 ):
     from ganeti_webmgr.ganeti import Instance
-    from ganeti_webmgr.jobs import follow
+    from ganeti_webmgr.inventory import job_targets
 
     cluster = make_cluster(simulator)
     with simulator.cluster.lock:
@@ -164,7 +164,7 @@ def test_a_finished_jobs_target_is_read_again_until_it_shows_the_change(
     job = submit(cluster, simulator)
 
     # Ganeti's query side lags: the first two reads after the job show the old VM.
-    real_fetch, reads = follow.fetch_targets, []
+    real_fetch, reads = job_targets.fetch_targets, []
 
     def lagging(job, client):
         reads.append(1)
@@ -173,8 +173,8 @@ def test_a_finished_jobs_target_is_read_again_until_it_shows_the_change(
             targets.instances[job.target_name] = Instance.from_dict(stopped)
         return targets
 
-    monkeypatch.setattr(follow, "fetch_targets", lagging)
-    monkeypatch.setattr(follow, "SETTLE_PAUSE", 0.01)
+    monkeypatch.setattr(job_targets, "fetch_targets", lagging)
+    monkeypatch.setattr(job_targets, "SETTLE_PAUSE", 0.01)
     worker().run(once=True, handle_signals=False)
     job.refresh_from_db()
     assert job.finished and len(reads) == 3

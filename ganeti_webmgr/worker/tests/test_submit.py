@@ -12,11 +12,11 @@ from django.utils import timezone
 from ganeti_webmgr.actions import service
 from ganeti_webmgr.actions.registry import ACTIONS
 from ganeti_webmgr.audit.models import Entry
-from ganeti_webmgr.clusters import sync
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.clusters.rapi import client_for
 from ganeti_webmgr.ganeti import Timeouts
 from ganeti_webmgr.ganeti.simulator import RapiSimulator, SimCluster
+from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 from ganeti_webmgr.worker import lanes, submit

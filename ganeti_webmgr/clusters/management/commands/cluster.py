@@ -10,11 +10,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
-from ganeti_webmgr.clusters import rapi, sync
+from ganeti_webmgr.clusters import rapi
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.ganeti import RapiError, Timeouts, fetch_certificate_fingerprint
 from ganeti_webmgr.ganeti.tls import format_fingerprint, normalize_fingerprint
 from ganeti_webmgr.ganeti.transport import parse_rapi_url
+from ganeti_webmgr.inventory import sync
 
 CHECK_TIMEOUTS = Timeouts(connect=5, read=15, total=30)
 

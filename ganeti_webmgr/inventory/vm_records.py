@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ganeti_webmgr.clusters.reconcile import Mapping
 from ganeti_webmgr.ganeti import Instance
+from ganeti_webmgr.inventory.reconcile import Mapping
 from ganeti_webmgr.virtual_machines.hvparams import guess_hypervisor
 
 
@@ -52,4 +52,5 @@ def _values(instance: Instance, node_ids: dict[str, int], default_hypervisor: st
         "mtime": instance.mtime,
         "serial_no": instance.serial_no,
         "raw": raw,
+        "removed_at": None,  # Ganeti has it: not (or no longer) deleted
     }

@@ -4,10 +4,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ganeti_webmgr.clusters import sync
 from ganeti_webmgr.ganeti import Instance
 from ganeti_webmgr.imports.models import PendingImport
-from ganeti_webmgr.jobs.follow import Targets, write_targets
+from ganeti_webmgr.inventory import sync
+from ganeti_webmgr.inventory.job_targets import Targets, write_targets
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.virtual_machines.models import VirtualMachine

@@ -19,14 +19,13 @@ from django.utils import timezone
 
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.clusters.rapi import client_for
-from ganeti_webmgr.clusters.reconcile import Changes, reconcile
 from ganeti_webmgr.core.db import atomic_with_retry
 from ganeti_webmgr.ganeti import ClusterInfo, Instance, Node, RapiClient
-from ganeti_webmgr.imports.pending import PendingChanges, record_pending
-from ganeti_webmgr.nodes import records as node_records
+from ganeti_webmgr.inventory import node_records, vm_records
+from ganeti_webmgr.inventory.pending import PendingChanges, record_pending
+from ganeti_webmgr.inventory.reconcile import Changes, reconcile
 from ganeti_webmgr.nodes.models import Node as NodeRow
 from ganeti_webmgr.nodes.models import NodeGroup
-from ganeti_webmgr.virtual_machines import records as vm_records
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 from ganeti_webmgr.virtual_machines.ownership import adopt_owners_from_tags
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ganeti_webmgr.clusters.reconcile import Mapping
 from ganeti_webmgr.ganeti import Node as RapiNode
+from ganeti_webmgr.inventory.reconcile import Mapping
 
 
 def group_mapping() -> Mapping:

@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ganeti_webmgr.clusters import sync
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.ganeti import RapiUnreachable
+from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.nodes.models import Node, NodeGroup
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 

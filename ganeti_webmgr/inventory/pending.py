@@ -1,5 +1,5 @@
 """The sync's side of the import tools: keep PendingImport equal to what Ganeti has
-that GWM has no row for, writing only what changed (as clusters.reconcile does)."""
+that GWM has no row for, writing only what changed (as inventory.reconcile does)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ganeti_webmgr.clusters.reconcile import BATCH, fetch_rows
 from ganeti_webmgr.core.db import insert_rows, update_rows
 from ganeti_webmgr.imports.models import PendingImport
+from ganeti_webmgr.inventory.reconcile import BATCH, fetch_rows
 
 
 @dataclass

@@ -1,0 +1,57 @@
+"""A VM's owner: GWM's record, and the owner tag in Ganeti, changed together.
+
+The owner is written, the tag jobs are recorded (gwm-worker submits them) and the
+audit entry is written in one transaction. On a read-only cluster only GWM's record
+changes.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+
+from ganeti_webmgr import audit
+from ganeti_webmgr.actions import service
+from ganeti_webmgr.actions.registry import ACTIONS
+from ganeti_webmgr.jobs.models import Job
+from ganeti_webmgr.virtual_machines.models import VirtualMachine
+from ganeti_webmgr.virtual_machines.ownership import PREFIX, owner_tag
+
+
+def set_owner(
+    user,
+    vm: VirtualMachine,
+    owner: User | Group | None,
+    *,
+    request=None,
+    audit_action: str | None = "vm.owner",
+) -> list[Job]:
+    """Give vm to owner (OwnerError if its name cannot be a tag); returns the tag jobs.
+
+    audit_action None: the caller writes its own entry (and links the last job).
+    """
+    new_tag = owner_tag(owner) if owner is not None else None
+    old_tags = [t for t in vm.tags if t.startswith(PREFIX) and t != new_tag]
+    tags = ACTIONS["vm.tags"]
+    jobs = []
+    with transaction.atomic():
+        vm.owner_user = owner if isinstance(owner, User) else None
+        vm.owner_group = owner if isinstance(owner, Group) else None
+        VirtualMachine.objects.filter(pk=vm.pk).update(
+            owner_user=vm.owner_user, owner_group=vm.owner_group
+        )
+        if not vm.cluster.read_only:
+            if old_tags:
+                jobs.append(service.record(user, tags, vm, {"remove": old_tags}, audited=False))
+            if new_tag and new_tag not in vm.tags:
+                jobs.append(service.record(user, tags, vm, {"add": [new_tag]}, audited=False))
+        if audit_action:
+            audit.record(
+                audit_action,
+                actor=user,
+                request=request,
+                targets=[vm, vm.cluster],
+                job=jobs[-1] if jobs else None,
+                message=f"owner of {vm.name}: {owner or 'nobody'}",
+            )
+    return jobs

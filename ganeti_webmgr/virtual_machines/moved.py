@@ -1,0 +1,39 @@
+"""After a rename in GWM, the VM's old address leads to its new one.
+
+An open VM page keeps polling its old address; once Ganeti has renamed the VM,
+the poll answers with HX-Redirect, so the page moves to the new name by itself.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+
+class MovedTo(Exception):
+    def __init__(self, vm):
+        self.vm = vm
+        super().__init__(vm.name)
+
+
+def follows_renames(view):
+    """For GET views of one VM: a VM renamed away from the address moves with it."""
+
+    @functools.wraps(view)
+    def wrapper(request, slug, name, *args, **kwargs):
+        try:
+            return view(request, slug, name, *args, **kwargs)
+        except MovedTo as moved:
+            if request.method != "GET":
+                raise Http404("no such virtual machine") from None
+            page = reverse("vm-detail", args=[slug, moved.vm.name])
+            if request.headers.get("HX-Request"):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = page
+                return response
+            old_page = reverse("vm-detail", args=[slug, name])
+            return HttpResponseRedirect(page + request.path[len(old_page) :])
+
+    return wrapper
