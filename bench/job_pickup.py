@@ -6,7 +6,8 @@ Real gwm-server and gwm-worker on SQLite, one simulated cluster of 50 VMs (in a
 child process; 0.2 s per opcode, 10 job threads). One POST /vms/bulk reboots all
 50; per job it prints p50/p99 of (GWM first read the job from Ganeti - the
 request was recorded) and of (GWM recorded the job's end - Ganeti's end_ts),
-goal p99 <= 1 s each. Figures, not pass/fail; run by `make bench`.
+goal p99 <= 1 s each, and when the job's targets were read again after its end.
+Figures, not pass/fail; run by `make bench`.
 """
 
 from __future__ import annotations
@@ -23,26 +24,43 @@ GOAL = 1.0
 
 
 def main() -> int:
-    sims = Simulators({"bulk": {"instances": VMS, "nodes": 4, "op_duration": 0.2, "workers": 10}})
+    # More VMs than rebooted: the simulator stops some, and only running VMs reboot.
+    sims = Simulators(
+        {"bulk": {"instances": 2 * VMS, "nodes": 4, "op_duration": 0.2, "workers": 10}}
+    )
     site = Site()
     try:
         site.add_cluster("bulk", sims.info["bulk"])
         site.start("gwm-worker")
-        wait_until(lambda: cluster_list(site)["bulk"]["virtual_machines"] == VMS, 60, "the sync")
+        wait_until(
+            lambda: cluster_list(site)["bulk"]["virtual_machines"] == 2 * VMS, 60, "the sync"
+        )
         base = site.start_server(workers=2)
         browser = Browser(base, "admin", site.password)
         site.django()
         from ganeti_webmgr.jobs.models import Job
         from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
-        pks = list(VirtualMachine.objects.filter(cluster__slug="bulk").values_list("pk", flat=True))
+        running = VirtualMachine.objects.filter(cluster__slug="bulk", status="running")
+        pks = list(running.values_list("pk", flat=True)[:VMS])
         started = time.monotonic()
         browser.post_action("/vms/bulk", {"action": "reboot", "vm": pks})
         posted = time.monotonic() - started
-        wait_until(lambda: Job.objects.filter(finished=True).count() == VMS, 120, "the jobs to end")
+        try:
+            wait_until(
+                lambda: Job.objects.filter(finished=True).count() == len(pks), 120, "the end"
+            )
+        except RuntimeError:
+            print(Job.objects.values_list("status", "finished", "error_message", "last_error")[:5])
+            print(site.log("gwm-worker")[-3000:])
+            raise
         jobs = list(Job.objects.all())
         ends = sims.call("jobs", "bulk")
         pickup = [(j.followed_at - j.created_at).total_seconds() for j in jobs]
+        sent = [(j.sent_at - j.created_at).total_seconds() for j in jobs]
+        # updated_at: when the final status was recorded (what the job page shows);
+        # finished_at: when the targets were read again too and following ended.
+        shown = [j.updated_at.timestamp() - ends[j.job_id] for j in jobs]
         finish = [j.finished_at.timestamp() - ends[j.job_id] for j in jobs]
         statuses = sorted({j.status for j in jobs})
         print(
@@ -53,8 +71,16 @@ def main() -> int:
             f" p99 {percentile(pickup, 99):5.2f} s (goal <= {GOAL:g} s)"
         )
         print(
-            f"  GWM recorded end - Ganeti end: p50 {percentile(finish, 50):5.2f} s,"
-            f" p99 {percentile(finish, 99):5.2f} s (goal <= {GOAL:g} s); statuses {statuses}"
+            f"  (of which until sent:          p50 {percentile(sent, 50):5.2f} s,"
+            f" p99 {percentile(sent, 99):5.2f} s)"
+        )
+        print(
+            f"  end shown - Ganeti end:        p50 {percentile(shown, 50):5.2f} s,"
+            f" p99 {percentile(shown, 99):5.2f} s (goal <= {GOAL:g} s); statuses {statuses}"
+        )
+        print(
+            f"  targets re-read - Ganeti end:  p50 {percentile(finish, 50):5.2f} s,"
+            f" p99 {percentile(finish, 99):5.2f} s"
         )
         return 0
     finally:

@@ -156,7 +156,7 @@ class Site:
             try:
                 if urllib.request.urlopen(f"{base}/health", timeout=2).status == 200:
                     return base
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, OSError):  # not listening, or still starting
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError("gwm-server did not start: " + self.log("gwm-server"))
