@@ -21,7 +21,7 @@ help:
 	@echo "make test-ganeti  tests against a real Ganeti in a network namespace (root)"
 	@echo "make test-browser headless Chromium through the pages of a live GWM on that Ganeti (root)"
 	@echo "make screenshots  copy the user guide's screenshots from the last test-browser run"
-	@echo "make bench    print sync and VM list figures for 10,000 instances (SQLite, PostgreSQL, MariaDB)"
+	@echo "make bench    print sync and VM list figures for 10,000 instances (SQLite, PostgreSQL, MariaDB),\n              and gwm-worker isolation and job pickup figures on a live site (SQLite)"
 	@echo "make docs     build the documentation (warnings are errors)"
 	@echo "make lock     recompile requirements/*.txt from requirements/*.in"
 	@echo "make config-files  regenerate etc/ganeti-webmgr/settings.conf and the docs reference"
