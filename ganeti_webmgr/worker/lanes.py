@@ -113,18 +113,15 @@ class Lane:
             cluster.fingerprint,
             cluster.ca_certificates,
         )
-        with self.cond:
+        with self.cond:  # made under the lock: no network, and no thread gets a twin
             cached = self._clients.get(purpose)
             if cached and cached[0] == identity:
                 return cached[1]
-        timeouts = submit.SUBMIT_TIMEOUTS if purpose == "submit" else FOLLOW_TIMEOUTS
-        client = new_client(cluster, timeouts, max_connections=self.threads + 1)
-        with self.cond:
-            old = self._clients.get(purpose)
+            timeouts = submit.SUBMIT_TIMEOUTS if purpose == "submit" else FOLLOW_TIMEOUTS
+            client = new_client(cluster, timeouts, max_connections=self.threads + 1)
+            # A replaced client is not closed: another thread may be using it still.
             self._clients[purpose] = (identity, client)
-        if old:
-            old[1].close()
-        return client
+            return client
 
     def _cluster(self) -> Cluster:
         return Cluster.objects.get(pk=self.cluster_pk)
