@@ -310,7 +310,11 @@ class TagsForm(ActionForm):
 
 
 class RemoveForm(ActionForm):
-    confirm_name = forms.CharField(label="Type the VM's name to delete it", max_length=253)
+    confirm_name = forms.CharField(
+        label="Type the VM's name to delete it",
+        max_length=253,
+        help_text="Ganeti deletes it with all its disks; this cannot be undone.",
+    )
 
     def clean_confirm_name(self):
         if self.cleaned_data["confirm_name"].strip() != self.target.name:
