@@ -103,9 +103,7 @@ def test_a_network_card_is_changed(cluster, root, simulator, run_worker):
     with pytest.raises(service.Invalid, match="six pairs of hex digits"):
         service.request(root, "vm.nic", target, {"nic": "0", "mac": "nonsense"})
     simulator.cluster.bridges.add("br9")
-    service.request(
-        root, "vm.nic", target, {"nic": "0", "link": "br9", "mac": "aa:00:00:12:34:56"}
-    )
+    service.request(root, "vm.nic", target, {"nic": "0", "link": "br9", "mac": "aa:00:00:12:34:56"})
     missing = service.request(root, "vm.nic", target, {"nic": "0", "link": "br7"})
     run_worker()
     instance = simulator.cluster.instances["two.sim.test"]
