@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
+from ganeti_webmgr.clusters.rapi import forget
 from ganeti_webmgr.ganeti.simulator import RapiSimulator, SimCluster
 from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
@@ -20,7 +21,9 @@ def hung(make_cluster):
     with RapiSimulator(
         SimCluster.generate(nodes=2, instances=4, domain="hung.test"), wait_timeout=1.0
     ) as sim:
-        sync.sync_cluster(make_cluster(sim, "hung"))
+        cluster = make_cluster(sim, "hung")
+        sync.sync_cluster(cluster)
+        forget(cluster.pk)  # no kept-alive connection: any use of it would be a new one
         sim.inject("hang", seconds=60)  # every path
         yield sim
 
