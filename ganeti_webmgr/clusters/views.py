@@ -23,6 +23,7 @@ from ganeti_webmgr.clusters.rapi import forget
 from ganeti_webmgr.ganeti import ClusterInfo
 from ganeti_webmgr.jobs import live
 from ganeti_webmgr.nodes.models import Node
+from ganeti_webmgr.permissions import rules
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, visible
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
@@ -63,7 +64,7 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
         "clusters/list.html",
         {
             "clusters": clusters,
-            "may_add": request.user.is_superuser,
+            "may_add": rules.may_add_clusters(request.user),
         },
     )
 
@@ -90,6 +91,8 @@ def _detail(request: HttpRequest, cluster: Cluster, failed: str = "", form=None,
             "nodes": nodes,
             "recent": live.of_cluster(user, cluster),
             "is_admin": can(user, "grant", cluster),
+            "may_edit": rules.may_edit_cluster(user, cluster),
+            "may_remove": rules.may_remove_cluster(user, cluster),
             "offers": service.offers(user, cluster, failed=failed, form=form),
         },
         status=status,
@@ -133,7 +136,7 @@ def cluster_action(request: HttpRequest, slug: str, action: str) -> HttpResponse
 def cluster_delete(request: HttpRequest, slug: str) -> HttpResponse:
     """Forget the cluster in GWM (superusers); Ganeti itself is not touched."""
     cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
-    if not request.user.is_superuser:
+    if not rules.may_remove_cluster(request.user, cluster):
         raise PermissionDenied("only superusers remove clusters from GWM")
     if request.method == "POST":
         if request.POST.get("confirm_name") != cluster.slug:
@@ -156,7 +159,7 @@ def cluster_delete(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cluster_add(request: HttpRequest) -> HttpResponse:
     """Add a cluster: check it (and show its certificate), then confirm (superusers)."""
-    if not request.user.is_superuser:
+    if not rules.may_add_clusters(request.user):
         raise PermissionDenied("only superusers add clusters")
     if request.method == "POST" and request.POST.get("step") == "confirm":
         return _add_confirmed(request)
@@ -206,7 +209,7 @@ def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Edit a cluster (superusers): a change of how GWM connects is checked and
     confirmed first, like adding one; the rest is saved at once."""
     cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
-    if not request.user.is_superuser:
+    if not rules.may_edit_cluster(request.user, cluster):
         raise PermissionDenied("only superusers edit clusters")
     purpose = f"edit:{cluster.pk}"
     if request.method == "POST" and request.POST.get("step") == "confirm":

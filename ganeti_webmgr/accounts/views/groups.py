@@ -6,6 +6,8 @@ A group you neither belong to nor administer is 404: its existence is private.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group, User
@@ -17,22 +19,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganeti_webmgr import audit
-from ganeti_webmgr.accounts import access
 from ganeti_webmgr.accounts.forms import GroupForm, MemberForm
 from ganeti_webmgr.accounts.models import GroupProfile
+from ganeti_webmgr.permissions import rules
 
 GROUP_FIELDS = ("name", "description")
+GroupRule = Callable[[User, Group], bool]
 
 
-def _group_for(request: HttpRequest, name: str, *roles: str) -> tuple[Group, str]:
-    """The group and the user's role on it: 404 without one, 403 without one of roles."""
+def _group_for(request: HttpRequest, name: str, allowed: GroupRule | None = None) -> Group:
+    """The group: 404 if the user may not see it, 403 if allowed() says no."""
     group = get_object_or_404(Group, name=name)
-    role = access.group_role(request.user, group)
-    if role is None:
+    if not rules.may_see_group(request.user, group):
         raise Http404
-    if roles and role not in roles:
+    if allowed is not None and not allowed(request.user, group):
         raise PermissionDenied
-    return group, role
+    return group
 
 
 def _snapshot(group: Group) -> dict:
@@ -44,7 +46,7 @@ def _snapshot(group: Group) -> dict:
 @require_GET
 def group_list(request: HttpRequest) -> HttpResponse:
     groups = (
-        access.visible_groups(request.user)
+        rules.visible_groups(request.user)
         .select_related("profile")
         .annotate(member_count=Count("user"))
         .order_by("name")
@@ -52,15 +54,19 @@ def group_list(request: HttpRequest) -> HttpResponse:
     administered = set(
         GroupProfile.objects.filter(admins=request.user).values_list("group_id", flat=True)
     )
-    return render(
-        request, "accounts/group_list.html", {"groups": groups, "administered": administered}
-    )
+    context = {
+        "groups": groups,
+        "administered": administered,
+        "may_create": rules.may_create_groups(request.user),
+        "sees_all": rules.may_see_everything(request.user),
+    }
+    return render(request, "accounts/group_list.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_superuser:
+    if not rules.may_create_groups(request.user):
         raise PermissionDenied
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -81,15 +87,17 @@ def group_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def group_detail(request: HttpRequest, name: str) -> HttpResponse:
-    group, role = _group_for(request, name)
+    group = _group_for(request, name)
+    user = request.user
     context = {
         "group": group,
-        "role": role,
+        "role": rules.group_role(user, group),
         "profile": GroupProfile.objects.filter(group=group).first(),
         "members": group.user_set.order_by("username"),
         "admins": User.objects.filter(administered_groups__group=group).order_by("username"),
-        "may_manage": role in (access.SUPERUSER, access.ADMIN),
-        "is_superuser": role == access.SUPERUSER,
+        "may_manage": rules.may_manage_members(user, group),
+        "may_edit": rules.may_edit_group(user, group),
+        "may_see_users": rules.may_manage_users(user),
     }
     return render(request, "accounts/group_detail.html", context)
 
@@ -97,7 +105,7 @@ def group_detail(request: HttpRequest, name: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_edit(request: HttpRequest, name: str) -> HttpResponse:
-    group, _ = _group_for(request, name, access.SUPERUSER)
+    group = _group_for(request, name, rules.may_edit_group)
     before = _snapshot(group)
     form = GroupForm(request.POST or None, instance=group)
     if request.method == "POST" and form.is_valid():
@@ -121,7 +129,7 @@ def group_edit(request: HttpRequest, name: str) -> HttpResponse:
 @require_POST
 def group_members(request: HttpRequest, name: str) -> HttpResponse:
     """Add or remove a member: superusers and the group's administrators."""
-    group, _ = _group_for(request, name, access.SUPERUSER, access.ADMIN)
+    group = _group_for(request, name, rules.may_manage_members)
     form = MemberForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
@@ -154,7 +162,7 @@ def group_members(request: HttpRequest, name: str) -> HttpResponse:
 @require_POST
 def group_admins(request: HttpRequest, name: str) -> HttpResponse:
     """Name or remove a group administrator: superusers only."""
-    group, _ = _group_for(request, name, access.SUPERUSER)
+    group = _group_for(request, name, rules.may_edit_group)
     form = MemberForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)

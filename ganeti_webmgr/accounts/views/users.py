@@ -17,20 +17,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ganeti_webmgr import audit
 from ganeti_webmgr.accounts.forms import USER_FIELDS, UserCreateForm, UserEditForm
 from ganeti_webmgr.accounts.models import GroupProfile
+from ganeti_webmgr.permissions import rules
 
 PER_PAGE = 100
 
 
-def _require_superuser(request: HttpRequest) -> None:
+def _require_user_manager(request: HttpRequest) -> None:
     # Checked before any lookup: a 403 here says nothing about which users exist.
-    if not request.user.is_superuser:
+    if not rules.may_manage_users(request.user):
         raise PermissionDenied
 
 
 @login_required
 @require_GET
 def user_list(request: HttpRequest) -> HttpResponse:
-    _require_superuser(request)
+    _require_user_manager(request)
     users = (
         User.objects.order_by("username")
         .annotate(key_count=Count("ssh_keys"))
@@ -51,7 +52,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
-    _require_superuser(request)
+    _require_user_manager(request)
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -72,8 +73,8 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def user_detail(request: HttpRequest, username: str) -> HttpResponse:
     """A user's groups and keys: for superusers, and for the user themself."""
-    if request.user.get_username() != username:
-        _require_superuser(request)
+    if not rules.may_see_user(request.user, username):
+        raise PermissionDenied  # before the lookup, as above
     target = get_object_or_404(User, username=username)
     context = {
         "target": target,
@@ -82,6 +83,7 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
         .select_related("group")
         .order_by("group__name"),
         "keys": target.ssh_keys.all(),
+        "may_manage": rules.may_manage_users(request.user),
     }
     return render(request, "accounts/user_detail.html", context)
 
@@ -89,7 +91,7 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, username: str) -> HttpResponse:
-    _require_superuser(request)
+    _require_user_manager(request)
     target = get_object_or_404(User, username=username)
     before = audit.snapshot(target, USER_FIELDS)
     form = UserEditForm(request.POST or None, instance=target, editor=request.user)
@@ -113,7 +115,7 @@ def user_edit(request: HttpRequest, username: str) -> HttpResponse:
 @login_required
 @require_POST
 def user_deactivate(request: HttpRequest, username: str) -> HttpResponse:
-    _require_superuser(request)
+    _require_user_manager(request)
     target = get_object_or_404(User, username=username)
     if target.pk == request.user.pk:
         messages.error(request, "You cannot deactivate yourself.")
