@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -70,15 +69,11 @@ def group_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+        with audit.change("group.create", request=request) as entry:
             group = form.save()
-            audit.record(
-                "group.create",
-                request=request,
-                targets=[group],
-                message=f"Created group {group.name}",
-                changes=audit.changes({}, _snapshot(group)),
-            )
+            entry.targets = [group]
+            entry.message = f"Created group {group.name}"
+            entry.changes = audit.changes({}, _snapshot(group))
         messages.success(request, f"Group {group.name} created.")
         return redirect("accounts-group-detail", name=group.name)
     return render(request, "accounts/group_form.html", {"form": form, "group": None})
@@ -109,17 +104,12 @@ def group_edit(request: HttpRequest, name: str) -> HttpResponse:
     before = _snapshot(group)
     form = GroupForm(request.POST or None, instance=group)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+        with audit.change("group.edit", request=request, targets=[group]) as entry:
             group = form.save()
-            changes = audit.changes(before, _snapshot(group))
-            if changes:
-                audit.record(
-                    "group.edit",
-                    request=request,
-                    targets=[group],
-                    message=f"Edited group {group.name}",
-                    changes=changes,
-                )
+            entry.message = f"Edited group {group.name}"
+            entry.changes = changes = audit.changes(before, _snapshot(group))
+            if not changes:
+                entry.skip()
         messages.success(request, "Saved." if changes else "Nothing changed.")
         return redirect("accounts-group-detail", name=group.name)
     return render(request, "accounts/group_form.html", {"form": form, "group": group})
@@ -140,18 +130,17 @@ def group_members(request: HttpRequest, name: str) -> HttpResponse:
         state = "already" if adding else "not"
         messages.info(request, f"{user.username} is {state} a member of {group.name}.")
         return redirect("accounts-group-detail", name=group.name)
-    with transaction.atomic():
+    with audit.change(
+        "group.member_add" if adding else "group.member_remove",
+        request=request,
+        targets=[group, user],
+        message=f"{'Added' if adding else 'Removed'} {user.username} "
+        f"{'to' if adding else 'from'} group {group.name}",
+    ):
         if adding:
             group.user_set.add(user)
         else:
             group.user_set.remove(user)
-        audit.record(
-            "group.member_add" if adding else "group.member_remove",
-            request=request,
-            targets=[group, user],
-            message=f"{'Added' if adding else 'Removed'} {user.username} "
-            f"{'to' if adding else 'from'} group {group.name}",
-        )
     messages.success(
         request, f"{user.username} {'added to' if adding else 'removed from'} {group.name}."
     )
@@ -168,24 +157,25 @@ def group_admins(request: HttpRequest, name: str) -> HttpResponse:
         _form_errors(request, form)
         return redirect("accounts-group-detail", name=group.name)
     user, adding = form.cleaned_data["user"], form.cleaned_data["action"] == "add"
-    with transaction.atomic():
+    with audit.change(
+        "group.admin_add" if adding else "group.admin_remove",
+        request=request,
+        targets=[group, user],
+        message=f"{'Made' if adding else 'Removed'} {user.username} "
+        f"{'an administrator of' if adding else 'as administrator of'} group {group.name}",
+    ) as entry:
         profile = GroupProfile.of(group)
         is_admin = profile.admins.filter(pk=user.pk).exists()
         if adding == is_admin:
-            state = "already" if adding else "not"
-            messages.info(request, f"{user.username} is {state} an administrator of {group.name}.")
-            return redirect("accounts-group-detail", name=group.name)
-        if adding:
+            entry.skip()
+        elif adding:
             profile.admins.add(user)
         else:
             profile.admins.remove(user)
-        audit.record(
-            "group.admin_add" if adding else "group.admin_remove",
-            request=request,
-            targets=[group, user],
-            message=f"{'Made' if adding else 'Removed'} {user.username} "
-            f"{'an administrator of' if adding else 'as administrator of'} group {group.name}",
-        )
+    if entry.skipped:
+        state = "already" if adding else "not"
+        messages.info(request, f"{user.username} is {state} an administrator of {group.name}.")
+        return redirect("accounts-group-detail", name=group.name)
     messages.success(request, "Administrators updated.")
     return redirect("accounts-group-detail", name=group.name)
 

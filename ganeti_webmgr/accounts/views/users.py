@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -55,15 +54,11 @@ def user_create(request: HttpRequest) -> HttpResponse:
     _require_user_manager(request)
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+        with audit.change("user.create", request=request) as entry:
             user = form.save()
-            audit.record(
-                "user.create",
-                request=request,
-                targets=[user],
-                message=f"Created user {user.username}",
-                changes=audit.changes({}, audit.snapshot(user, USER_FIELDS)),
-            )
+            entry.targets = [user]
+            entry.message = f"Created user {user.username}"
+            entry.changes = audit.changes({}, audit.snapshot(user, USER_FIELDS))
         messages.success(request, f"User {user.username} created.")
         return redirect("accounts-user-detail", username=user.username)
     return render(request, "accounts/user_form.html", {"form": form, "target": None})
@@ -96,17 +91,12 @@ def user_edit(request: HttpRequest, username: str) -> HttpResponse:
     before = audit.snapshot(target, USER_FIELDS)
     form = UserEditForm(request.POST or None, instance=target, editor=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+        with audit.change("user.edit", request=request, targets=[target]) as entry:
             user = form.save()
-            changes = audit.changes(before, audit.snapshot(user, USER_FIELDS))
-            if changes:
-                audit.record(
-                    "user.edit",
-                    request=request,
-                    targets=[user],
-                    message=f"Edited user {user.username}",
-                    changes=changes,
-                )
+            entry.message = f"Edited user {user.username}"
+            entry.changes = changes = audit.changes(before, audit.snapshot(user, USER_FIELDS))
+            if not changes:
+                entry.skip()
         messages.success(request, "Saved." if changes else "Nothing changed.")
         return redirect("accounts-user-detail", username=user.username)
     return render(request, "accounts/user_form.html", {"form": form, "target": target})
@@ -124,15 +114,14 @@ def user_deactivate(request: HttpRequest, username: str) -> HttpResponse:
     elif not target.is_active:
         messages.info(request, f"{target.username} is already inactive.")
     else:
-        with transaction.atomic():
+        with audit.change(
+            "user.deactivate",
+            request=request,
+            targets=[target],
+            message=f"Deactivated user {target.username}",
+            changes={"is_active": [True, False]},
+        ):
             target.is_active = False
             target.save(update_fields=["is_active"])
-            audit.record(
-                "user.deactivate",
-                request=request,
-                targets=[target],
-                message=f"Deactivated user {target.username}",
-                changes={"is_active": [True, False]},
-            )
         messages.success(request, f"{target.username} is deactivated and can no longer log in.")
     return redirect("accounts-user-detail", username=target.username)
