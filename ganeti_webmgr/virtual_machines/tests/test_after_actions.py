@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
-from ganeti_webmgr.actions import service
 from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.grants import set_permissions
