@@ -23,7 +23,12 @@ class ActionForm(forms.Form):
         super().__init__(data, **kwargs)
 
     def params(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", [], {})}
+        # Unset fields and unticked boxes say nothing (0 is a value, False is not).
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if v is not False and v not in (None, "", [], {})
+        }
 
 
 class NoParams(ActionForm):

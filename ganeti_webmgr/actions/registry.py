@@ -20,7 +20,7 @@ def of_kind(kind: str) -> list[Action]:
 
 def _load() -> None:
     # The declarations; imported here so that ACTIONS is complete wherever it is used.
-    from ganeti_webmgr.actions import cluster, create, node, vm  # noqa: F401
+    from ganeti_webmgr.actions import cluster, create, node, vm, vm_storage  # noqa: F401
 
 
 _load()

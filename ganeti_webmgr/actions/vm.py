@@ -17,22 +17,26 @@ from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.virtual_machines.forms import ParametersForm
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
-# Disk templates Ganeti migrates and fails over (instance.py: DTS_MIRRORED).
+# Disk templates Ganeti migrates and fails over (its DTS_MIRRORED): DRBD moves to its
+# secondary node; the others reach their disks from any node, so they move to a node
+# chosen by the user or the cluster's allocator. Diskless VMs count among those in
+# Ganeti (DTS_EXT_MIRROR): they have nothing on a node to leave behind.
 INTERNALLY_MIRRORED = frozenset({"drbd"})
 SHARED_STORAGE = frozenset({"sharedfile", "rbd", "ext", "blockdev", "gluster"})
-MIRRORED = INTERNALLY_MIRRORED | SHARED_STORAGE
+EXTERNALLY_MIRRORED = SHARED_STORAGE | {"diskless"}
+MIRRORED = INTERNALLY_MIRRORED | EXTERNALLY_MIRRORED
 MAX_MIB = 2**40  # far beyond any VM, and within every database's integer column
 
 
 # -- availability ----------------------------------------------------------------------
-def _present(vm: VirtualMachine) -> str:
+def present(vm: VirtualMachine) -> str:
     if vm.missing:
         return "it is gone from Ganeti"
     return ""
 
 
 def _stopped(vm: VirtualMachine) -> str:
-    if why := _present(vm):
+    if why := present(vm):
         return why
     if vm.running:
         return "it is running"
@@ -42,19 +46,21 @@ def _stopped(vm: VirtualMachine) -> str:
 
 
 def _running(vm: VirtualMachine) -> str:
-    if why := _present(vm):
+    if why := present(vm):
         return why
     return "" if vm.running else "it is not running"
 
 
 def _mirrored(vm: VirtualMachine) -> str:
-    if why := _present(vm):
+    if why := present(vm):
         return why
     if vm.disk_template not in MIRRORED:
         return (
             f"its disk template ({vm.disk_template or 'unknown'}) has no second copy "
             "and no shared storage"
         )
+    if vm.disk_template in EXTERNALLY_MIRRORED and not other_nodes(vm):
+        return "there is no other node to move it to"
     return ""
 
 
@@ -69,7 +75,7 @@ def _renamable(vm: VirtualMachine) -> str:
 
 
 def _has_disks(vm: VirtualMachine) -> str:
-    return _present(vm) or ("" if vm.disk_count else "it has no disks")
+    return present(vm) or ("" if vm.disk_count else "it has no disks")
 
 
 # -- forms -------------------------------------------------------------------------------
@@ -94,22 +100,27 @@ class RebootForm(ActionForm):
     )
 
 
-def _other_nodes(vm: VirtualMachine) -> list[tuple[str, str]]:
+def other_nodes(vm: VirtualMachine) -> list[tuple[str, str]]:
     nodes = Node.objects.filter(cluster_id=vm.cluster_id, offline=False, vm_capable=True)
     names = nodes.exclude(pk=vm.primary_node_id).order_by("name").values_list("name", flat=True)
     return [(name, name) for name in names]
 
 
 class _MoveForm(ActionForm):
-    """Migration and failover: shared storage needs a target node, DRBD has its own."""
+    """Migration and failover: DRBD goes to its secondary node; shared storage and
+    diskless VMs to the node chosen, or the one the cluster's allocator picks."""
 
     target_node = forms.ChoiceField(label="To node", required=False)
 
     def __init__(self, target, *args, **kwargs):
         super().__init__(target, *args, **kwargs)
-        if target.disk_template in SHARED_STORAGE:
-            self.fields["target_node"].choices = _other_nodes(target)
-            self.fields["target_node"].required = True
+        if target.disk_template in EXTERNALLY_MIRRORED:
+            allocator = (target.cluster.info or {}).get("default_iallocator") or ""
+            choices = other_nodes(target)
+            if allocator:
+                choices = [("", f"chosen by {allocator}"), *choices]
+            self.fields["target_node"].choices = choices
+            self.fields["target_node"].required = not allocator
         else:
             del self.fields["target_node"]  # DRBD goes to its secondary node
 
@@ -310,7 +321,11 @@ class TagsForm(ActionForm):
 
 
 class RemoveForm(ActionForm):
-    confirm_name = forms.CharField(label="Type the VM's name to delete it", max_length=253)
+    confirm_name = forms.CharField(
+        label="Type the VM's name to delete it",
+        max_length=253,
+        help_text="Ganeti deletes it with all its disks; this cannot be undone.",
+    )
 
     def clean_confirm_name(self):
         if self.cleaned_data["confirm_name"].strip() != self.target.name:
@@ -531,7 +546,7 @@ register(
         lambda vm, p: f"reinstall {vm.name} with {p.get('os') or vm.os}",
         _reinstall,
         form=ReinstallForm,
-        available=_present,
+        available=present,
         confirm=lambda vm, p: (
             f"{vm.name} is shut down and its operating system installed afresh "
             f"({p.get('os') or vm.os}): everything on its disks is lost."
@@ -559,7 +574,7 @@ register(
         _describe_modify,
         _modify,
         form=ModifyForm,
-        available=_present,
+        available=present,
         section="resources",
     ),
     Action(
@@ -571,7 +586,7 @@ register(
         _describe_parameters,
         lambda c, name, p, *, reason="": c.modify_instance(name, reason=reason or None, **p),
         form=VMParametersForm,
-        available=_present,
+        available=present,
         section="",  # its own page
     ),
     Action(
@@ -595,7 +610,7 @@ register(
         _describe_tags,
         _tags,
         form=TagsForm,
-        available=_present,
+        available=present,
         section="tags",
     ),
     Action(
@@ -608,7 +623,7 @@ register(
         submit_with("delete_instance"),
         form=RemoveForm,
         # One gone from Ganeti is forgotten in the import tools instead.
-        available=_present,
+        available=present,
         section="remove",
     ),
 )

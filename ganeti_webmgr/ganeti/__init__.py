@@ -14,7 +14,7 @@ See docs/developer/ganeti-client.rst.
 
 from __future__ import annotations
 
-from .client import RapiClient
+from .client import RapiClient, disk_change, evacuated_instances, nic_change
 from .errors import (
     JobError,
     JobFailed,
@@ -72,7 +72,10 @@ __all__ = [
     "Timeouts",
     "TlsTrust",
     "certificate_fingerprint",
+    "disk_change",
+    "evacuated_instances",
     "fetch_certificate_fingerprint",
     "format_fingerprint",
+    "nic_change",
     "normalize_fingerprint",
 ]

@@ -20,6 +20,8 @@ from .transport import Timeouts, Transport, quote_name
 TagKind = Literal["cluster", "node", "instance", "group", "network"]
 RebootType = Literal["soft", "hard", "full"]
 NodeRole = Literal["master-candidate", "regular", "drained", "offline"]
+DeviceAction = Literal["add", "remove", "modify"]
+ExportMode = Literal["local", "remote"]
 ReplaceMode = Literal[
     "replace_on_primary", "replace_on_secondary", "replace_new_secondary", "replace_auto"
 ]
@@ -272,13 +274,16 @@ class RapiClient:
         dry_run: bool = False,
         reason: str | None = None,
     ) -> int:
-        """Migrate all primary instances away (request format ``node-migrate-reqv1``)."""
+        """Migrate all primary instances away (request format ``node-migrate-reqv1``).
+
+        The job's result lists one migration job per primary instance
+        (``{"jobs": [[true, id], ...]}``).
+        """
         body = _drop_none(mode=mode, iallocator=iallocator, target_node=target_node)
         return self._submit(
             "POST",
             f"/2/nodes/{quote_name(name)}/migrate",
-            body=body,
-            dry_run=dry_run,
+            body=_with_dry_run(body, dry_run),
             reason=reason,
         )
 
@@ -293,7 +298,12 @@ class RapiClient:
         dry_run: bool = False,
         reason: str | None = None,
     ) -> int:
-        """Move instances off a node (result format ``node-evac-res1``)."""
+        """Move instances off a node (result format ``node-evac-res1``).
+
+        Ganeti 3.0 needs ``mode`` (``primary-only`` or ``secondary-only``; ``all``
+        is refused). ``dry_run`` goes in the query, the only way this resource
+        takes it; see :func:`evacuated_instances` for what a dry run tells.
+        """
         if iallocator and remote_node:
             raise errors.RapiConfigError("give either an iallocator or a remote node, not both")
         body = _drop_none(
@@ -568,8 +578,11 @@ class RapiClient:
         target_node: str | None = None,
         iallocator: str | None = None,
         allow_failover: bool | None = None,
+        dry_run: bool = False,
         reason: str | None = None,
     ) -> int:
+        """Live-migrate. Ganeti refuses plain/file ("does not allow migrations"); diskless
+        and shared storage need ``target_node`` or an iallocator (the cluster's default)."""
         body = _drop_none(
             mode=mode,
             cleanup=cleanup,
@@ -578,7 +591,10 @@ class RapiClient:
             allow_failover=allow_failover,
         )
         return self._submit(
-            "PUT", f"/2/instances/{quote_name(name)}/migrate", body=body, reason=reason
+            "PUT",
+            f"/2/instances/{quote_name(name)}/migrate",
+            body=_with_dry_run(body, dry_run),
+            reason=reason,
         )
 
     def failover_instance(
@@ -589,6 +605,7 @@ class RapiClient:
         ignore_consistency: bool | None = None,
         target_node: str | None = None,
         shutdown_timeout: int | None = None,
+        dry_run: bool = False,
         reason: str | None = None,
     ) -> int:
         body = _drop_none(
@@ -598,7 +615,10 @@ class RapiClient:
             shutdown_timeout=shutdown_timeout,
         )
         return self._submit(
-            "PUT", f"/2/instances/{quote_name(name)}/failover", body=body, reason=reason
+            "PUT",
+            f"/2/instances/{quote_name(name)}/failover",
+            body=_with_dry_run(body, dry_run),
+            reason=reason,
         )
 
     def rename_instance(
@@ -608,19 +628,144 @@ class RapiClient:
         *,
         ip_check: bool | None = None,
         name_check: bool | None = None,
+        dry_run: bool = False,
         reason: str | None = None,
     ) -> int:
+        """Rename a stopped instance. Both checks default to on in Ganeti: the new name
+        must resolve (``resolver_error`` otherwise) and its IP must not answer."""
         body = {"new_name": new_name, **_drop_none(ip_check=ip_check, name_check=name_check)}
         return self._submit(
-            "PUT", f"/2/instances/{quote_name(name)}/rename", body=body, reason=reason
+            "PUT",
+            f"/2/instances/{quote_name(name)}/rename",
+            body=_with_dry_run(body, dry_run),
+            reason=reason,
         )
 
-    def modify_instance(self, name: str, *, reason: str | None = None, **params: Any) -> int:
-        """Change instance parameters, e.g. ``beparams={"memory": 512}`` or
-        ``nics=[["add", {"link": "br0"}]]`` (Ganeti's ``[op, params]`` lists)."""
+    def modify_instance(
+        self, name: str, *, dry_run: bool = False, reason: str | None = None, **params: Any
+    ) -> int:
+        """Change instance parameters, e.g. ``beparams={"memory": 512}``,
+        ``disks=[disk_change("remove", 1)]`` or ``nics=[nic_change("modify", 0, link="br1")]``
+        (Ganeti's ``[op, identifier, params]`` lists; the legacy ``[op, params]`` works too)."""
         return self._submit(
-            "PUT", f"/2/instances/{quote_name(name)}/modify", body=params, reason=reason
+            "PUT",
+            f"/2/instances/{quote_name(name)}/modify",
+            body=_with_dry_run(params, dry_run),
+            reason=reason,
         )
+
+    def remove_instance_disk(
+        self,
+        name: str,
+        disk: int | str,
+        *,
+        hotplug: bool | None = None,
+        hotplug_if_possible: bool | None = None,
+        dry_run: bool = False,
+        reason: str | None = None,
+    ) -> int:
+        """Remove one disk (index, name or UUID). Ganeti refuses it while the instance is
+        marked up unless the hypervisor hotplugs; removing the last disk makes it diskless
+        for good (no disk can be added back)."""
+        params = _drop_none(hotplug=hotplug, hotplug_if_possible=hotplug_if_possible)
+        return self.modify_instance(
+            name, disks=[disk_change("remove", disk)], dry_run=dry_run, reason=reason, **params
+        )
+
+    def modify_instance_nic(
+        self,
+        name: str,
+        nic: int | str,
+        *,
+        link: str | None = None,
+        mode: Literal["bridged", "routed", "openvswitch"] | None = None,
+        mac: str | None = None,
+        ip: str | None = None,
+        network: str | None = None,
+        nic_name: str | None = None,
+        hotplug: bool | None = None,
+        dry_run: bool = False,
+        reason: str | None = None,
+    ) -> int:
+        """Edit one NIC (index, name or UUID). ``ip="none"``/``network="none"`` clear them,
+        ``ip="pool"`` takes one from ``network``, ``mac="generate"`` a new MAC; a NIC on a
+        network keeps the network's link and mode."""
+        params = _drop_none(link=link, mode=mode, mac=mac, ip=ip, network=network, name=nic_name)
+        return self.modify_instance(
+            name,
+            nics=[nic_change("modify", nic, **params)],
+            dry_run=dry_run,
+            reason=reason,
+            **_drop_none(hotplug=hotplug),
+        )
+
+    def export_instance(
+        self,
+        name: str,
+        *,
+        destination: str,
+        mode: ExportMode = "local",
+        shutdown: bool | None = None,
+        remove_instance: bool | None = None,
+        shutdown_timeout: int | None = None,
+        long_sleep: bool | None = None,
+        ignore_remove_failures: bool | None = None,
+        compress: str | None = None,
+        dry_run: bool = False,
+        reason: str | None = None,
+    ) -> int:
+        """Export to ``destination`` (a node name for ``local``); result ``[ok, [ok per disk]]``.
+
+        A running instance whose disks cannot be snapshotted (file, anything but
+        LVM) is refused unless ``long_sleep`` lets it stay down for the copy, and
+        Ganeti leaves it shut down after that refusal. ``remove_instance`` deletes
+        the instance once exported. :meth:`list_exports` shows the result.
+        """
+        body = {
+            "mode": mode,
+            "destination": destination,
+            **_drop_none(
+                shutdown=shutdown,
+                remove_instance=remove_instance,
+                shutdown_timeout=shutdown_timeout,
+                long_sleep=long_sleep,
+                ignore_remove_failures=ignore_remove_failures,
+                compress=compress,
+            ),
+        }
+        return self._submit(
+            "PUT",
+            f"/2/instances/{quote_name(name)}/export",
+            body=_with_dry_run(body, dry_run),
+            reason=reason,
+        )
+
+    def query(
+        self, what: str, fields: Iterable[str], qfilter: list[Any] | None = None
+    ) -> dict[str, Any]:
+        """``/2/query/WHAT``: ``{"fields": [...], "data": [[[status, value], ...], ...]}``.
+
+        Status 0 is a value; 2 (no data) marks e.g. a node without exports.
+        """
+        path = f"/2/query/{quote_name(what)}"
+        body: dict[str, Any] = {"fields": list(fields)}
+        if qfilter is not None:
+            body["qfilter"] = qfilter
+        data = self._transport.request("PUT", path, body=body)
+        return self._expect(data, dict, path)
+
+    def list_exports(self) -> dict[str, list[str]]:
+        """Instance exports by node (``/2/query/export``); nodes without any map to ``[]``.
+
+        RAPI cannot remove an export (``gnt-backup remove`` on the master can).
+        """
+        out: dict[str, list[str]] = {}
+        for row in self.query("export", ["node", "export"]).get("data", []):
+            (_, node), (status, export) = row
+            names = out.setdefault(str(node), [])
+            if status == 0 and export:
+                names.append(str(export))
+        return out
 
     def activate_instance_disks(
         self, name: str, *, ignore_size: bool = False, reason: str | None = None
@@ -666,9 +811,16 @@ class RapiClient:
         remote_node: str | None = None,
         iallocator: str | None = None,
         early_release: bool | None = None,
+        dry_run: bool = False,
         reason: str | None = None,
     ) -> int:
-        """Replace DRBD disks (other templates fail with OpPrereqError)."""
+        """Replace DRBD disks (body form of Ganeti 3.0).
+
+        ``disks`` only with ``replace_on_primary``/``replace_on_secondary``;
+        ``remote_node`` or ``iallocator`` only with ``replace_new_secondary``,
+        which needs one of them. Other templates are refused: "The instance has a
+        strange layout, expected one secondary but found 0" (``internal_error``).
+        """
         body = {
             "mode": mode,
             **_drop_none(
@@ -679,7 +831,10 @@ class RapiClient:
             ),
         }
         return self._submit(
-            "POST", f"/2/instances/{quote_name(name)}/replace-disks", body=body, reason=reason
+            "POST",
+            f"/2/instances/{quote_name(name)}/replace-disks",
+            body=_with_dry_run(body, dry_run),
+            reason=reason,
         )
 
     def get_instance_console(self, name: str) -> ConsoleInfo:
@@ -812,6 +967,45 @@ class RapiClient:
                 "expected [success, message]", cluster=self.name, method="DELETE", path=path
             )
         return bool(result[0]), str(result[1])
+
+
+def _with_dry_run(body: dict[str, Any], dry_run: bool) -> dict[str, Any]:
+    # These resources ignore ?dry-run=1 and would run for real; the opcode's own
+    # dry_run parameter in the body is honoured.
+    return {**body, "dry_run": True} if dry_run else body
+
+
+def disk_change(action: DeviceAction, disk: int | str = -1, **params: Any) -> list[Any]:
+    """One entry of ``modify_instance(disks=[...])`` in Ganeti 3.0's ``[op, id, params]`` form.
+
+    ``disk`` is an index (``-1``: the last one, or append for ``add``), a disk name or
+    a UUID; ``remove`` takes no params.
+    """
+    return [action, disk, params]
+
+
+def nic_change(action: DeviceAction, nic: int | str = -1, **params: Any) -> list[Any]:
+    """One entry of ``modify_instance(nics=[...])``; params ``link``, ``mode``, ``mac``,
+    ``ip``, ``network``, ``name`` (``"none"`` clears ip/network, ``mac="generate"``)."""
+    return [action, nic, params]
+
+
+def evacuated_instances(job: Job) -> list[str] | None:
+    """The instances a node evacuation names in its log (dry run or not).
+
+    Ganeti's dry run returns no result; its only answer is the line
+    ``Evacuating instances from node 'N': a, b`` (``[]`` for "No instances to
+    evacuate"). None when the job has neither line (it failed before it).
+    """
+    for entry in job.log:
+        message = entry.message
+        if "No instances to evacuate from node" in message:
+            return []
+        marker = "Evacuating instances from node '"
+        if marker in message:
+            _, _, names = message.partition("': ")
+            return [n.strip() for n in names.split(",") if n.strip()]
+    return None
 
 
 def _drop_none(**values: Any) -> dict[str, Any]:

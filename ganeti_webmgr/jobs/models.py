@@ -121,6 +121,11 @@ class Job(models.Model):
         )
 
     @property
+    def status_text(self) -> str:
+        """The status as pages show it: Ganeti's words, and "not started"."""
+        return self.status.replace("_", " ")
+
+    @property
     def submitting(self) -> bool:
         return self.status == self.Status.SUBMITTING
 

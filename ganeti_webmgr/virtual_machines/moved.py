@@ -19,7 +19,8 @@ class MovedTo(Exception):
 
 
 def follows_renames(view):
-    """For GET views of one VM: a VM renamed away from the address moves with it."""
+    """For the views of one VM: a VM renamed away from the address moves with it
+    (a GET is sent on; anything else is 404, since it was meant for another name)."""
 
     @functools.wraps(view)
     def wrapper(request, slug, name, *args, **kwargs):

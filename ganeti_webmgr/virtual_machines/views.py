@@ -81,6 +81,7 @@ SECTIONS = {
     "power": "Power",
     "placement": "Placement",
     "resources": "Resources",
+    "storage": "Disks and exports",
     "system": "Name and operating system",
     "tags": "Tags",
     "remove": "Delete",
@@ -141,6 +142,7 @@ def vm_jobs(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     return live.fragment(request, "jobs/_recent.html", {"recent": live.of_vm(request.user, vm)})
 
 
+@follows_renames
 @login_required
 @require_POST
 def vm_action(request: HttpRequest, slug: str, name: str, action: str) -> HttpResponse:
@@ -254,6 +256,7 @@ def vm_bulk(request: HttpRequest) -> HttpResponse:
     )
 
 
+@follows_renames
 @login_required
 @require_POST
 def vm_owner(request: HttpRequest, slug: str, name: str) -> HttpResponse:
@@ -276,6 +279,7 @@ def vm_owner(request: HttpRequest, slug: str, name: str) -> HttpResponse:
 NOTES_MAX = 10_000
 
 
+@follows_renames
 @login_required
 @require_POST
 def vm_notes(request: HttpRequest, slug: str, name: str) -> HttpResponse:
@@ -289,13 +293,13 @@ def vm_notes(request: HttpRequest, slug: str, name: str) -> HttpResponse:
             request, "virtual_machines/notes.html", {"vm": vm, "notes": notes}, status=400
         )
     if notes != vm.notes:
-        VirtualMachine.objects.filter(pk=vm.pk).update(notes=notes)
-        audit.record(
+        with audit.change(
             "vm.notes",
             request=request,
             targets=[vm, vm.cluster],
             changes={"notes": [vm.notes, notes]},
             message=f"notes of {vm.name} changed",
-        )
+        ):
+            VirtualMachine.objects.filter(pk=vm.pk).update(notes=notes)
         messages.success(request, "Notes saved.")
     return redirect("vm-detail", slug=slug, name=name)

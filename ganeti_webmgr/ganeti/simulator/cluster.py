@@ -12,6 +12,7 @@ import copy
 import dataclasses
 import json
 import random
+import re
 import threading
 import time
 import uuid
@@ -19,25 +20,13 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from .devices import DevicesMixin
+from .failures import DryRunStop, OpFailure, prereq
+from .moves import MovesMixin
+
+__all__ = ["OpFailure", "SimCluster", "prereq"]
+
 RUNNING_STATES = ("running",)
-
-
-class OpFailure(Exception):
-    """An opcode failed; encoded in the job like Ganeti's errors.EncodeException."""
-
-    def __init__(self, error_class: str, message: str, code: str | None = None):
-        super().__init__(message)
-        self.error_class = error_class
-        self.message = message
-        self.code = code
-
-    def encode(self) -> list[Any]:
-        args: list[Any] = [self.message] if self.code is None else [self.message, self.code]
-        return [self.error_class, args]
-
-
-def prereq(message: str, code: str) -> OpFailure:
-    return OpFailure("OpPrereqError", message, code)
 
 
 def _coerce(value: Any, default: Any, key: str) -> Any:
@@ -56,6 +45,21 @@ def _coerce(value: Any, default: Any, key: str) -> Any:
     return value
 
 
+_TAG_RE = re.compile(r"^[\w.+*/:@-]+$")
+
+
+def _validate_tag(tag: Any) -> None:
+    # objects.TaggableObject.ValidateTag; TagError carries no error code.
+    if not isinstance(tag, str):
+        raise OpFailure("TagError", "Invalid tag type (not a string)")
+    if len(tag) > 128:
+        raise OpFailure("TagError", "Tag too long (>128 characters)")
+    if not tag:
+        raise OpFailure("TagError", "Tags cannot be empty")
+    if not _TAG_RE.match(tag):
+        raise OpFailure("TagError", "Tag contains invalid characters")
+
+
 def _templates() -> dict[str, Any]:
     text = resources.files(__package__).joinpath("templates.json").read_text()
     return json.loads(text)
@@ -66,12 +70,13 @@ class _Meta:
     """What RAPI doesn't show but the simulator needs to know."""
 
     hypervisor: str = "fake"
+    disks_active: bool = False  # activate-disks ran (a running instance's are active anyway)
     osparams: dict[str, str] = dataclasses.field(
         default_factory=dict
     )  # not in RAPI's instance list
 
 
-class SimCluster:
+class SimCluster(MovesMixin, DevicesMixin):
     """A cluster: nodes, one group, instances, tags, OS list.
 
     Build it empty and add objects, or :meth:`generate` a large one. All
@@ -113,7 +118,14 @@ class SimCluster:
         self.meta: dict[str, _Meta] = {}
         self.networks: dict[str, dict[str, Any]] = {}
         self.os_names = list(os_names)
+        #: node name -> names of the instances exported there (Ganeti's /var/lib/ganeti/export)
+        self.exports: dict[str, list[str]] = {}
+        #: bridges every node has; a NIC link outside them fails Ganeti's bridge check
+        self.bridges: set[str] = {"br0", "br1"}
+        #: names the simulated resolver knows (name -> IP); nodes are added as they come
+        self.hosts: dict[str, str] = {}
         self._mac = 0
+        self._log: list[str] | None = None
 
     # -- helpers -------------------------------------------------------------
     def _uuid(self) -> str:
@@ -184,6 +196,7 @@ class SimCluster:
                 "vm_capable": True,
             }
             self.nodes[name] = node
+            self.hosts[name] = ip
             if role == "M":
                 self._info["master"] = name
             group["node_list"].append(name)
@@ -307,6 +320,9 @@ class SimCluster:
             os_names=("noop+default", "noop+minimal"),
         )
         cluster.add_node("node1.ganeti.test", memory=24105, disk=258019, cpus=2)
+        cluster.bridges = {"br0"}
+        node = cluster.nodes["node1.ganeti.test"]
+        node["pip"] = node["sip"] = cluster.hosts["node1.ganeti.test"] = "198.51.100.10"
         return cluster
 
     # -- consistency helpers ---------------------------------------------------
@@ -357,30 +373,79 @@ class SimCluster:
         except KeyError:
             raise prereq(f"Node '{name}' not known", "unknown_entity") from None
 
-    def tag_target(self, kind: str, name: str | None) -> list[str]:
+    def tag_target(self, kind: str, name: str | None, query: bool = False) -> list[str]:
+        """The tag list of an object; ``query`` words a miss as luxid's tag query does."""
         if kind == "cluster":
             return self._info["tags"]
-        table = {
-            "instance": self.instances,
-            "node": self.nodes,
-            "nodegroup": self.groups,
-            "network": self.networks,
+        if query and kind in ("instance", "node"):
+            table = self.instances if kind == "instance" else self.nodes
+            if name not in table:
+                raise prereq(f"{kind.capitalize()} name {name} not found", "unknown_entity")
+        table, missing = {
+            "instance": (self.instances, f"Instance '{name}' not known"),
+            "node": (self.nodes, f"Node '{name}' not known"),
+            "nodegroup": (self.groups, f"Node group '{name}' not found"),
+            "network": (self.networks, f"Network '{name}' not found"),
         }[kind]
         if name not in table:
-            raise prereq(f"{kind.capitalize()} name {name} not found", "unknown_entity")
+            raise prereq(missing, "unknown_entity")
         return table[name]["tags"]
 
     # -- opcodes -----------------------------------------------------------------
-    def execute(self, op: dict[str, Any]) -> Any:
-        """Run one opcode against the state; return its result or raise OpFailure."""
+    def execute(self, op: dict[str, Any], log: list[str] | None = None) -> Any:
+        """Run one opcode against the state; return its result or raise OpFailure.
+
+        Messages the opcode logs (Ganeti's LogInfo/LogWarning) go to ``log``.
+        With ``dry_run`` the checks run and the state is put back afterwards,
+        as Ganeti's mcpu returns after CheckPrereq.
+        """
         handler = getattr(self, "_op_" + op["OP_ID"][3:].lower(), None)
         if handler is None:
             raise OpFailure("OpExecError", f"Opcode {op['OP_ID']} is not simulated")
         with self.lock:
-            return handler(op)
+            self._log = log if log is not None else []
+            try:
+                if not op.get("dry_run"):
+                    return handler(op)
+                saved = self._snapshot()
+                try:
+                    handler(op)
+                except DryRunStop:
+                    pass
+                finally:
+                    self._restore(saved)
+                self.log_info("dry-run mode requested, not actually executing the operation")
+                return None
+            finally:
+                self._log = None
+
+    def _snapshot(self) -> tuple[Any, ...]:
+        return copy.deepcopy(
+            (self._info, self.groups, self.nodes, self.instances, self.meta, self.networks,
+             self.exports, self._mac)
+        )  # fmt: skip
+
+    def _restore(self, saved: tuple[Any, ...]) -> None:
+        (self._info, self.groups, self.nodes, self.instances, self.meta, self.networks,
+         self.exports, self._mac) = saved  # fmt: skip
+
+    def log_info(self, message: str) -> None:
+        if self._log is not None:
+            self._log.append(f" - INFO: {message}")
+
+    def log_warning(self, message: str) -> None:
+        if self._log is not None:
+            self._log.append(f" - WARNING: {message}")
+
+    def feedback(self, message: str) -> None:
+        """A plain feedback_fn line (no " - INFO: " prefix), as LUs' Exec write them."""
+        if self._log is not None:
+            self._log.append(message)
 
     def _op_tags_set(self, op: dict) -> None:
         tags = self.tag_target(op["kind"], op.get("name"))
+        for t in op["tags"]:
+            _validate_tag(t)
         for t in op["tags"]:
             if t not in tags:
                 tags.append(t)
@@ -388,9 +453,12 @@ class SimCluster:
 
     def _op_tags_del(self, op: dict) -> None:
         tags = self.tag_target(op["kind"], op.get("name"))
-        missing = [t for t in op["tags"] if t not in tags]
+        for t in op["tags"]:
+            _validate_tag(t)
+        missing = sorted(set(op["tags"]) - set(tags))
         if missing:
-            raise prereq(f"Tag(s) '{', '.join(missing)}' not found", "unknown_entity")
+            names = ", ".join(f"'{t}'" for t in missing)
+            raise prereq(f"Tag(s) {names} not found", "unknown_entity")
         for t in op["tags"]:
             tags.remove(t)
         self._touch_tagged(op["kind"], op.get("name"))
@@ -489,133 +557,9 @@ class SimCluster:
             inst["os"] = op["os_type"]
         self._touch(inst)
 
-    def _other_node(self, inst: dict, target: str | None) -> str:
-        if target:
-            self.node(target)
-            return target
-        others = [n for n in self.nodes if n != inst["pnode"] and not self.nodes[n]["offline"]]
-        if not others:
-            raise prereq(
-                "Can't compute nodes using iallocator 'hail': Request failed: "
-                "Can't find any good node: ",
-                "insufficient_resources",
-            )
-        return others[0]
-
-    def _move(self, inst: dict, target: str) -> None:
-        self._unlink(inst)
-        if inst["disk_template"] == "drbd" and inst["snodes"]:
-            inst["pnode"], inst["snodes"] = inst["snodes"][0], [inst["pnode"]]
-        else:
-            inst["pnode"] = target
-        self._link(inst)
-        self._touch(inst)
-
-    def _op_instance_migrate(self, op: dict) -> None:
-        inst = self.instance(op["instance_name"])
-        self._move(inst, self._other_node(inst, op.get("target_node")))
-
-    def _op_instance_failover(self, op: dict) -> None:
-        inst = self.instance(op["instance_name"])
-        self._move(inst, self._other_node(inst, op.get("target_node")))
-
-    def _op_instance_rename(self, op: dict) -> str:
-        inst = self.instance(op["instance_name"])
-        new = op["new_name"]
-        if new in self.instances:
-            raise prereq(f"Instance '{new}' is already in the cluster", "already_exists")
-        self._unlink(inst)
-        del self.instances[inst["name"]]
-        self.meta[new] = self.meta.pop(inst["name"], _Meta())
-        inst["name"] = new
-        self.instances[new] = inst
-        self._link(inst)
-        self._touch(inst)
-        return new
-
-    def _op_instance_set_params(self, op: dict) -> list[list[Any]]:
-        inst = self.instance(op["instance_name"])
-        changes: list[list[Any]] = []
-        for key, value in (op.get("beparams") or {}).items():
-            if key == "memory":
-                for k in ("maxmem", "minmem", "memory"):
-                    inst["beparams"][k] = int(value)
-                inst["custom_beparams"].update(maxmem=int(value), minmem=int(value))
-            else:
-                inst["beparams"][key] = value
-                inst["custom_beparams"][key] = value
-            changes.append([f"be/{key}", value])
-        if inst["oper_state"]:
-            inst["oper_vcpus"] = inst["beparams"]["vcpus"]
-        hypervisor = self.meta[inst["name"]].hypervisor
-        defaults = self.hv_defaults(hypervisor) if hypervisor != "fake" else {}
-        for key, value in (op.get("hvparams") or {}).items():
-            if key not in defaults:
-                raise prereq(
-                    f"Unknown hypervisor parameter '{key}' for {hypervisor}", "wrong_input"
-                )
-            if value == "default":  # Ganeti's way to drop an instance's own value
-                inst["custom_hvparams"].pop(key, None)
-                value = defaults[key]
-            else:
-                value = _coerce(value, defaults[key], key)
-                inst["custom_hvparams"][key] = value
-            inst["hvparams"][key] = value
-            changes.append([f"hv/{key}", value])
-        osparams = self.meta[inst["name"]].osparams
-        for key, value in (op.get("osparams") or {}).items():
-            if value == "default":
-                osparams.pop(key, None)
-            else:
-                osparams[key] = str(value)
-            changes.append([f"os/{key}", value])
-        for action, params in op.get("nics") or []:
-            if action == "add":
-                self._add_nic(inst, params or {})
-                changes.append([f"nic.{len(inst['nic.macs']) - 1}", "add"])
-            elif action == "remove":
-                idx = -1
-                for field in (
-                    "nic.bridges",
-                    "nic.ips",
-                    "nic.links",
-                    "nic.macs",
-                    "nic.modes",
-                    "nic.names",
-                    "nic.networks",
-                    "nic.networks.names",
-                    "nic.uuids",
-                    "custom_nicparams",
-                ):
-                    inst[field].pop(idx)
-                changes.append(["nic.remove", "remove"])
-        if op.get("os_name"):
-            if op["os_name"] not in self.os_names:
-                raise prereq(f"OS '{op['os_name']}' not in supported OS list", "environment_error")
-            inst["os"] = op["os_name"]
-        if not changes and not op.get("os_name"):
-            raise prereq("No changes submitted", "wrong_input")
-        self._touch(inst)
-        return changes
-
-    def _add_nic(self, inst: dict, params: dict) -> None:
-        link = params.get("link", "br0")
-        for field, value in (
-            ("nic.bridges", link),
-            ("nic.ips", params.get("ip")),
-            ("nic.links", link),
-            ("nic.macs", params.get("mac") or self._next_mac()),
-            ("nic.modes", params.get("mode", "bridged")),
-            ("nic.names", params.get("name")),
-            ("nic.networks", None),
-            ("nic.networks.names", None),
-            ("nic.uuids", self._uuid()),
-            ("custom_nicparams", {}),
-        ):
-            inst[field].append(value)
-
     def _op_instance_activate_disks(self, op: dict) -> list[list[Any]]:
         inst = self.instance(op["instance_name"])
+        self.meta[inst["name"]].disks_active = True
         return [
             [inst["pnode"], f"disk/{i}", f"/srv/ganeti/file-storage/{inst['name']}/disk{i}"]
             for i in range(len(inst["disk.sizes"]))
@@ -628,6 +572,7 @@ class SimCluster:
                 f"Instance '{inst['name']}' is marked to be up, cannot shutdown disks",
                 "wrong_state",
             )
+        self.meta[inst["name"]].disks_active = False
 
     def _op_instance_grow_disk(self, op: dict) -> None:
         inst = self.instance(op["instance_name"])
@@ -640,12 +585,6 @@ class SimCluster:
             raise prereq("Requested size is smaller than the current size", "wrong_input")
         inst["disk.sizes"][idx] = new
         inst["disk_usage"] = sum(inst["disk.sizes"])
-        self._touch(inst)
-
-    def _op_instance_replace_disks(self, op: dict) -> None:
-        inst = self.instance(op["instance_name"])
-        if inst["disk_template"] != "drbd":
-            raise prereq("Can only run replace disks for DRBD8-based instances", "wrong_input")
         self._touch(inst)
 
     def _op_instance_query_data(self, op: dict) -> dict[str, Any]:
@@ -730,35 +669,6 @@ class SimCluster:
             changes.append([f"ndparams/{key}", value])
         self._touch(node)
         return changes
-
-    def _op_node_evacuate(self, op: dict) -> dict[str, Any]:
-        node = self.node(op["node_name"])
-        mode = op.get("mode") or "all"
-        if mode == "secondary-only":
-            return {"jobs": []}
-        stuck = []
-        for name in list(node["pinst_list"]):
-            inst = self.instances[name]
-            try:
-                target = self._other_node(inst, op.get("remote_node"))
-            except OpFailure:
-                stuck.append(f"{name} (Can't find any good node: )")
-                continue
-            self._move(inst, target)
-        if stuck:
-            raise OpFailure("OpExecError", f"Unable to evacuate instances {', '.join(stuck)}")
-        return {"jobs": []}
-
-    def _op_node_migrate(self, op: dict) -> dict[str, Any]:
-        node = self.node(op["node_name"])
-        for name in list(node["pinst_list"]):
-            inst = self.instances[name]
-            if inst["oper_state"]:
-                try:
-                    self._move(inst, self._other_node(inst, op.get("target_node")))
-                except OpFailure:
-                    continue
-        return {"jobs": []}
 
     def _op_node_query_storage(self, op: dict) -> list[list[Any]]:
         rows = []

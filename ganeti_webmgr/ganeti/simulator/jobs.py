@@ -185,6 +185,9 @@ class SimJobQueue:
         with self._changed:
             job_id = self._next_id
             self._next_id += 1
+            if dry_run:
+                for op in ops:
+                    op["dry_run"] = True
             job = SimJob(job_id, ops, dry_run=dry_run)
             self.jobs[job_id] = job
             self._pending[job_id] = job
@@ -318,14 +321,17 @@ class SimJobQueue:
                 self._changed.notify_all()
             if self.op_duration:
                 time.sleep(self.op_duration)
+            log: list[str] = []
             try:
-                result = self._execute(job, op)
+                result = self._execute(job, op, log)
                 status = "success"
             except OpFailure as exc:
                 result, status, failed = exc.encode(), "error", True
             except Exception as exc:  # a simulator bug must not kill the worker
                 result, status, failed = ["OpExecError", [f"simulator error: {exc}"]], "error", True
             with self._changed:
+                for message in log:
+                    job.log(index, message)
                 job.opstatus[index] = status
                 job.opresult[index] = result
                 self._changed.notify_all()
@@ -335,18 +341,25 @@ class SimJobQueue:
             self._pending.pop(job.id, None)
             self._changed.notify_all()
 
-    def _execute(self, job: SimJob, op: dict[str, Any]) -> Any:
+    def _execute(self, job: SimJob, op: dict[str, Any], log: list[str]) -> Any:
         with self._changed:
             for i, (op_id, failure) in enumerate(self._failures):
                 if op_id in (None, op["OP_ID"]):
                     del self._failures[i]
                     raise failure
-        if job.dry_run:
-            return None
-        result = self.cluster.execute(op)
+        result = self.cluster.execute(op, log)
+        if op.get("dry_run"):
+            return result
         if op["OP_ID"] == "OP_INSTANCE_MULTI_ALLOC":
             # Ganeti submits one creation job per allocatable instance.
             for inst in op["instances"]:
                 create = {"OP_ID": "OP_INSTANCE_CREATE", "reason": [], **inst}
                 result["jobs"].append([True, self.submit([create])])
+        if isinstance(result, dict) and "_jobs" in result:
+            # An LU's ResultWithJobs (node evacuate, node migrate): Ganeti submits
+            # the jobs and answers with their ids.
+            for ops in result.pop("_jobs"):
+                for sub in ops:
+                    sub.setdefault("reason", []).extend(op.get("reason", []))
+                result["jobs"].append([True, self.submit(ops)])
         return result

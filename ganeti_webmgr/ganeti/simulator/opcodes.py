@@ -15,6 +15,24 @@ def _params(*names: str) -> frozenset[str]:
 
 
 OPCODE_PARAMS: dict[str, frozenset[str]] = {
+    "OP_BACKUP_EXPORT": _params(
+        "compress",
+        "destination_x509_ca",
+        "ignore_remove_failures",
+        "instance_name",
+        "instance_uuid",
+        "long_sleep",
+        "mode",
+        "remove_instance",
+        "shutdown",
+        "shutdown_timeout",
+        "target_node",
+        "target_node_uuid",
+        "x509_key_name",
+        "zero_free_space",
+        "zeroing_timeout_fixed",
+        "zeroing_timeout_per_mib",
+    ),
     "OP_INSTANCE_CREATE": _params(
         "beparams",
         "commit",

@@ -128,6 +128,7 @@ ROUTES: list[tuple[str, str, str, str]] = [
     ("PUT", r"/2/instances/(?P<name>[^/]+)/failover", "instance_failover", "write"),
     ("PUT", r"/2/instances/(?P<name>[^/]+)/rename", "instance_rename", "write"),
     ("PUT", r"/2/instances/(?P<name>[^/]+)/modify", "instance_modify", "write"),
+    ("PUT", r"/2/instances/(?P<name>[^/]+)/export", "instance_export", "write"),
     (
         "POST",
         r"/2/instances/(?P<name>[^/]+)/disk/(?P<disk>\d+)/grow",
@@ -135,6 +136,9 @@ ROUTES: list[tuple[str, str, str, str]] = [
         "write",
     ),
     ("GET", r"/2/instances/(?P<name>[^/]+)/console", "instance_console", "read"),
+    ("GET", r"/2/query/export", "query_export", "read"),
+    ("PUT", r"/2/query/export", "query_export", "read"),
+    ("GET", r"/2/query/export/fields", "query_export_fields", "read"),
     ("GET", r"/2/jobs", "jobs", "read"),
     ("GET", r"/2/jobs/(?P<id>\d+)", "job", "read"),
     ("DELETE", r"/2/jobs/(?P<id>\d+)", "job_cancel", "write"),
@@ -144,6 +148,21 @@ ROUTES: list[tuple[str, str, str, str]] = [
     ("GET", r"/2/filters/(?P<uuid>[^/]+)", "filter", "read"),
     ("DELETE", r"/2/filters/(?P<uuid>[^/]+)", "filter_delete", "write"),
 ]
+#: the resources whose rlib2 handler reads ``dry-run=1`` from the query; the others
+#: ignore it and run for real (a dry run there is ``"dry_run": true`` in the body)
+DRY_RUN_QUERY = frozenset(
+    {
+        "tags_put",
+        "tags_delete",
+        "node_evacuate",
+        "instance_create",
+        "instances_multi_alloc",
+        "instance_delete",
+        "instance_reboot",
+        "instance_startup",
+        "instance_shutdown",
+    }
+)
 _COMPILED = [(m, re.compile(f"^{p}$"), h, a) for m, p, h, a in ROUTES]
 _TAG_KINDS = {
     None: "cluster",
@@ -162,6 +181,7 @@ class _Request:
     ):
         self.method, self.path, self.query, self.body = method, path, query, body
         self.args = {k: unquote(v) for k, v in groups.items() if v is not None}
+        self.handler = ""
 
     def flag(self, name: str) -> bool:
         try:
@@ -334,6 +354,7 @@ class RapiSimulator:
                 raise HttpError(403)
             fn: Callable[[_Request], Any] = getattr(self, "_h_" + handler)
             request = _Request(method, path, query, body, match.groupdict())
+            request.handler = handler
             if handler == "job_wait":  # blocks for seconds: not under the cluster lock
                 return json.dumps(fn(request)).encode()
             # Serialise under the lock: job workers change these dicts.
@@ -357,7 +378,7 @@ class RapiSimulator:
                 {"reason": trail, "priority": 0, "depends": None, "comment": None, "debug_level": 0}
             )
         if dry_run is None:
-            dry_run = req.flag("dry-run")
+            dry_run = req.handler in DRY_RUN_QUERY and req.flag("dry-run")
         return self.queue.submit(ops, dry_run=dry_run)
 
     def _op(
@@ -381,7 +402,8 @@ class RapiSimulator:
                 params[new] = params.pop(old)
         clash = set(params) & set(static)
         if clash:
-            raise HttpError(400, f"Can't overwrite static parameters {sorted(clash)!r}")
+            names = ", ".join(repr(k) for k in sorted(clash))
+            raise HttpError(400, f"Can't overwrite static parameters {{{names}}}")
         params.update(static)
         known = OPCODE_PARAMS.get(op_id)
         if known is not None:
@@ -419,7 +441,7 @@ class RapiSimulator:
     def _h_tags_get(self, req: _Request) -> list[str]:
         kind, name = self._tag_kind(req)
         try:
-            return list(self.cluster.tag_target(kind, name))
+            return list(self.cluster.tag_target(kind, name, query=True))
         except OpFailure as exc:
             # Ganeti answers a query error on an unknown object with a 500.
             raise HttpError(500, repr((exc.message, exc.code))) from None
@@ -486,7 +508,13 @@ class RapiSimulator:
         return self._submit(req, [op])
 
     def _h_node_evacuate(self, req: _Request) -> int:
-        op = self._op("OP_NODE_EVACUATE", req, req.body_dict(), {"node_name": req.args["name"]})
+        op = self._op(
+            "OP_NODE_EVACUATE",
+            req,
+            req.body_dict(),
+            {"node_name": req.args["name"], "dry_run": req.flag("dry-run")},
+        )
+        _require(op, "mode", ("primary-only", "secondary-only", "all"))
         return self._submit(req, [op])
 
     def _h_node_migrate(self, req: _Request) -> int:
@@ -682,9 +710,46 @@ class RapiSimulator:
 
     def _h_instance_replace_disks(self, req: _Request) -> int:
         body = req.body_dict()
+        if not body and req.query:
+            # Ganeti before 2.x took query arguments; 3.0 still reads them without a body.
+            body = {k: req.string(k) for k in ("remote_node", "mode", "disks", "iallocator")}
+            body = {k: v for k, v in body.items() if v is not None}
         if isinstance(body.get("disks"), str):
-            body["disks"] = [int(d) for d in body["disks"].split(",") if d]
-        return self._inst_op("OP_INSTANCE_REPLACE_DISKS", req, body=body)
+            try:
+                body["disks"] = [int(d) for d in body["disks"].split(",") if d.strip()]
+            except ValueError as exc:
+                raise HttpError(400, f"Invalid disk index passed: {exc}") from None
+        op = self._op("OP_INSTANCE_REPLACE_DISKS", req, body, {"instance_name": req.args["name"]})
+        _require(
+            op,
+            "mode",
+            ("replace_on_primary", "replace_on_secondary", "replace_new_secondary", "replace_auto"),
+        )
+        return self._submit(req, [op])
+
+    def _h_instance_export(self, req: _Request) -> int:
+        op = self._op(
+            "OP_BACKUP_EXPORT",
+            req,
+            req.body_dict(),
+            {"instance_name": req.args["name"]},
+            rename={"destination": "target_node"},
+        )
+        _require(op, "mode", ("local", "remote"), default="local")
+        _require(op, "target_node")
+        return self._submit(req, [op])
+
+    def _h_query_export(self, req: _Request) -> dict:
+        body = req.body_dict() if req.method == "PUT" else {}
+        fields = body.get("fields") or (req.string("fields") or "").split(",")
+        if not [f for f in fields if f]:
+            raise HttpError(400, "Missing 'fields' query argument")
+        with self.cluster.lock:
+            return self.cluster.query_exports([f for f in fields if f])
+
+    def _h_query_export_fields(self, req: _Request) -> dict:
+        with self.cluster.lock:
+            return {"fields": self.cluster.query_exports(["export", "node"])["fields"]}
 
     def _h_instance_activate_disks(self, req: _Request) -> int:
         return self._inst_op(
@@ -815,6 +880,21 @@ class RapiSimulator:
         if not self.queue.delete_filter(req.args["uuid"]):
             raise HttpError(500, "Filter not found")
         return None
+
+
+def _require(
+    op: dict[str, Any], key: str, allowed: tuple[str, ...] | None = None, default: Any = None
+) -> None:
+    """Ganeti's opcode validation in FillOpcode: a missing or wrong value is a 400."""
+    if op.get(key) is None and default is not None:
+        op[key] = default
+    value = op.get(key)
+    if value is None or (allowed is not None and value not in allowed):
+        raise HttpError(
+            400,
+            f"Invalid body parameters: (\"Parameter '{op['OP_ID']}.{key}' fails validation\","
+            " 'wrong_input')",
+        )
 
 
 class _Server(ThreadingHTTPServer):

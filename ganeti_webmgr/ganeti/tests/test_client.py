@@ -197,6 +197,7 @@ def test_it_modifies_renames_and_deletes(sim, client):
     assert client.get_instance(name).memory == 2048
     run(client, client.modify_instance(name, nics=[["add", {"link": "br0"}]]))
     assert len(client.get_instance(name).nic_macs) == 2
+    run(client, client.shutdown_instance(name))  # Ganeti renames stopped instances only
     run(client, client.rename_instance(name, "renamed.sim.test", ip_check=False, name_check=False))
     assert next(r for r in sim.requests if r.path.endswith("/rename")).body == {
         "new_name": "renamed.sim.test",
@@ -222,13 +223,17 @@ def test_it_manages_disks(sim, client):
     run(client, client.deactivate_instance_disks(name))
     with pytest.raises(JobFailed) as info:
         run(client, client.replace_instance_disks(name, mode="replace_auto", disks=[0]))
-    assert info.value.error_class == "OpPrereqError" and info.value.error_code == "wrong_input"
+    assert info.value.error_class == "OpPrereqError" and info.value.error_code == "internal_error"
     replace = next(r for r in sim.requests if "replace-disks" in r.path)
     assert replace.body == {"mode": "replace_auto", "disks": [0]}
 
 
 def test_it_replaces_drbd_disks(client):
-    assert run(client, client.replace_instance_disks("inst4.sim.test")).succeeded
+    name = "inst4.sim.test"  # drbd, node2 -> node1 with two nodes
+    # replace_auto needs the disks active: running, or activate-disks first
+    run(client, client.activate_instance_disks(name))
+    assert run(client, client.replace_instance_disks(name)).succeeded
+    assert run(client, client.replace_instance_disks(name, mode="replace_on_primary", disks=[0]))
 
 
 def test_it_reinstalls_with_the_version_1_request(sim, client):
