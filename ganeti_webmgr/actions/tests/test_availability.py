@@ -113,7 +113,7 @@ def test_the_refusal_says_why(root):
     with pytest.raises(service.Unavailable, match="Ganeti renames only stopped VMs"):
         service.request(root, "vm.rename", vm, {"new_name": "vm2.example.org"})
     stopped = make_vm("stopped", "drbd", False)
-    with pytest.raises(service.Unavailable, match="Shut down: not now, it is not running."):
+    with pytest.raises(service.Unavailable, match=r"Shut down: not now, it is not running\."):
         service.request(root, "vm.shutdown", stopped, {})
 
 

@@ -85,7 +85,7 @@ def test_drbd_disks_are_replaced_on_a_new_secondary(cluster, root, simulator, ru
 
 
 def test_a_disk_of_a_stopped_vm_is_removed(cluster, root, simulator, run_worker):
-    with pytest.raises(service.NeedsConfirmation, match="Disk 1 of two.sim.test"):
+    with pytest.raises(service.NeedsConfirmation, match=r"Disk 1 of two\.sim\.test"):
         service.request(root, "vm.remove_disk", vm("two.sim.test"), {"disk": "1"})
     service.request(root, "vm.remove_disk", vm("two.sim.test"), {"disk": "1"}, confirmed=True)
     run_worker()
