@@ -68,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ganeti_webmgr.core.context_processors.gwm",
+                "ganeti_webmgr.permissions.context_processors.nav",
             ],
         },
     },

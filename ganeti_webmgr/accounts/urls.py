@@ -14,7 +14,7 @@ urlpatterns = [
     path("users/<str:username>/", users.user_detail, name="accounts-user-detail"),
     path("users/<str:username>/edit", users.user_edit, name="accounts-user-edit"),
     path("users/<str:username>/deactivate", users.user_deactivate, name="accounts-user-deactivate"),
-    # Groups: superusers, the group's administrators, its members (see accounts.access).
+    # Groups: superusers, the group's administrators, its members (see permissions.rules).
     path("groups/", groups.group_list, name="accounts-group-list"),
     path("groups/new", groups.group_create, name="accounts-group-create"),
     path("groups/<str:name>/", groups.group_detail, name="accounts-group-detail"),

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import timezone
 
 from ganeti_webmgr import audit
@@ -157,7 +156,9 @@ def record(
         kind, target_name, targets = Job.TargetKind.CLUSTER, "", [cluster]
     description = action.describe(target, params)
     now = timezone.now()
-    with transaction.atomic():
+    with audit.change(
+        action.audit_action, actor=user, request=request, targets=targets, message=description
+    ) as entry:
         job = Job.objects.create(
             cluster=cluster,
             job_id=None,
@@ -174,15 +175,9 @@ def record(
             requested_by=user,
             operations=[description],
         )
-        if audited:
-            audit.record(
-                action.audit_action,
-                actor=user,
-                request=request,
-                targets=targets,
-                job=job,
-                message=description,
-            )
+        entry.job = job
+        if not audited:
+            entry.skip()
     return job
 
 

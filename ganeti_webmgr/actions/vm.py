@@ -17,10 +17,14 @@ from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.virtual_machines.forms import ParametersForm
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
-# Disk templates Ganeti migrates and fails over (instance.py: DTS_MIRRORED).
+# Disk templates Ganeti migrates and fails over (its DTS_MIRRORED): DRBD moves to its
+# secondary node; the others reach their disks from any node, so they move to a node
+# chosen by the user or the cluster's allocator. Diskless VMs count among those in
+# Ganeti (DTS_EXT_MIRROR): they have nothing on a node to leave behind.
 INTERNALLY_MIRRORED = frozenset({"drbd"})
 SHARED_STORAGE = frozenset({"sharedfile", "rbd", "ext", "blockdev", "gluster"})
-MIRRORED = INTERNALLY_MIRRORED | SHARED_STORAGE
+EXTERNALLY_MIRRORED = SHARED_STORAGE | {"diskless"}
+MIRRORED = INTERNALLY_MIRRORED | EXTERNALLY_MIRRORED
 MAX_MIB = 2**40  # far beyond any VM, and within every database's integer column
 
 
@@ -55,6 +59,8 @@ def _mirrored(vm: VirtualMachine) -> str:
             f"its disk template ({vm.disk_template or 'unknown'}) has no second copy "
             "and no shared storage"
         )
+    if vm.disk_template in EXTERNALLY_MIRRORED and not other_nodes(vm):
+        return "there is no other node to move it to"
     return ""
 
 
@@ -101,15 +107,20 @@ def other_nodes(vm: VirtualMachine) -> list[tuple[str, str]]:
 
 
 class _MoveForm(ActionForm):
-    """Migration and failover: shared storage needs a target node, DRBD has its own."""
+    """Migration and failover: DRBD goes to its secondary node; shared storage and
+    diskless VMs to the node chosen, or the one the cluster's allocator picks."""
 
     target_node = forms.ChoiceField(label="To node", required=False)
 
     def __init__(self, target, *args, **kwargs):
         super().__init__(target, *args, **kwargs)
-        if target.disk_template in SHARED_STORAGE:
-            self.fields["target_node"].choices = other_nodes(target)
-            self.fields["target_node"].required = True
+        if target.disk_template in EXTERNALLY_MIRRORED:
+            allocator = (target.cluster.info or {}).get("default_iallocator") or ""
+            choices = other_nodes(target)
+            if allocator:
+                choices = [("", f"chosen by {allocator}"), *choices]
+            self.fields["target_node"].choices = choices
+            self.fields["target_node"].required = not allocator
         else:
             del self.fields["target_node"]  # DRBD goes to its secondary node
 
@@ -310,7 +321,11 @@ class TagsForm(ActionForm):
 
 
 class RemoveForm(ActionForm):
-    confirm_name = forms.CharField(label="Type the VM's name to delete it", max_length=253)
+    confirm_name = forms.CharField(
+        label="Type the VM's name to delete it",
+        max_length=253,
+        help_text="Ganeti deletes it with all its disks; this cannot be undone.",
+    )
 
     def clean_confirm_name(self):
         if self.cleaned_data["confirm_name"].strip() != self.target.name:

@@ -5,9 +5,9 @@ The API other apps use (see docs/audit.rst):
     from ganeti_webmgr import audit
 
     before = audit.snapshot(user, FIELDS)
-    ... change and save user ...
-    audit.record("user.edit", request=request, targets=[user],
-                 changes=audit.changes(before, audit.snapshot(user, FIELDS)))
+    with audit.change("user.edit", request=request, targets=[user]) as entry:
+        ... change and save user ...
+        entry.changes = audit.changes(before, audit.snapshot(user, FIELDS))
 
 Names are resolved on first use, so importing this package does not import models
 (Django imports it while it loads the apps).
@@ -19,11 +19,19 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ganeti_webmgr.audit.api import changes, client_ip, mask_secrets, record, snapshot
+    from ganeti_webmgr.audit.api import (
+        change,
+        changes,
+        client_ip,
+        mask_secrets,
+        record,
+        snapshot,
+    )
     from ganeti_webmgr.audit.jobs import job_finished
     from ganeti_webmgr.audit.retention import prune
 
 _EXPORTS = {
+    "change": "api",
     "record": "api",
     "snapshot": "api",
     "changes": "api",
@@ -33,6 +41,7 @@ _EXPORTS = {
     "prune": "retention",
 }
 __all__ = [
+    "change",
     "changes",
     "client_ip",
     "job_finished",

@@ -68,4 +68,5 @@ ACTIONS: dict[str, str] = {
     "vm.forget": "virtual machine gone from Ganeti removed from GWM (not from Ganeti)",
     # Jobs
     "job.cancel": "Ganeti job cancelled",
+    "job.acknowledge": "failed job's error acknowledged (hidden from the dashboard)",
 }

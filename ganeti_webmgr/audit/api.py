@@ -1,14 +1,20 @@
-"""Writing the audit log: record(), and the helpers that compute `changes` safely.
+"""Writing the audit log: change() and record(), and the helpers that compute
+`changes` safely.
 
-Called explicitly from service code and views, inside the transaction that makes
-the change, so an entry exists exactly when the change was committed.
+Called explicitly from service code and views. A change and its entry are written in
+one transaction, so an entry exists exactly when the change was committed: change()
+opens that transaction around the caller's change; record() is for code that writes
+several entries inside a transaction of its own (and for logins, which change
+nothing of GWM's).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -39,6 +45,67 @@ _SECRET_VALUE = re.compile(
 )
 
 
+@dataclass
+class Pending:
+    """The entry change() writes when its block ends. The block may fill in what the
+    change tells (the object it created, the job it recorded, the changes it made),
+    or skip() it when nothing changed."""
+
+    action: str
+    targets: list[models.Model]
+    message: str = ""
+    changes: Mapping[str, Any] | None = None
+    job: Job | None = None
+    skipped: bool = False
+    entry: Entry | None = None  # once written
+    # Targets saved when the block began, as they were then: for those the change
+    # deletes (the others are named as they are at the end, renamed or not).
+    _early: dict[int, Target] = field(default_factory=dict, repr=False)
+
+    def skip(self) -> None:
+        """Nothing changed: write no entry (the block's writes still commit)."""
+        self.skipped = True
+
+
+@contextmanager
+def change(
+    action: str,
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None = None,
+    request: HttpRequest | None = None,
+    targets: Iterable[models.Model] = (),
+    message: str = "",
+    changes: Mapping[str, Any] | None = None,
+    job: Job | None = None,
+) -> Iterator[Pending]:
+    """Make a change and write its entry in one transaction::
+
+        with audit.change("vm.notes", request=request, targets=[vm, vm.cluster]) as entry:
+            VirtualMachine.objects.filter(pk=vm.pk).update(notes=notes)
+            entry.changes = {"notes": [vm.notes, notes]}
+
+    The entry (arguments as record()'s) is written when the block ends, so the block
+    may set its fields. If the block raises, nothing of it is written; if writing
+    the entry fails, the change is rolled back with it. An unknown action code
+    fails before the block runs.
+    """
+    _check_action(action)
+    pending = Pending(action, list(targets), message, changes, job)
+    with transaction.atomic():
+        pending._early = {id(obj): _target_row(obj)[1] for obj in pending.targets if _saved(obj)}
+        yield pending
+        if not pending.skipped:
+            pending.entry = _write(
+                pending.action,
+                actor,
+                request,
+                _target_rows(pending.targets, pending._early),
+                pending.message,
+                pending.changes,
+                pending.job,
+            )
+
+
 def record(
     action: str,
     *,
@@ -57,11 +124,19 @@ def record(
     the entry concerns (a VM and its cluster), as each object's log shows only the
     entries that name it.
     """
+    _check_action(action)
+    return _write(action, actor, request, _target_rows(targets), message, changes, job)
+
+
+def _check_action(action: str) -> None:
     if action not in ACTIONS:
         raise ValueError(
             f"unknown audit action {action!r}: add it to ganeti_webmgr/audit/actions.py "
             "and docs/audit.rst"
         )
+
+
+def _write(action, actor, request, target_rows, message, changes, job) -> Entry:
     source_ip = None
     if request is not None:
         source_ip = client_ip(request)
@@ -69,7 +144,6 @@ def record(
             actor = getattr(request, "user", None)
     if actor is not None and not actor.is_authenticated:
         actor = None
-    target_rows = _target_rows(targets)
     entry = Entry(
         actor=actor,
         actor_name=actor.get_username() if actor is not None else "",
@@ -89,22 +163,34 @@ def record(
     return entry
 
 
-def _target_rows(targets: Iterable[models.Model]) -> list[Target]:
+def _target_rows(
+    targets: Iterable[models.Model], early: Mapping[int, Target] | None = None
+) -> list[Target]:
     rows: dict[tuple[int, int], Target] = {}
     for obj in targets:
         if obj is None:
             continue
-        if obj.pk is None:
-            raise ValueError(f"audit target {obj!r} is not saved (record before deleting)")
-        if not isinstance(obj.pk, int):
-            raise TypeError(f"audit targets need integer keys, not {obj.pk!r}")
-        content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
-        key = (content_type.pk, obj.pk)
-        rows.setdefault(
-            key,
-            Target(content_type=content_type, object_pk=key[1], object_repr=str(obj)[:255]),
-        )
+        if obj.pk is None and early and id(obj) in early:  # deleted by the change
+            row = early[id(obj)]
+            key = (row.content_type_id, row.object_pk)
+        else:
+            key, row = _target_row(obj)
+        rows.setdefault(key, row)
     return list(rows.values())
+
+
+def _saved(obj: models.Model | None) -> bool:
+    return obj is not None and obj.pk is not None
+
+
+def _target_row(obj: models.Model) -> tuple[tuple[int, int], Target]:
+    if obj.pk is None:
+        raise ValueError(f"audit target {obj!r} is not saved (record before deleting)")
+    if not isinstance(obj.pk, int):
+        raise TypeError(f"audit targets need integer keys, not {obj.pk!r}")
+    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+    key = (content_type.pk, obj.pk)
+    return key, Target(content_type=content_type, object_pk=obj.pk, object_repr=str(obj)[:255])
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -2,7 +2,7 @@
 
 Entries outlive what they name: the actor's user name and each target's text are
 copied, so deleting a user, a VM or a cluster leaves its history readable.
-Written only through ganeti_webmgr.audit.record(); no view edits or deletes them.
+Written only through ganeti_webmgr.audit.change() and record(); no view edits or deletes them.
 """
 
 from __future__ import annotations

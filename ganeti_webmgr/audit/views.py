@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from ganeti_webmgr.accounts import access
 from ganeti_webmgr.audit import queries
 from ganeti_webmgr.audit.access import entry_filter, viewable_or_404
 from ganeti_webmgr.audit.forms import LogFilterForm
@@ -21,13 +20,14 @@ from ganeti_webmgr.audit.paging import EntrySource, LogPage, Source, page
 from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.nodes.models import Node
+from ganeti_webmgr.permissions import rules
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 
 @login_required
 @require_GET
 def log(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_superuser:
+    if not rules.may_read_global_log(request.user):
         raise PermissionDenied
     form = LogFilterForm(request.GET or None)
     entries = form.filter(queries.entries()) if form.is_bound else queries.entries()
@@ -89,7 +89,7 @@ def node_log(request: HttpRequest, cluster_slug: str, name: str) -> HttpResponse
 @require_GET
 def user_log(request: HttpRequest, username: str) -> HttpResponse:
     """A user's log (what they did and what was done to them): themself and superusers."""
-    if not (request.user.is_superuser or request.user.get_username() == username):
+    if not rules.may_see_user(request.user, username):
         raise Http404  # whether that user exists is not everyone's business
     user = get_object_or_404(User, username=username)
     return object_log(request, user, "User", queries.for_user(user))
@@ -100,9 +100,8 @@ def user_log(request: HttpRequest, username: str) -> HttpResponse:
 def group_log(request: HttpRequest, name: str) -> HttpResponse:
     """A group's log: its administrators and superusers; members get 403, others 404."""
     group = get_object_or_404(Group, name=name)
-    role = access.group_role(request.user, group)
-    if role is None:
+    if not rules.may_see_group(request.user, group):
         raise Http404
-    if role == access.MEMBER:
+    if not rules.may_manage_members(request.user, group):
         raise PermissionDenied
     return object_log(request, group, "Group")

@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from ganeti_webmgr import conf
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.nodes.models import Node
-from ganeti_webmgr.permissions.rules import can, visible
+from ganeti_webmgr.permissions.rules import can, may_see_nodes
 
 # (key, label, URL name), in the order shown.
 TABS = [
@@ -79,14 +78,6 @@ def cluster_header(user, cluster: Cluster, current: str) -> ClusterHeader:
         if allowed.get(key, True)  # the others: whoever sees the cluster
     ]
     return ClusterHeader(cluster, tabs, freshness(cluster))
-
-
-def may_see_nodes(user, cluster: Cluster) -> bool:
-    """Seeing a cluster through a VM does not show its nodes: its admins and holders
-    of its migrate permission see them."""
-    return (
-        can(user, "grant", cluster) or visible(user, Node.objects.filter(cluster=cluster)).exists()
-    )
 
 
 def freshness(cluster: Cluster, now: datetime | None = None) -> Freshness:

@@ -5,7 +5,6 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from ganeti_webmgr.clusters.rapi import forget
 from ganeti_webmgr.ganeti import ClusterInfo
 from ganeti_webmgr.jobs import live
 from ganeti_webmgr.nodes.models import Node
+from ganeti_webmgr.permissions import rules
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, visible
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
@@ -63,7 +63,7 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
         "clusters/list.html",
         {
             "clusters": clusters,
-            "may_add": request.user.is_superuser,
+            "may_add": rules.may_add_clusters(request.user),
         },
     )
 
@@ -90,6 +90,8 @@ def _detail(request: HttpRequest, cluster: Cluster, failed: str = "", form=None,
             "nodes": nodes,
             "recent": live.of_cluster(user, cluster),
             "is_admin": can(user, "grant", cluster),
+            "may_edit": rules.may_edit_cluster(user, cluster),
+            "may_remove": rules.may_remove_cluster(user, cluster),
             "offers": service.offers(user, cluster, failed=failed, form=form),
         },
         status=status,
@@ -101,13 +103,13 @@ def _detail(request: HttpRequest, cluster: Cluster, failed: str = "", form=None,
 def cluster_refresh(request: HttpRequest, slug: str) -> HttpResponse:
     """Ask gwm-worker to sync now (a GWM-side request: allowed on read-only clusters)."""
     cluster = get_visible_or_404(request.user, Cluster.objects.all(), "grant", slug=slug)
-    Cluster.objects.filter(pk=cluster.pk).update(next_sync_at=timezone.now())
-    audit.record(
+    with audit.change(
         "cluster.sync",
         request=request,
         targets=[cluster],
         message=f"sync of {cluster.slug} requested",
-    )
+    ):
+        Cluster.objects.filter(pk=cluster.pk).update(next_sync_at=timezone.now())
     messages.success(request, "A sync was requested; the page shows its result shortly.")
     return redirect("cluster-detail", slug=slug)
 
@@ -133,20 +135,21 @@ def cluster_action(request: HttpRequest, slug: str, action: str) -> HttpResponse
 def cluster_delete(request: HttpRequest, slug: str) -> HttpResponse:
     """Forget the cluster in GWM (superusers); Ganeti itself is not touched."""
     cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
-    if not request.user.is_superuser:
+    if not rules.may_remove_cluster(request.user, cluster):
         raise PermissionDenied("only superusers remove clusters from GWM")
     if request.method == "POST":
         if request.POST.get("confirm_name") != cluster.slug:
             messages.error(request, f"To remove it, type the cluster's name ({cluster.slug}).")
             return redirect("cluster-delete", slug=slug)
-        audit.record(
+        pk = cluster.pk
+        with audit.change(
             "cluster.remove",
             request=request,
             targets=[cluster],
             message=f"{cluster.slug} ({cluster.url}) removed from GWM",
-        )
-        cluster.delete()
-        forget(cluster.pk)
+        ):
+            cluster.delete()
+        forget(pk)
         messages.success(request, f"{slug} was removed from GWM; Ganeti was not touched.")
         return redirect("cluster-list")
     return render(request, "clusters/delete.html", {"cluster": cluster})
@@ -156,7 +159,7 @@ def cluster_delete(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cluster_add(request: HttpRequest) -> HttpResponse:
     """Add a cluster: check it (and show its certificate), then confirm (superusers)."""
-    if not request.user.is_superuser:
+    if not rules.may_add_clusters(request.user):
         raise PermissionDenied("only superusers add clusters")
     if request.method == "POST" and request.POST.get("step") == "confirm":
         return _add_confirmed(request)
@@ -189,13 +192,10 @@ def _add_confirmed(request: HttpRequest) -> HttpResponse:
     if Cluster.objects.filter(slug=values["slug"]).exists():
         messages.error(request, f"A cluster named {values['slug']!r} exists already.")
         return redirect("cluster-add")
-    cluster = Cluster.objects.create(**{name: values[name] for name in ADD_FIELDS})
-    audit.record(
-        "cluster.add",
-        request=request,
-        targets=[cluster],
-        message=f"{cluster.slug} ({cluster.url}) added; trust: {cluster.trust_description}",
-    )
+    with audit.change("cluster.add", request=request) as entry:
+        cluster = Cluster.objects.create(**{name: values[name] for name in ADD_FIELDS})
+        entry.targets = [cluster]
+        entry.message = f"{cluster.slug} ({cluster.url}) added; trust: {cluster.trust_description}"
     messages.success(request, f"Cluster {cluster.slug} added; gwm-worker syncs it shortly.")
     return redirect("cluster-detail", slug=cluster.slug)
 
@@ -206,7 +206,7 @@ def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Edit a cluster (superusers): a change of how GWM connects is checked and
     confirmed first, like adding one; the rest is saved at once."""
     cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
-    if not request.user.is_superuser:
+    if not rules.may_edit_cluster(request.user, cluster):
         raise PermissionDenied("only superusers edit clusters")
     purpose = f"edit:{cluster.pk}"
     if request.method == "POST" and request.POST.get("step") == "confirm":
@@ -306,15 +306,14 @@ def _save_edit(request: HttpRequest, cluster: Cluster, values: dict) -> HttpResp
             "set" if had_password else "",
             "set" if cluster.password_encrypted else "",
         ]
-    with transaction.atomic():
+    with audit.change(
+        "cluster.edit",
+        request=request,
+        targets=[cluster],
+        changes=changes,
+        message=f"{cluster.slug}: {', '.join(changed)} changed",
+    ):
         cluster.save(update_fields=fields)
-        audit.record(
-            "cluster.edit",
-            request=request,
-            targets=[cluster],
-            changes=changes,
-            message=f"{cluster.slug}: {', '.join(changed)} changed",
-        )
     forget(cluster.pk)  # this process's client used the old settings
     Cluster.objects.filter(pk=cluster.pk).update(next_sync_at=timezone.now())
     messages.success(

@@ -25,7 +25,7 @@ from ganeti_webmgr.ganeti import Instance
 from ganeti_webmgr.ganeti import Node as RapiNode
 from ganeti_webmgr.imports import services
 from ganeti_webmgr.imports.forms import AssignForm, ForgetForm, ImportNodesForm, ImportVMsForm
-from ganeti_webmgr.permissions.rules import get_visible_or_404, visible
+from ganeti_webmgr.permissions.rules import get_visible_or_404, may_use_import_tools, visible
 from ganeti_webmgr.virtual_machines.ownership import PREFIX
 
 PER_PAGE = 100
@@ -42,9 +42,9 @@ SECTIONS = {
 @login_required
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    clusters = list(visible(request.user, Cluster.objects.all(), "grant").order_by("slug"))
-    if not clusters and not request.user.is_superuser:
+    if not may_use_import_tools(request.user):
         raise PermissionDenied("the import tools are for cluster administrators")
+    clusters = list(visible(request.user, Cluster.objects.all(), "grant").order_by("slug"))
     numbers = services.counts(request.user, clusters)
     return render(
         request, "imports/overview.html", {"rows": [(c, numbers[c.pk]) for c in clusters]}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -131,18 +130,18 @@ def job_cancel(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     if job.cancel_requested_at:
         messages.info(request, f"Cancelling job {job.job_id} was already requested.")
         return redirect("job-detail", slug=slug, job_id=job_id)
-    with transaction.atomic():
+    with audit.change(
+        "job.cancel",
+        request=request,
+        targets=[job.cluster, *_targets(job)],
+        job=job,
+        message=f"cancel requested for job {job.job_id}",
+    ) as entry:
         asked = Job.objects.filter(
             pk=job.pk, finished=False, cancel_requested_at__isnull=True
         ).update(cancel_requested_at=timezone.now())
-        if asked:
-            audit.record(
-                "job.cancel",
-                request=request,
-                targets=[job.cluster, *_targets(job)],
-                job=job,
-                message=f"cancel requested for job {job.job_id}",
-            )
+        if not asked:  # it ended, or was asked, meanwhile
+            entry.skip()
     if asked:
         messages.success(
             request,
@@ -157,9 +156,18 @@ def job_cancel(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def job_acknowledge(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
-    """Hide a failed job from the dashboard (it stays in lists and the log)."""
+    """Hide a failed job from the dashboard (it stays in lists and the log). Logged:
+    it hides the error from everyone's dashboard, not only the acknowledger's."""
     job = _get(request, slug, job_id)
-    Job.objects.filter(pk=job.pk).update(acknowledged=True)
+    with audit.change(
+        "job.acknowledge",
+        request=request,
+        targets=[job.cluster, *_targets(job)],
+        job=job,
+        message=f"error of job {job.job_id} acknowledged",
+    ) as entry:
+        if not Job.objects.filter(pk=job.pk, acknowledged=False).update(acknowledged=True):
+            entry.skip()  # acknowledged already
     messages.success(request, f"Job {job.job_id}'s error is acknowledged.")
     return redirect("job-detail", slug=slug, job_id=job_id)
 

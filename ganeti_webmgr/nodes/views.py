@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from ganeti_webmgr.actions import service, web
-from ganeti_webmgr.clusters.header import cluster_header, may_see_nodes
+from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.jobs import live
 from ganeti_webmgr.nodes.models import Node
-from ganeti_webmgr.permissions.rules import get_visible_or_404, visible
+from ganeti_webmgr.permissions.rules import get_visible_or_404, may_see_nodes, visible
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 

@@ -21,15 +21,34 @@ The rules:
 - Permissions come to a user directly or through any of their groups.
 - Ownership of a VM grants nothing (it is what quotas count).
 - Inactive users and anonymous visitors may do nothing.
+- GWM's own records are superusers' business: adding clusters, editing and
+  removing them in GWM (Ganeti is not touched), managing users, creating and
+  editing groups, naming group administrators, the global log. Nothing is hidden
+  from superusers.
+- Nodes of a cluster are listed for its admins and the holders of its migrate
+  permission (seeing the cluster through a VM does not show them).
+- The import tools: superusers and the admins of at least one cluster.
+- A user's page and log: the user and superusers.
+- Groups: superusers see and edit every group; a group's administrators see it,
+  add and remove its members and read its log; its members see it.
+
+Two kinds of question, asked by every view and template (templates get booleans
+from their view, or from context_processors.nav for the top bar; none reads
+is_superuser itself, tests/test_rules_only.py checks):
+- On a cluster, node, VM or job, by permission: can(user, action, obj),
+  require(), visible(user, queryset, action), get_visible_or_404().
+- Everything else, GWM's own records: a may_<verb>(user[, obj]) -> bool function
+  below, one per question, plus group_role() and visible_groups() for groups.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from ganeti_webmgr.accounts.models import GroupProfile
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.nodes.models import Node
@@ -162,6 +181,109 @@ def get_visible_or_404(user, queryset: QuerySet, action: str = "view", **lookup)
     if action != "view":
         require(user, action, obj)
     return obj
+
+
+# -- GWM's own records ------------------------------------------------------------
+def may_see_everything(user) -> bool:
+    """Nothing is hidden from user (superusers): lists and logs need no filtering."""
+    return _active(user) and user.is_superuser
+
+
+def may_add_clusters(user) -> bool:
+    return may_see_everything(user)
+
+
+def may_edit_cluster(user, cluster: Cluster) -> bool:
+    """Change GWM's record of the cluster (connection, quotas, description), read-only
+    clusters included: nothing is written to Ganeti."""
+    return may_see_everything(user)
+
+
+def may_remove_cluster(user, cluster: Cluster) -> bool:
+    """Forget the cluster in GWM; Ganeti is not touched."""
+    return may_see_everything(user)
+
+
+def may_see_nodes(user, cluster: Cluster) -> bool:
+    """Seeing a cluster through a VM does not show its nodes: its admins and holders
+    of its migrate permission see them."""
+    return (
+        can(user, "grant", cluster) or visible(user, Node.objects.filter(cluster=cluster)).exists()
+    )
+
+
+def may_use_import_tools(user) -> bool:
+    """The import tools' overview: superusers (even without clusters yet) and the
+    admins of at least one cluster."""
+    return may_see_everything(user) or visible(user, Cluster.objects.all(), "grant").exists()
+
+
+def may_read_global_log(user) -> bool:
+    return may_see_everything(user)
+
+
+def may_manage_users(user) -> bool:
+    """List, create, edit and deactivate users, and see any user's page."""
+    return may_see_everything(user)
+
+
+def may_see_user(user, username: str) -> bool:
+    """A user's page and log: themself and those who manage users. Asked before the
+    lookup, so the answer says nothing about which users exist."""
+    return _active(user) and (user.get_username() == username or may_manage_users(user))
+
+
+# Groups: the strongest role user has on a group.
+SUPERUSER, ADMIN, MEMBER = "superuser", "admin", "member"
+
+
+def group_role(user, group: Group) -> str | None:
+    """The strongest of SUPERUSER, ADMIN, MEMBER user has on group, or None; cached on
+    user, as a page asks several questions about one group."""
+    if not _active(user):
+        return None
+    cache = user.__dict__.setdefault("_gwm_group_roles", {})
+    if group.pk not in cache:
+        if user.is_superuser:
+            cache[group.pk] = SUPERUSER
+        elif GroupProfile.objects.filter(group=group, admins=user).exists():
+            cache[group.pk] = ADMIN
+        elif user.groups.filter(pk=group.pk).exists():
+            cache[group.pk] = MEMBER
+        else:
+            cache[group.pk] = None
+    return cache[group.pk]
+
+
+def visible_groups(user) -> QuerySet[Group]:
+    """The groups user may see: all for superusers, else those they administer or are in."""
+    groups = Group.objects.all()
+    if not _active(user):
+        return groups.none()
+    if user.is_superuser:
+        return groups
+    administered = GroupProfile.objects.filter(admins=user).values("group_id")
+    member_of = Group.objects.filter(user=user).values("pk")
+    return groups.filter(Q(pk__in=administered) | Q(pk__in=member_of))
+
+
+def may_create_groups(user) -> bool:
+    return may_see_everything(user)
+
+
+def may_see_group(user, group: Group) -> bool:
+    """Unseen groups do not exist for user (404)."""
+    return group_role(user, group) is not None
+
+
+def may_manage_members(user, group: Group) -> bool:
+    """Add and remove members, and read the group's log."""
+    return group_role(user, group) in (SUPERUSER, ADMIN)
+
+
+def may_edit_group(user, group: Group) -> bool:
+    """Rename and describe the group, name and remove its administrators."""
+    return group_role(user, group) == SUPERUSER
 
 
 # -- helpers -------------------------------------------------------------------------

@@ -28,18 +28,18 @@ def creation_finished(sender, job: Job, **kwargs) -> None:
     owner = request.owner
     if vm is None or owner is None:
         return  # Ganeti says done but GWM cannot see it yet: the next sync brings it
-    if vm.owner is None:
-        VirtualMachine.objects.filter(pk=vm.pk).update(
-            owner_user=request.owner_user, owner_group=request.owner_group
-        )
-    add_permission(vm, owner, "admin")
-    audit.record(
+    with audit.change(
         "permission.grant",
         actor=request.requested_by,
         targets=[vm, vm.cluster],
         job=job,
         message=f"{owner} owns the new VM {vm.name} and was given admin on it",
-    )
+    ):
+        if vm.owner is None:
+            VirtualMachine.objects.filter(pk=vm.pk).update(
+                owner_user=request.owner_user, owner_group=request.owner_group
+            )
+        add_permission(vm, owner, "admin")
 
 
 def _record_children(request: CreationRequest, job: Job) -> None:

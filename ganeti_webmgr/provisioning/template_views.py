@@ -130,13 +130,13 @@ def _save(request, cluster, template, form) -> HttpResponse:
     template.name = form.cleaned_data["template_name"]
     template.description = form.cleaned_data["template_description"]
     template.values = values.from_form(form)
-    template.save()
-    audit.record(
+    with audit.change(
         "template.create" if new else "template.edit",
         request=request,
         targets=[cluster],
         message=f"VM template {template.name!r} of {cluster.slug} {'made' if new else 'changed'}",
-    )
+    ):
+        template.save()
     messages.success(request, f"Template {template.name} saved.")
     return redirect("vm-template-detail", slug=cluster.slug, pk=template.pk)
 
@@ -145,19 +145,15 @@ def _save(request, cluster, template, form) -> HttpResponse:
 @require_POST
 def template_copy(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     template = _template(request, slug, pk, "admin")
-    copy = VMTemplate.objects.create(
-        cluster=template.cluster,
-        name=_free_name(template.cluster, f"{template.name} (copy)"),
-        description=template.description,
-        values=template.values,
-        created_by=request.user,
-    )
-    audit.record(
-        "template.create",
-        request=request,
-        targets=[template.cluster],
-        message=f"VM template {copy.name!r} of {slug} made as a copy of {template.name!r}",
-    )
+    with audit.change("template.create", request=request, targets=[template.cluster]) as entry:
+        copy = VMTemplate.objects.create(
+            cluster=template.cluster,
+            name=_free_name(template.cluster, f"{template.name} (copy)"),
+            description=template.description,
+            values=template.values,
+            created_by=request.user,
+        )
+        entry.message = f"VM template {copy.name!r} of {slug} made as a copy of {template.name!r}"
     messages.success(request, f"Copied as {copy.name}; rename it and change what differs.")
     return redirect("vm-template-edit", slug=slug, pk=copy.pk)
 
@@ -167,13 +163,13 @@ def template_copy(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def template_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     template = _template(request, slug, pk, "admin")
     if request.method == "POST":
-        audit.record(
+        with audit.change(
             "template.delete",
             request=request,
             targets=[template.cluster],
             message=f"VM template {template.name!r} of {slug} deleted",
-        )
-        template.delete()
+        ):
+            template.delete()
         messages.success(request, f"Template {template.name} deleted.")
         return redirect("cluster-vm-template-list", slug=slug)
     return render(request, "provisioning/template_delete.html", {"template": template})
@@ -188,19 +184,15 @@ def template_from_vm(request: HttpRequest, slug: str, name: str) -> HttpResponse
         cluster=cluster,
         name=name,
     )
-    template = VMTemplate.objects.create(
-        cluster=cluster,
-        name=_free_name(cluster, f"like {vm.name}"),
-        description=f"Made from {vm.name}.",
-        values=values.from_vm(vm),
-        created_by=request.user,
-    )
-    audit.record(
-        "template.create",
-        request=request,
-        targets=[vm, cluster],
-        message=f"VM template {template.name!r} of {slug} made from {vm.name}",
-    )
+    with audit.change("template.create", request=request, targets=[vm, cluster]) as entry:
+        template = VMTemplate.objects.create(
+            cluster=cluster,
+            name=_free_name(cluster, f"like {vm.name}"),
+            description=f"Made from {vm.name}.",
+            values=values.from_vm(vm),
+            created_by=request.user,
+        )
+        entry.message = f"VM template {template.name!r} of {slug} made from {vm.name}"
     messages.success(request, "Template made from the VM; check it and give it a name.")
     return redirect("vm-template-edit", slug=slug, pk=template.pk)
 

@@ -321,13 +321,13 @@ def vm_notes(request: HttpRequest, slug: str, name: str) -> HttpResponse:
             request, "virtual_machines/notes.html", {"vm": vm, "notes": notes}, status=400
         )
     if notes != vm.notes:
-        VirtualMachine.objects.filter(pk=vm.pk).update(notes=notes)
-        audit.record(
+        with audit.change(
             "vm.notes",
             request=request,
             targets=[vm, vm.cluster],
             changes={"notes": [vm.notes, notes]},
             message=f"notes of {vm.name} changed",
-        )
+        ):
+            VirtualMachine.objects.filter(pk=vm.pk).update(notes=notes)
         messages.success(request, "Notes saved.")
     return redirect("vm-detail", slug=slug, name=name)

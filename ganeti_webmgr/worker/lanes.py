@@ -42,6 +42,7 @@ MAX_DELAY = 300
 GIVE_UP_AFTER = timedelta(hours=1)
 IDLE_EXIT = 5.0  # seconds a follower thread waits for new jobs before it ends
 MAX_FOLLOWED = 500  # jobs one lane follows at once; more stay for other workers
+SUBMIT_QUEUE = 64  # requests one lane holds to submit at once
 
 
 class Lane:
@@ -63,8 +64,9 @@ class Lane:
     def accepts(self, submitting: bool) -> bool:
         with self.cond:
             if submitting:
-                # A few queued beyond the threads, so none idles between two claims.
-                return self.submitting < 2 * self.threads
+                # Claimed ahead of the threads, so a bulk run is not paced by the claim
+                # loop's tick; claims are cheap, the threads stay bounded.
+                return self.submitting < SUBMIT_QUEUE
             return len(self.followed) + len(self.in_pool) < MAX_FOLLOWED
 
     def busy(self) -> bool:
@@ -111,18 +113,15 @@ class Lane:
             cluster.fingerprint,
             cluster.ca_certificates,
         )
-        with self.cond:
+        with self.cond:  # made under the lock: no network, and no thread gets a twin
             cached = self._clients.get(purpose)
             if cached and cached[0] == identity:
                 return cached[1]
-        timeouts = submit.SUBMIT_TIMEOUTS if purpose == "submit" else FOLLOW_TIMEOUTS
-        client = new_client(cluster, timeouts, max_connections=self.threads + 1)
-        with self.cond:
-            old = self._clients.get(purpose)
+            timeouts = submit.SUBMIT_TIMEOUTS if purpose == "submit" else FOLLOW_TIMEOUTS
+            client = new_client(cluster, timeouts, max_connections=self.threads + 1)
+            # A replaced client is not closed: another thread may be using it still.
             self._clients[purpose] = (identity, client)
-        if old:
-            old[1].close()
-        return client
+            return client
 
     def _cluster(self) -> Cluster:
         return Cluster.objects.get(pk=self.cluster_pk)

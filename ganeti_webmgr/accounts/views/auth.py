@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.messages.views import SuccessMessageMixin
-from django.db import transaction
 from django.urls import reverse_lazy
 
 from ganeti_webmgr import audit
@@ -19,12 +18,11 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     success_message = "Your password has been changed."
 
     def form_valid(self, form):
-        with transaction.atomic():
+        with audit.change(
+            "profile.password_change",
+            request=self.request,
+            targets=[form.user],
+            message="Changed their password",
+        ):
             response = super().form_valid(form)
-            audit.record(
-                "profile.password_change",
-                request=self.request,
-                targets=[form.user],
-                message="Changed their password",
-            )
         return response

@@ -6,33 +6,34 @@ A group you neither belong to nor administer is 404: its existence is private.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganeti_webmgr import audit
-from ganeti_webmgr.accounts import access
 from ganeti_webmgr.accounts.forms import GroupForm, MemberForm
 from ganeti_webmgr.accounts.models import GroupProfile
+from ganeti_webmgr.permissions import rules
 
 GROUP_FIELDS = ("name", "description")
+GroupRule = Callable[[User, Group], bool]
 
 
-def _group_for(request: HttpRequest, name: str, *roles: str) -> tuple[Group, str]:
-    """The group and the user's role on it: 404 without one, 403 without one of roles."""
+def _group_for(request: HttpRequest, name: str, allowed: GroupRule | None = None) -> Group:
+    """The group: 404 if the user may not see it, 403 if allowed() says no."""
     group = get_object_or_404(Group, name=name)
-    role = access.group_role(request.user, group)
-    if role is None:
+    if not rules.may_see_group(request.user, group):
         raise Http404
-    if roles and role not in roles:
+    if allowed is not None and not allowed(request.user, group):
         raise PermissionDenied
-    return group, role
+    return group
 
 
 def _snapshot(group: Group) -> dict:
@@ -44,7 +45,7 @@ def _snapshot(group: Group) -> dict:
 @require_GET
 def group_list(request: HttpRequest) -> HttpResponse:
     groups = (
-        access.visible_groups(request.user)
+        rules.visible_groups(request.user)
         .select_related("profile")
         .annotate(member_count=Count("user"))
         .order_by("name")
@@ -52,27 +53,27 @@ def group_list(request: HttpRequest) -> HttpResponse:
     administered = set(
         GroupProfile.objects.filter(admins=request.user).values_list("group_id", flat=True)
     )
-    return render(
-        request, "accounts/group_list.html", {"groups": groups, "administered": administered}
-    )
+    context = {
+        "groups": groups,
+        "administered": administered,
+        "may_create": rules.may_create_groups(request.user),
+        "sees_all": rules.may_see_everything(request.user),
+    }
+    return render(request, "accounts/group_list.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_superuser:
+    if not rules.may_create_groups(request.user):
         raise PermissionDenied
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+        with audit.change("group.create", request=request) as entry:
             group = form.save()
-            audit.record(
-                "group.create",
-                request=request,
-                targets=[group],
-                message=f"Created group {group.name}",
-                changes=audit.changes({}, _snapshot(group)),
-            )
+            entry.targets = [group]
+            entry.message = f"Created group {group.name}"
+            entry.changes = audit.changes({}, _snapshot(group))
         messages.success(request, f"Group {group.name} created.")
         return redirect("accounts-group-detail", name=group.name)
     return render(request, "accounts/group_form.html", {"form": form, "group": None})
@@ -81,15 +82,17 @@ def group_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def group_detail(request: HttpRequest, name: str) -> HttpResponse:
-    group, role = _group_for(request, name)
+    group = _group_for(request, name)
+    user = request.user
     context = {
         "group": group,
-        "role": role,
+        "role": rules.group_role(user, group),
         "profile": GroupProfile.objects.filter(group=group).first(),
         "members": group.user_set.order_by("username"),
         "admins": User.objects.filter(administered_groups__group=group).order_by("username"),
-        "may_manage": role in (access.SUPERUSER, access.ADMIN),
-        "is_superuser": role == access.SUPERUSER,
+        "may_manage": rules.may_manage_members(user, group),
+        "may_edit": rules.may_edit_group(user, group),
+        "may_see_users": rules.may_manage_users(user),
     }
     return render(request, "accounts/group_detail.html", context)
 
@@ -97,21 +100,16 @@ def group_detail(request: HttpRequest, name: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_edit(request: HttpRequest, name: str) -> HttpResponse:
-    group, _ = _group_for(request, name, access.SUPERUSER)
+    group = _group_for(request, name, rules.may_edit_group)
     before = _snapshot(group)
     form = GroupForm(request.POST or None, instance=group)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+        with audit.change("group.edit", request=request, targets=[group]) as entry:
             group = form.save()
-            changes = audit.changes(before, _snapshot(group))
-            if changes:
-                audit.record(
-                    "group.edit",
-                    request=request,
-                    targets=[group],
-                    message=f"Edited group {group.name}",
-                    changes=changes,
-                )
+            entry.message = f"Edited group {group.name}"
+            entry.changes = changes = audit.changes(before, _snapshot(group))
+            if not changes:
+                entry.skip()
         messages.success(request, "Saved." if changes else "Nothing changed.")
         return redirect("accounts-group-detail", name=group.name)
     return render(request, "accounts/group_form.html", {"form": form, "group": group})
@@ -121,7 +119,7 @@ def group_edit(request: HttpRequest, name: str) -> HttpResponse:
 @require_POST
 def group_members(request: HttpRequest, name: str) -> HttpResponse:
     """Add or remove a member: superusers and the group's administrators."""
-    group, _ = _group_for(request, name, access.SUPERUSER, access.ADMIN)
+    group = _group_for(request, name, rules.may_manage_members)
     form = MemberForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
@@ -132,18 +130,17 @@ def group_members(request: HttpRequest, name: str) -> HttpResponse:
         state = "already" if adding else "not"
         messages.info(request, f"{user.username} is {state} a member of {group.name}.")
         return redirect("accounts-group-detail", name=group.name)
-    with transaction.atomic():
+    with audit.change(
+        "group.member_add" if adding else "group.member_remove",
+        request=request,
+        targets=[group, user],
+        message=f"{'Added' if adding else 'Removed'} {user.username} "
+        f"{'to' if adding else 'from'} group {group.name}",
+    ):
         if adding:
             group.user_set.add(user)
         else:
             group.user_set.remove(user)
-        audit.record(
-            "group.member_add" if adding else "group.member_remove",
-            request=request,
-            targets=[group, user],
-            message=f"{'Added' if adding else 'Removed'} {user.username} "
-            f"{'to' if adding else 'from'} group {group.name}",
-        )
     messages.success(
         request, f"{user.username} {'added to' if adding else 'removed from'} {group.name}."
     )
@@ -154,30 +151,31 @@ def group_members(request: HttpRequest, name: str) -> HttpResponse:
 @require_POST
 def group_admins(request: HttpRequest, name: str) -> HttpResponse:
     """Name or remove a group administrator: superusers only."""
-    group, _ = _group_for(request, name, access.SUPERUSER)
+    group = _group_for(request, name, rules.may_edit_group)
     form = MemberForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("accounts-group-detail", name=group.name)
     user, adding = form.cleaned_data["user"], form.cleaned_data["action"] == "add"
-    with transaction.atomic():
+    with audit.change(
+        "group.admin_add" if adding else "group.admin_remove",
+        request=request,
+        targets=[group, user],
+        message=f"{'Made' if adding else 'Removed'} {user.username} "
+        f"{'an administrator of' if adding else 'as administrator of'} group {group.name}",
+    ) as entry:
         profile = GroupProfile.of(group)
         is_admin = profile.admins.filter(pk=user.pk).exists()
         if adding == is_admin:
-            state = "already" if adding else "not"
-            messages.info(request, f"{user.username} is {state} an administrator of {group.name}.")
-            return redirect("accounts-group-detail", name=group.name)
-        if adding:
+            entry.skip()
+        elif adding:
             profile.admins.add(user)
         else:
             profile.admins.remove(user)
-        audit.record(
-            "group.admin_add" if adding else "group.admin_remove",
-            request=request,
-            targets=[group, user],
-            message=f"{'Made' if adding else 'Removed'} {user.username} "
-            f"{'an administrator of' if adding else 'as administrator of'} group {group.name}",
-        )
+    if entry.skipped:
+        state = "already" if adding else "not"
+        messages.info(request, f"{user.username} is {state} an administrator of {group.name}.")
+        return redirect("accounts-group-detail", name=group.name)
     messages.success(request, "Administrators updated.")
     return redirect("accounts-group-detail", name=group.name)
 

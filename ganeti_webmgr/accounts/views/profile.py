@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,17 +20,13 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     before = audit.snapshot(user, PROFILE_FIELDS)
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+        with audit.change(
+            "profile.edit", request=request, targets=[user], message="Edited their profile"
+        ) as entry:
             form.save()
-            changes = audit.changes(before, audit.snapshot(user, PROFILE_FIELDS))
-            if changes:
-                audit.record(
-                    "profile.edit",
-                    request=request,
-                    targets=[user],
-                    message="Edited their profile",
-                    changes=changes,
-                )
+            entry.changes = changes = audit.changes(before, audit.snapshot(user, PROFILE_FIELDS))
+            if not changes:
+                entry.skip()
         messages.success(request, "Profile saved." if changes else "Nothing changed.")
         return redirect("accounts-profile-edit")
     return render(request, "accounts/profile.html", {"form": form})
@@ -43,14 +38,9 @@ def key_list(request: HttpRequest) -> HttpResponse:
     """The user's SSH public keys, and adding one."""
     form = SshKeyForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+        with audit.change("sshkey.add", request=request, targets=[request.user]) as entry:
             key = form.save()
-            audit.record(
-                "sshkey.add",
-                request=request,
-                targets=[request.user],
-                message=f"Added SSH key “{key.name}” ({key.key_type} {key.fingerprint})",
-            )
+            entry.message = f"Added SSH key “{key.name}” ({key.key_type} {key.fingerprint})"
         messages.success(request, f"Key “{key.name}” added.")
         return redirect("accounts-key-list")
     keys = SshKey.objects.filter(user=request.user)
@@ -61,13 +51,12 @@ def key_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def key_remove(request: HttpRequest, pk: int) -> HttpResponse:
     key = get_object_or_404(SshKey, pk=pk, user=request.user)  # others' keys: 404
-    with transaction.atomic():
-        audit.record(
-            "sshkey.remove",
-            request=request,
-            targets=[request.user],
-            message=f"Removed SSH key “{key.name}” ({key.key_type} {key.fingerprint})",
-        )
+    with audit.change(
+        "sshkey.remove",
+        request=request,
+        targets=[request.user],
+        message=f"Removed SSH key “{key.name}” ({key.key_type} {key.fingerprint})",
+    ):
         key.delete()
     messages.success(request, f"Key “{key.name}” removed.")
     return redirect("accounts-key-list")

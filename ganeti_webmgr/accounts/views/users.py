@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,20 +16,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ganeti_webmgr import audit
 from ganeti_webmgr.accounts.forms import USER_FIELDS, UserCreateForm, UserEditForm
 from ganeti_webmgr.accounts.models import GroupProfile
+from ganeti_webmgr.permissions import rules
 
 PER_PAGE = 100
 
 
-def _require_superuser(request: HttpRequest) -> None:
+def _require_user_manager(request: HttpRequest) -> None:
     # Checked before any lookup: a 403 here says nothing about which users exist.
-    if not request.user.is_superuser:
+    if not rules.may_manage_users(request.user):
         raise PermissionDenied
 
 
 @login_required
 @require_GET
 def user_list(request: HttpRequest) -> HttpResponse:
-    _require_superuser(request)
+    _require_user_manager(request)
     users = (
         User.objects.order_by("username")
         .annotate(key_count=Count("ssh_keys"))
@@ -51,18 +51,14 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
-    _require_superuser(request)
+    _require_user_manager(request)
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+        with audit.change("user.create", request=request) as entry:
             user = form.save()
-            audit.record(
-                "user.create",
-                request=request,
-                targets=[user],
-                message=f"Created user {user.username}",
-                changes=audit.changes({}, audit.snapshot(user, USER_FIELDS)),
-            )
+            entry.targets = [user]
+            entry.message = f"Created user {user.username}"
+            entry.changes = audit.changes({}, audit.snapshot(user, USER_FIELDS))
         messages.success(request, f"User {user.username} created.")
         return redirect("accounts-user-detail", username=user.username)
     return render(request, "accounts/user_form.html", {"form": form, "target": None})
@@ -72,8 +68,8 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def user_detail(request: HttpRequest, username: str) -> HttpResponse:
     """A user's groups and keys: for superusers, and for the user themself."""
-    if request.user.get_username() != username:
-        _require_superuser(request)
+    if not rules.may_see_user(request.user, username):
+        raise PermissionDenied  # before the lookup, as above
     target = get_object_or_404(User, username=username)
     context = {
         "target": target,
@@ -82,6 +78,7 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
         .select_related("group")
         .order_by("group__name"),
         "keys": target.ssh_keys.all(),
+        "may_manage": rules.may_manage_users(request.user),
     }
     return render(request, "accounts/user_detail.html", context)
 
@@ -89,22 +86,17 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, username: str) -> HttpResponse:
-    _require_superuser(request)
+    _require_user_manager(request)
     target = get_object_or_404(User, username=username)
     before = audit.snapshot(target, USER_FIELDS)
     form = UserEditForm(request.POST or None, instance=target, editor=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+        with audit.change("user.edit", request=request, targets=[target]) as entry:
             user = form.save()
-            changes = audit.changes(before, audit.snapshot(user, USER_FIELDS))
-            if changes:
-                audit.record(
-                    "user.edit",
-                    request=request,
-                    targets=[user],
-                    message=f"Edited user {user.username}",
-                    changes=changes,
-                )
+            entry.message = f"Edited user {user.username}"
+            entry.changes = changes = audit.changes(before, audit.snapshot(user, USER_FIELDS))
+            if not changes:
+                entry.skip()
         messages.success(request, "Saved." if changes else "Nothing changed.")
         return redirect("accounts-user-detail", username=user.username)
     return render(request, "accounts/user_form.html", {"form": form, "target": target})
@@ -113,7 +105,7 @@ def user_edit(request: HttpRequest, username: str) -> HttpResponse:
 @login_required
 @require_POST
 def user_deactivate(request: HttpRequest, username: str) -> HttpResponse:
-    _require_superuser(request)
+    _require_user_manager(request)
     target = get_object_or_404(User, username=username)
     if target.pk == request.user.pk:
         messages.error(request, "You cannot deactivate yourself.")
@@ -122,15 +114,14 @@ def user_deactivate(request: HttpRequest, username: str) -> HttpResponse:
     elif not target.is_active:
         messages.info(request, f"{target.username} is already inactive.")
     else:
-        with transaction.atomic():
+        with audit.change(
+            "user.deactivate",
+            request=request,
+            targets=[target],
+            message=f"Deactivated user {target.username}",
+            changes={"is_active": [True, False]},
+        ):
             target.is_active = False
             target.save(update_fields=["is_active"])
-            audit.record(
-                "user.deactivate",
-                request=request,
-                targets=[target],
-                message=f"Deactivated user {target.username}",
-                changes={"is_active": [True, False]},
-            )
         messages.success(request, f"{target.username} is deactivated and can no longer log in.")
     return redirect("accounts-user-detail", username=target.username)

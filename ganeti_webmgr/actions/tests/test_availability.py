@@ -26,6 +26,7 @@ STATES = {
 }
 TEMPLATES = ["drbd", "plain", "file", "diskless", "sharedfile", "rbd"]
 SHARED = {"sharedfile", "rbd", "ext", "blockdev", "gluster"}
+MOVABLE = SHARED | {"drbd", "diskless"}  # Ganeti's DTS_MIRRORED
 
 
 def expected(state: str, template: str, read_only: bool) -> set[str]:
@@ -34,7 +35,7 @@ def expected(state: str, template: str, read_only: bool) -> set[str]:
         return set()
     running = state == "running"
     disks = 0 if template == "diskless" else 2
-    mirrored = template == "drbd" or template in SHARED
+    mirrored = template in MOVABLE
     offered = {"vm.modify", "vm.parameters", "vm.tags", "vm.remove", "vm.reinstall", "vm.nic"}
     if not running and state != "offline":
         offered |= {"vm.start", "vm.rename"}
@@ -58,14 +59,17 @@ def root(db):
     return User.objects.create_superuser("root", "root@example.org", "pw")
 
 
-def make_vm(state: str, template: str, read_only: bool) -> VirtualMachine:
+def make_vm(state: str, template: str, read_only: bool, nodes: int = 2) -> VirtualMachine:
     cluster = Cluster.objects.create(
-        slug=f"c-{state}-{template}-{int(read_only)}",
+        slug=f"c-{state}-{template}-{int(read_only)}-{nodes}",
         hostname="127.0.0.1",
         port=1,  # nothing listens: anything sent would fail at once
         read_only=read_only,
     )
+    for number in range(1, nodes + 1):
+        cluster.nodes.create(name=f"node{number}.example.org")
     return VirtualMachine.objects.create(
+        primary_node=cluster.nodes.get(name="node1.example.org"),
         cluster=cluster,
         name="vm1.example.org",
         disk_template=template,
@@ -113,14 +117,15 @@ def test_the_refusal_says_why(root):
         service.request(root, "vm.shutdown", stopped, {})
 
 
-def test_shared_storage_needs_a_target_node(root):
+def test_on_one_node_nothing_moves_but_drbd_would_say_why(root):
+    for template in ("rbd", "diskless"):
+        vm = make_vm("running", template, False, nodes=1)
+        with pytest.raises(service.Unavailable, match="there is no other node to move it to"):
+            service.request(root, "vm.migrate", vm, {})
+
+
+def test_shared_storage_needs_a_target_node_unless_an_allocator_chooses(root):
     vm = make_vm("running", "rbd", False)
-    for name in ("node1.example.org", "node2.example.org"):
-        vm.cluster.nodes.create(name=name)
-    VirtualMachine.objects.filter(pk=vm.pk).update(
-        primary_node=vm.cluster.nodes.get(name="node1.example.org")
-    )
-    vm.refresh_from_db()
     with pytest.raises(service.Invalid) as invalid:
         service.request(root, "vm.migrate", vm, {})
     assert "To node" in str(invalid.value)
@@ -128,6 +133,10 @@ def test_shared_storage_needs_a_target_node(root):
     assert job.params == {"target_node": "node2.example.org"}
     with pytest.raises(service.Invalid, match="Select a valid choice"):
         service.request(root, "vm.migrate", vm, {"target_node": "node1.example.org"})
+    Cluster.objects.filter(pk=vm.cluster_id).update(info={"default_iallocator": "hail"})
+    vm = VirtualMachine.objects.select_related("cluster").get(pk=vm.pk)
+    job = service.request(root, "vm.failover", vm, {}, confirmed=True)
+    assert job.params == {}  # Ganeti's allocator chooses
     drbd = make_vm("running", "drbd", False)  # goes to its secondary node
     forms = {o.name: o.form for o in service.offers(root, drbd)}
     assert "target_node" not in forms["vm.migrate"].fields

@@ -124,6 +124,35 @@ def test_remove_is_for_superusers_and_needs_the_name(client, cluster_admin, clus
     assert Entry.objects.filter(action="cluster.remove").exists()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_removal_whose_entry_fails_keeps_the_cluster(client, cluster, monkeypatch):
+    from django.db import DatabaseError
+
+    from ganeti_webmgr.audit.models import Target
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("the log's table is gone")
+
+    client.force_login(User.objects.create_superuser("root", password="pw"))
+    monkeypatch.setattr(Target.objects, "bulk_create", broken)  # after the login's entry
+    client.raise_request_exception = False
+    response = client.post("/clusters/sim/delete", {"confirm_name": "sim"})
+    assert response.status_code == 500
+    assert Cluster.objects.filter(slug="sim").exists()
+    assert VirtualMachine.objects.filter(cluster_id=cluster.pk).exists()
+    assert not Entry.objects.filter(action="cluster.remove").exists()
+
+
+def test_removing_a_cluster_closes_its_client(client, cluster, monkeypatch):
+    from ganeti_webmgr.clusters import views
+
+    forgotten = []
+    monkeypatch.setattr(views, "forget", forgotten.append)
+    client.force_login(User.objects.create_superuser("root", password="pw"))
+    client.post("/clusters/sim/delete", {"confirm_name": "sim"})
+    assert forgotten == [cluster.pk]
+
+
 def test_pages_need_login(client, cluster):
     for url in ("/clusters/", "/clusters/sim/"):
         assert client.get(url).status_code == 302

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -23,14 +22,13 @@ def big() -> Iterator[tuple[RapiSimulator, RapiClient]]:
 
 
 def test_it_lists_ten_thousand_instances_in_bulk(big):
+    # How long it takes is bench/sync.py's figure, not a pass/fail here: a loaded
+    # machine would make such a test fail for nothing.
     _, c = big
-    started = time.monotonic()
     instances = c.list_instances_bulk()
-    elapsed = time.monotonic() - started
     assert len(instances) == 10_000
     assert len({i.name for i in instances}) == 10_000
     assert {i.disk_template for i in instances} == {"diskless", "file", "plain", "drbd"}
-    assert elapsed < 5, f"bulk list of 10,000 instances took {elapsed:.2f}s"
 
 
 def test_it_lists_a_hundred_nodes_with_their_instances(big):

@@ -119,6 +119,11 @@ def test_acknowledging_an_error(client, cluster, owner):
     client.force_login(owner)
     client.post("/clusters/sim/jobs/12/acknowledge")
     assert Job.objects.get(job_id=12).acknowledged
+    entry = Entry.objects.get(action="job.acknowledge")
+    assert (entry.actor, entry.job.job_id) == (owner, 12)
+    assert {t.object_repr for t in entry.targets.all()} == {"sim", "inst1.sim.test"}
+    client.post("/clusters/sim/jobs/12/acknowledge")  # again: nothing changes, no entry
+    assert Entry.objects.filter(action="job.acknowledge").count() == 1
 
 
 def test_pages_need_login_and_post(client, admin_client, cluster):

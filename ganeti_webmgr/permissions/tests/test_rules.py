@@ -1,13 +1,15 @@
 """Every rule of ganeti_webmgr.permissions.rules."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from ganeti_webmgr.accounts.models import GroupProfile
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.nodes.models import Node
+from ganeti_webmgr.permissions import rules
 from ganeti_webmgr.permissions.grants import set_permissions
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, require, visible
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
@@ -164,3 +166,65 @@ def test_grant_is_for_admins_of_the_object(world):
     assert not can(world.power, "grant", world.a1)
     assert names(visible(world.vm_admin, VirtualMachine.objects.all(), "grant")) == ["a1"]
     assert names(visible(world.cluster_admin, Cluster.objects.all(), "grant")) == ["a"]
+
+
+# -- GWM's own records ----------------------------------------------------------------
+SITE_RULES = (
+    rules.may_see_everything,
+    rules.may_add_clusters,
+    rules.may_read_global_log,
+    rules.may_manage_users,
+    rules.may_create_groups,
+)
+
+
+def test_only_active_superusers_manage_gwm_itself(world):
+    world.inactive_root = User.objects.create_superuser("old", password="x", is_active=False)
+    for rule in SITE_RULES:
+        assert rule(world.superuser), rule.__name__
+        for other in (world.cluster_admin, world.plain, world.inactive_root, AnonymousUser()):
+            assert not rule(other), (rule.__name__, other)
+    for rule in (rules.may_edit_cluster, rules.may_remove_cluster):
+        assert rule(world.superuser, world.ro)  # GWM's record: read-only or not
+        assert not rule(world.cluster_admin, world.a)
+
+
+def test_nodes_are_seen_by_cluster_admins_and_migrators_not_through_a_vm(world):
+    Node.objects.create(cluster=world.a, name="n1")
+    assert rules.may_see_nodes(world.cluster_admin, world.a)
+    assert rules.may_see_nodes(world.migrator, world.a)
+    assert not rules.may_see_nodes(world.power, world.a)
+    assert not rules.may_see_nodes(world.migrator, world.b)
+
+
+def test_the_import_tools_are_for_superusers_and_admins_of_some_cluster(world):
+    assert rules.may_use_import_tools(world.superuser)
+    assert rules.may_use_import_tools(world.cluster_admin)
+    assert rules.may_use_import_tools(world.ro_admin)  # GWM-side work: read-only too
+    assert not rules.may_use_import_tools(world.migrator)
+    assert not rules.may_use_import_tools(world.vm_admin)
+
+
+def test_a_users_page_is_theirs_and_superusers(world):
+    assert rules.may_see_user(world.plain, "plain")
+    assert rules.may_see_user(world.superuser, "plain")
+    assert not rules.may_see_user(world.power, "plain")
+    assert not rules.may_see_user(world.inactive, "inactive")
+
+
+def test_group_roles_and_what_they_allow(world):
+    admin = User.objects.create_user("opsadmin")
+    GroupProfile.of(world.ops).admins.add(admin)
+    expected = {
+        world.superuser: (rules.SUPERUSER, True, True),
+        admin: (rules.ADMIN, True, False),
+        world.member: (rules.MEMBER, False, False),
+    }
+    for user, (role, manages, edits) in expected.items():
+        assert rules.group_role(user, world.ops) == role
+        assert rules.may_see_group(user, world.ops)
+        assert rules.may_manage_members(user, world.ops) is manages
+        assert rules.may_edit_group(user, world.ops) is edits
+    assert not rules.may_see_group(world.plain, world.ops)
+    assert list(rules.visible_groups(world.member)) == [world.ops]
+    assert not rules.visible_groups(world.plain).exists()

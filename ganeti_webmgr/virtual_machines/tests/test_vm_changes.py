@@ -212,6 +212,23 @@ def test_notes_are_gwms_own(client, admin_of_vm, simulator):
     assert vm.notes.startswith("Billing")
 
 
+@pytest.mark.django_db(transaction=True)
+def test_notes_whose_entry_fails_are_not_saved(client, admin_of_vm, monkeypatch):
+    from django.db import DatabaseError
+
+    from ganeti_webmgr.audit.models import Target
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("the log's table is gone")
+
+    client.force_login(admin_of_vm)
+    monkeypatch.setattr(Target.objects, "bulk_create", broken)  # after the login's entry
+    client.raise_request_exception = False
+    assert client.post(VM + "notes", {"notes": "unlogged"}).status_code == 500
+    assert VirtualMachine.objects.get(name="inst2.sim.test").notes == ""
+    assert not Entry.objects.filter(action="vm.notes").exists()
+
+
 def test_too_long_notes_are_refused_and_kept(client, admin_of_vm):
     client.force_login(admin_of_vm)
     response = client.post(VM + "notes", {"notes": "x" * 10_001})
