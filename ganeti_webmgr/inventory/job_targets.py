@@ -51,10 +51,15 @@ def fetch_targets(job: Job, client: RapiClient) -> Targets:
 
 # Ganeti may report a job done a moment before its queries show the result.
 SETTLE_READS, SETTLE_PAUSE = 5, 0.2
+# Operations whose success changes nothing GWM keeps of the VM (a reboot leaves it
+# running, with the same configuration): waiting for a change would only delay the page.
+NOTHING_TO_SETTLE = ("INSTANCE_REBOOT(",)
 
 
 def fetch_settled_targets(job: Job, client: RapiClient) -> Targets:
     """fetch_targets, read again (briefly) while the VM looks exactly as GWM has it."""
+    if job.operations and all(op.startswith(NOTHING_TO_SETTLE) for op in job.operations):
+        return fetch_targets(job, client)
     for attempt in range(SETTLE_READS):
         targets = fetch_targets(job, client)
         if job.status != Job.Status.SUCCESS or not _unchanged(job, targets):

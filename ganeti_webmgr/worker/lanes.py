@@ -220,22 +220,25 @@ class Lane:
                 self._failed(job, error)
             return
         now = time.monotonic()
+        details = []
         for job in jobs:
             seen = listed.get(job.job_id)
             if seen is None:  # not listed: read it, which says if Ganeti lost it
-                self._read(job, client)
-            elif job.followed_at is None and seen.status in (Job.Status.QUEUED, "waiting"):
-                # Just submitted and not running yet: the list says all there is.
+                details.append(job)
+                continue
+            first, changed = job.followed_at is None, seen.status != job.status
+            due = (
+                job.status == Job.Status.RUNNING
+                and now - self._details_at.get(job.pk, 0) >= DETAILS_EVERY
+            )
+            if seen.status not in (Job.Status.QUEUED, "waiting") and (first or changed or due):
+                details.append(job)  # its log and result are only in its own record
+            if first or (changed and job not in details):
+                # What the list says is recorded at once (for a new job: its pickup),
+                # before the slower reads of details below.
                 self._record(job, seen)
-            elif (
-                job.followed_at is None
-                or seen.status != job.status
-                or (
-                    job.status == Job.Status.RUNNING
-                    and now - self._details_at.get(job.pk, 0) >= DETAILS_EVERY
-                )
-            ):
-                self._read(job, client)
+        for job in details:
+            self._read(job, client)
         self._send_cancels([job for job in jobs if job.pk in self.followed])
 
     def _record(self, job: Job, ganeti_job) -> None:
