@@ -300,7 +300,10 @@ class TagsForm(ActionForm):
 
     def __init__(self, target, *args, **kwargs):
         super().__init__(target, *args, **kwargs)
-        self.fields["remove"].choices = [(t, t) for t in target.tags]
+        if target.tags:
+            self.fields["remove"].choices = [(t, t) for t in target.tags]
+        else:
+            del self.fields["remove"]
 
     def clean_add(self):
         tags = self.cleaned_data["add"].split()
