@@ -66,6 +66,28 @@ def make_cluster(db):
     return make
 
 
+@pytest.fixture
+def waiting_cluster(simulator, make_cluster):
+    """A cluster whose auto_import is off, synced once: 10 VMs and 3 nodes pending."""
+    from ganeti_webmgr.inventory import sync
+
+    cluster = make_cluster(simulator, auto_import=False)
+    sync.sync_cluster(cluster)
+    return cluster
+
+
+@pytest.fixture
+def imported_cluster(simulator, make_cluster):
+    """A cluster synced with auto_import on (every VM and node has a row), then turned off."""
+    from ganeti_webmgr.inventory import sync
+
+    cluster = make_cluster(simulator)
+    sync.sync_cluster(cluster)
+    cluster.auto_import = False
+    cluster.save(update_fields=["auto_import"])
+    return cluster
+
+
 # The cast of the view tests (STYLE.md): tests give bob what they need.
 @pytest.fixture
 def alice(db):

@@ -1,27 +1,19 @@
 import pytest
 from django.contrib.auth.models import User
 
-from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.permissions.grants import set_permissions
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 
+# The import tools' tests call the plugin's clusters by shorter names.
 @pytest.fixture
-def cluster(simulator, make_cluster):
-    """A cluster whose auto_import is off, synced once: 10 VMs and 3 nodes pending."""
-    cluster = make_cluster(simulator, auto_import=False)
-    sync.sync_cluster(cluster)
-    return cluster
+def cluster(waiting_cluster):
+    return waiting_cluster
 
 
 @pytest.fixture
-def synced(simulator, make_cluster):
-    """A cluster synced with auto_import on (every VM and node has a row), then turned off."""
-    cluster = make_cluster(simulator)
-    sync.sync_cluster(cluster)
-    cluster.auto_import = False
-    cluster.save(update_fields=["auto_import"])
-    return cluster
+def synced(imported_cluster):
+    return imported_cluster
 
 
 @pytest.fixture
