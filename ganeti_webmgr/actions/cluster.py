@@ -4,24 +4,12 @@ from __future__ import annotations
 
 from ganeti_webmgr.actions.base import Action
 from ganeti_webmgr.actions.registry import register
-from ganeti_webmgr.actions.vm import TagsForm
+from ganeti_webmgr.actions.tags import tags_action
 from ganeti_webmgr.ganeti import RapiClient
 
 
 def _redistribute(client: RapiClient, name: str, p: dict, *, reason: str = "") -> int:
     return client.redistribute_config(reason=reason or None)
-
-
-def _tags(client: RapiClient, name: str, p: dict, *, reason: str = "") -> int:
-    if p.get("remove"):
-        return client.delete_tags("cluster", p["remove"], reason=reason or None)
-    return client.add_tags("cluster", p["add"], reason=reason or None)
-
-
-def _describe_tags(cluster, p) -> str:
-    if p.get("remove"):
-        return f"remove tag(s) {', '.join(p['remove'])} from {cluster.slug}"
-    return f"add tag(s) {', '.join(p['add'])} to {cluster.slug}"
 
 
 register(
@@ -38,14 +26,5 @@ register(
             "after a node's files were lost or changed by hand."
         ),
     ),
-    Action(
-        "cluster.tags",
-        "cluster",
-        "Tags",
-        "tags",
-        "cluster.tags",
-        _describe_tags,
-        _tags,
-        form=TagsForm,
-    ),
+    tags_action("cluster", "cluster", lambda cluster: cluster.slug),
 )

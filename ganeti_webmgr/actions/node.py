@@ -6,7 +6,8 @@ from django import forms
 
 from ganeti_webmgr.actions.base import Action, ActionForm
 from ganeti_webmgr.actions.registry import register
-from ganeti_webmgr.actions.vm import MIRRORED, TagsForm
+from ganeti_webmgr.actions.tags import tags_action
+from ganeti_webmgr.actions.vm import MIRRORED
 from ganeti_webmgr.ganeti import RapiClient
 from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
@@ -113,18 +114,6 @@ def _evacuate(client: RapiClient, name: str, p: dict, *, reason: str = "") -> in
     return client.evacuate_node(name, mode=p["mode"], reason=reason or None)
 
 
-def _tags(client: RapiClient, name: str, p: dict, *, reason: str = "") -> int:
-    if p.get("remove"):
-        return client.delete_tags("node", p["remove"], name, reason=reason or None)
-    return client.add_tags("node", p["add"], name, reason=reason or None)
-
-
-def _describe_tags(node, p) -> str:
-    if p.get("remove"):
-        return f"remove tag(s) {', '.join(p['remove'])} from node {node.name}"
-    return f"add tag(s) {', '.join(p['add'])} to node {node.name}"
-
-
 register(
     Action(
         "node.role",
@@ -163,15 +152,5 @@ register(
         available=_evacuable,
         confirm=_confirm_evacuate,
     ),
-    Action(
-        "node.tags",
-        "node",
-        "Tags",
-        "tags",
-        "node.tags",
-        _describe_tags,
-        _tags,
-        form=TagsForm,
-        available=_present,
-    ),
+    tags_action("node", "node", lambda node: f"node {node.name}", available=_present),
 )

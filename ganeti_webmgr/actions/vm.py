@@ -11,7 +11,8 @@ from django import forms
 
 from ganeti_webmgr.actions.base import Action, ActionForm, NotSubmitted, submit_with
 from ganeti_webmgr.actions.registry import register
-from ganeti_webmgr.actions.validators import TAG, ganeti_name
+from ganeti_webmgr.actions.tags import tags_action
+from ganeti_webmgr.actions.validators import ganeti_name
 from ganeti_webmgr.ganeti import RapiClient
 from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.virtual_machines.forms import ParametersForm
@@ -292,37 +293,6 @@ class GrowDiskForm(ActionForm):
         self.fields["disk"].choices = [(i, f"disk {i}") for i in range(target.disk_count)]
 
 
-class TagsForm(ActionForm):
-    add = forms.CharField(label="Add tags", required=False, help_text="Separated by spaces.")
-    remove = forms.MultipleChoiceField(
-        label="Remove", required=False, widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, target, *args, **kwargs):
-        super().__init__(target, *args, **kwargs)
-        if target.tags:
-            self.fields["remove"].choices = [(t, t) for t in target.tags]
-        else:
-            del self.fields["remove"]
-
-    def clean_add(self):
-        tags = self.cleaned_data["add"].split()
-        for tag in tags:
-            if not TAG.fullmatch(tag):
-                raise forms.ValidationError(
-                    f"{tag[:40]!r} is not a Ganeti tag: at most 128 letters, digits and .+*/:@-_"
-                )
-        return sorted(set(tags) - set(self.target.tags))
-
-    def clean(self):
-        data = super().clean()
-        if not self.errors and not data.get("add") and not data.get("remove"):
-            raise forms.ValidationError("Nothing to add or remove.")
-        if data.get("add") and data.get("remove"):
-            raise forms.ValidationError("Add tags or remove them, one at a time.")
-        return data
-
-
 class RemoveForm(ActionForm):
     confirm_name = forms.CharField(
         label="Type the VM's name to delete it",
@@ -395,18 +365,6 @@ def _reboot(client: RapiClient, name: str, p: dict, *, reason: str = "") -> int:
     return client.reboot_instance(
         name, reboot_type=p.get("reboot_type", "soft"), reason=reason or None
     )
-
-
-def _tags(client: RapiClient, name: str, p: dict, *, reason: str = "") -> int:
-    if p.get("remove"):
-        return client.delete_tags("instance", p["remove"], name, reason=reason or None)
-    return client.add_tags("instance", p["add"], name, reason=reason or None)
-
-
-def _describe_tags(vm, p) -> str:
-    if p.get("remove"):
-        return f"remove tag(s) {', '.join(p['remove'])} from {vm.name}"
-    return f"add tag(s) {', '.join(p['add'])} to {vm.name}"
 
 
 def _describe_shutdown(vm, p) -> str:
@@ -604,18 +562,7 @@ register(
         available=_has_disks,
         section="resources",
     ),
-    Action(
-        "vm.tags",
-        "vm",
-        "Tags",
-        "tags",
-        "vm.tags",
-        _describe_tags,
-        _tags,
-        form=TagsForm,
-        available=present,
-        section="tags",
-    ),
+    tags_action("vm", "instance", lambda vm: vm.name, available=present, section="tags"),
     Action(
         "vm.remove",
         "vm",

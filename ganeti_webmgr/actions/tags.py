@@ -1,0 +1,76 @@
+"""Tags of a VM, a node or the cluster: one form and one way to send them, for all three."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+
+from ganeti_webmgr.actions.base import Action, ActionForm, always
+from ganeti_webmgr.actions.validators import TAG
+from ganeti_webmgr.ganeti import RapiClient
+
+
+class TagsForm(ActionForm):
+    add = forms.CharField(label="Add tags", required=False, help_text="Separated by spaces.")
+    remove = forms.MultipleChoiceField(
+        label="Remove", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, target, *args, **kwargs):
+        super().__init__(target, *args, **kwargs)
+        if target.tags:
+            self.fields["remove"].choices = [(t, t) for t in target.tags]
+        else:
+            del self.fields["remove"]
+
+    def clean_add(self):
+        tags = self.cleaned_data["add"].split()
+        for tag in tags:
+            if not TAG.fullmatch(tag):
+                raise forms.ValidationError(
+                    f"{tag[:40]!r} is not a Ganeti tag: at most 128 letters, digits and .+*/:@-_"
+                )
+        return sorted(set(tags) - set(self.target.tags))
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("add") and not data.get("remove"):
+            raise forms.ValidationError("Nothing to add or remove.")
+        if data.get("add") and data.get("remove"):
+            raise forms.ValidationError("Add tags or remove them, one at a time.")
+        return data
+
+
+def tags_action(
+    kind: str,
+    ganeti_kind: str,
+    what: Callable[[object], str],
+    *,
+    available: Callable[[object], str] = always,
+    section: str = "",
+) -> Action:
+    """The "<kind>.tags" action; what(target) names the target in its description."""
+
+    def submit(client: RapiClient, name: str, p: dict, *, reason: str = "") -> int:
+        if p.get("remove"):
+            return client.delete_tags(ganeti_kind, p["remove"], name or None, reason=reason or None)
+        return client.add_tags(ganeti_kind, p["add"], name or None, reason=reason or None)
+
+    def describe(target, p) -> str:
+        if p.get("remove"):
+            return f"remove tag(s) {', '.join(p['remove'])} from {what(target)}"
+        return f"add tag(s) {', '.join(p['add'])} to {what(target)}"
+
+    return Action(
+        f"{kind}.tags",
+        kind,
+        "Tags",
+        "tags",
+        f"{kind}.tags",
+        describe,
+        submit,
+        form=TagsForm,
+        available=available,
+        section=section,
+    )
