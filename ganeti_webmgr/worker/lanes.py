@@ -231,9 +231,13 @@ class Lane:
                 job.status == Job.Status.RUNNING
                 and now - self._details_at.get(job.pk, 0) >= DETAILS_EVERY
             )
-            if seen.status not in (Job.Status.QUEUED, "waiting") and (first or changed or due):
-                details.append(job)  # its log and result are only in its own record
-            if first or (changed and job not in details):
+            # Its log and result are only in its own record, read below.
+            needs_details = seen.status not in (Job.Status.QUEUED, "waiting") and (
+                first or changed or due
+            )
+            if needs_details:
+                details.append(job)
+            if first or (changed and not needs_details):
                 # What the list says is recorded at once (for a new job: its pickup),
                 # before the slower reads of details below.
                 self._record(job, seen)
