@@ -121,9 +121,10 @@ def request(
     action = ACTIONS[name]
     if action.kind != kind_of(target):
         raise TypeError(f"{name} acts on a {action.kind}, not on a {kind_of(target)}")
+    # can() is False on a read-only cluster too: writes there are refused as not allowed.
     if not can(user, action.permission, target):
         raise PermissionDenied(f"not allowed to {action.label.lower()} {target}")
-    if why := why_not(user, action, target):
+    if why := action.available(target):
         raise Unavailable(f"{action.label}: not now, {why}.")
     if form is None:
         form = action.form(target, data, user=user, auto_id=f"id_{_slug(action)}_%s")
