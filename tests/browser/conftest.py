@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from ganeti_webmgr.testing import sandbox as ganeti_sandbox
+
 from . import sandbox
 from .pages import LAPTOP, SCREENSHOTS, reload_until, shoot
 from .site import LiveGWM
@@ -140,11 +142,11 @@ def fresh_vm(page: Page, cluster, sandbox_env):
 
     def make(name: str, also: tuple[str, ...] = ()) -> str:
         made.extend([name, *also])
-        sandbox.add_vm(sandbox_env, name)
+        ganeti_sandbox.add_instance(sandbox_env, name)
         page.goto(f"/clusters/{cluster.slug}/vms/?q={name}")
         reload_until(page, page.get_by_role("link", name=name, exact=True))
         return name
 
     yield make
     for name in made:
-        sandbox.remove_vm(name)
+        ganeti_sandbox.remove_instance(name)

@@ -104,31 +104,6 @@ def _delay_socket(rapi: RapiClient, job_id: int, timeout: float = 60) -> str:
         time.sleep(0.2)
 
 
-def add_vm(env: dict[str, str], name: str) -> None:
-    """A stopped diskless VM on the sandbox's node (its name resolves nowhere)."""
-    gnt(
-        "gnt-instance",
-        "add",
-        "-t",
-        "diskless",
-        "-o",
-        env.get("GANETI_OS", "noop+default"),
-        "--no-name-check",
-        "--no-ip-check",
-        "--no-start",
-        "--no-install",
-        "-n",
-        env["GANETI_NODE_NAME"],
-        name,
-    )
-
-
-def remove_vm(name: str) -> None:
-    """Remove name from Ganeti if it is there (a flow may have deleted or renamed it)."""
-    with contextlib.suppress(subprocess.CalledProcessError):
-        gnt("gnt-instance", "remove", "-f", name)
-
-
 @contextmanager
 def queue_drained() -> Iterator[None]:
     """Ganeti's job queue drained (as for maintenance): it refuses every new job."""
