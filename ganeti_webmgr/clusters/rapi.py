@@ -24,24 +24,28 @@ def trust_for(cluster: Cluster) -> TlsTrust:
     return TlsTrust.system()
 
 
-def client_for(cluster: Cluster, timeouts: Timeouts | None = None) -> RapiClient:
-    identity = (
+def identity(cluster: Cluster) -> tuple:
+    """What a client is made from: a kept client whose identity differs is out of date."""
+    return (
         cluster.url,
         cluster.username,
         cluster.password_encrypted,
         cluster.fingerprint,
         cluster.ca_certificates,
-        timeouts,
     )
+
+
+def client_for(cluster: Cluster, timeouts: Timeouts | None = None) -> RapiClient:
+    key = (*identity(cluster), timeouts)
     with _lock:
         cached = _clients.get(cluster.pk)
-        if cached and cached[0] == identity:
+        if cached and cached[0] == key:
             return cached[1]
         if cached:
             cached[1].close()
         # gwm-worker long-polls many jobs of one cluster at once.
         client = new_client(cluster, timeouts, max_connections=32)
-        _clients[cluster.pk] = (identity, client)
+        _clients[cluster.pk] = (key, client)
         return client
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from ganeti_webmgr import audit
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.clusters.rapi import new_client
+from ganeti_webmgr.clusters.rapi import identity, new_client
 from ganeti_webmgr.core.db import atomic_with_retry
 from ganeti_webmgr.core.logs import shorten
 from ganeti_webmgr.ganeti import RapiClient, RapiError, RapiHTTPError, Timeouts
@@ -106,21 +106,15 @@ class Lane:
 
     # -- clients: short timeouts for submissions, others for following -----------------
     def client(self, cluster: Cluster, purpose: str) -> RapiClient:
-        identity = (
-            cluster.url,
-            cluster.username,
-            cluster.password_encrypted,
-            cluster.fingerprint,
-            cluster.ca_certificates,
-        )
+        made_from = identity(cluster)
         with self.cond:  # made under the lock: no network, and no thread gets a twin
             cached = self._clients.get(purpose)
-            if cached and cached[0] == identity:
+            if cached and cached[0] == made_from:
                 return cached[1]
             timeouts = submit.SUBMIT_TIMEOUTS if purpose == "submit" else FOLLOW_TIMEOUTS
             client = new_client(cluster, timeouts, max_connections=self.threads + 1)
             # A replaced client is not closed: another thread may be using it still.
-            self._clients[purpose] = (identity, client)
+            self._clients[purpose] = (made_from, client)
             return client
 
     def _cluster(self) -> Cluster:
