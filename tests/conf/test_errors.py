@@ -65,10 +65,10 @@ def test_it_names_a_key_outside_any_section(tmp_path):
 
 
 def test_it_names_a_file_it_may_not_read():
-    # Root reads every file, so the check runs as an unprivileged user.
+    # Root reads every file through its DAC capabilities: as root the check runs
+    # without them, still uid 0, so a checkout under /root (0700) stays reachable.
     directory = Path(tempfile.mkdtemp(prefix="gwm-unreadable-"))
     try:
-        directory.chmod(0o755)
         path = directory / "settings.conf"
         path.write_text("[web]\n")
         path.chmod(0)
@@ -77,10 +77,11 @@ def test_it_names_a_file_it_may_not_read():
             f"try: load({str(directory)!r}, environ={{}})\n"
             "except ConfigError as e: print('\\n'.join(e.problems))\n"
         )
-        user = "nobody" if os.geteuid() == 0 else None
-        result = subprocess.run(
-            [sys.executable, "-c", code], user=user, capture_output=True, text=True, check=True
-        )
+        command = [sys.executable, "-c", code]
+        if os.geteuid() == 0:
+            no_dac = "-dac_override,-dac_read_search"
+            command = ["setpriv", f"--bounding-set={no_dac}", f"--inh-caps={no_dac}", *command]
+        result = subprocess.run(command, capture_output=True, text=True, check=True)
         assert result.stdout.splitlines() == [f"{path}: cannot read: Permission denied"]
     finally:
         shutil.rmtree(directory)
