@@ -54,6 +54,7 @@ class Worker:
         self.lanes: dict[int, Lane] = {}  # cluster pk -> its jobs
         self.audit_pruning = DailyPruning()  # audit entries past their retention
         self._heartbeat = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
+        self._signalled = False
 
     # -- the loop ---------------------------------------------------------------
     def run(self, once: bool = False, handle_signals: bool = True) -> None:
@@ -85,6 +86,12 @@ class Worker:
         return bool(self.syncs) or any(lane.busy() for lane in self.lanes.values())
 
     def _on_signal(self, signum, _frame) -> None:
+        # A second signal (Ctrl-C, then the TERM of whoever started us) can arrive while
+        # this handler is inside stopping.set(), holding its lock: waiting for that lock
+        # again would hang for good. Only the first signal does anything.
+        if self._signalled:
+            return
+        self._signalled = True
         logger.info("signal %s: finishing current work, writing nothing half-done", signum)
         self.stop()
 

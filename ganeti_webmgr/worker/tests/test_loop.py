@@ -179,3 +179,21 @@ def test_a_finished_jobs_target_is_read_again_until_it_shows_the_change(
     job.refresh_from_db()
     assert job.finished and len(reads) == 3
     assert VirtualMachine.objects.get(cluster=cluster, name="inst2.sim.test").status == "running"
+
+
+def test_a_second_signal_inside_the_first_ones_handler_does_not_hang_it():
+    w = worker()
+    lock = threading.Lock()  # as threading.Event's own: not reentrant
+
+    class SignalledWhileSetting(threading.Event):
+        def set(self):
+            assert lock.acquire(timeout=1), "the second signal waited for the first's lock"
+            try:
+                w._on_signal(15, None)  # the TERM that follows a Ctrl-C arrives here
+                super().set()
+            finally:
+                lock.release()
+
+    w.stopping = SignalledWhileSetting()
+    w._on_signal(2, None)
+    assert w.stopping.is_set()
