@@ -10,7 +10,9 @@ import datetime
 import functools
 import hashlib
 import ipaddress
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -57,8 +59,6 @@ def make_certificate(common_name: str = "localhost", *, variant: int = 0) -> Cer
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
-    der = cert.public_bytes(serialization.Encoding.DER)
-    digest = hashlib.sha256(der).hexdigest().upper()
     return CertPair(
         cert_pem=cert.public_bytes(serialization.Encoding.PEM),
         key_pem=key.private_bytes(
@@ -66,5 +66,39 @@ def make_certificate(common_name: str = "localhost", *, variant: int = 0) -> Cer
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         ),
-        fingerprint=":".join(digest[i : i + 2] for i in range(0, 64, 2)),
+        fingerprint=_fingerprint(cert),
     )
+
+
+def _fingerprint(cert: x509.Certificate) -> str:
+    digest = hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest().upper()
+    return ":".join(digest[i : i + 2] for i in range(0, 64, 2))
+
+
+def stored_certificate(directory: Path) -> CertPair:
+    """The pair kept in ``directory`` (cert.pem, key.pem), made there on first use.
+
+    A simulator that keeps its certificate across restarts keeps its fingerprint, so a
+    client that pinned it goes on trusting it.
+    """
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    if cert_path.exists() and key_path.exists():
+        cert_pem, key_pem = cert_path.read_bytes(), key_path.read_bytes()
+        cert = x509.load_pem_x509_certificate(cert_pem)
+        return CertPair(cert_pem=cert_pem, key_pem=key_pem, fingerprint=_fingerprint(cert))
+    pair = make_certificate.__wrapped__("localhost")  # a pair of its own, not the cached one
+    directory.mkdir(parents=True, exist_ok=True)
+    write_private(key_path, pair.key_pem)
+    write_private(cert_path, pair.cert_pem)
+    return pair
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``path`` (mode 0600) by rename: a reader never sees half a file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)

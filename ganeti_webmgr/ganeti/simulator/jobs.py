@@ -8,6 +8,7 @@ filters (``/2/filters``) with action ``PAUSE`` keep matching jobs queued.
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 import uuid
@@ -127,15 +128,17 @@ class SimFilter:
 
 
 class SimJobQueue:
-    """Jobs of one :class:`SimCluster`; ``op_duration`` seconds per opcode."""
+    """Jobs of one :class:`SimCluster`; ``op_duration`` seconds per opcode, or a
+    ``(shortest, longest)`` range each opcode takes a random time of."""
 
     def __init__(
         self,
         cluster: SimCluster,
         *,
-        op_duration: float = 0.0,
+        op_duration: float | tuple[float, float] = 0.0,
         workers: int = 2,
         wait_timeout: float = 10.0,
+        first_job_id: int = 1,
     ):
         self.cluster = cluster
         self.op_duration = op_duration
@@ -143,7 +146,7 @@ class SimJobQueue:
         self.jobs: dict[int, SimJob] = {}
         self._pending: dict[int, SimJob] = {}  # queued or running, in order
         self.filters: dict[str, SimFilter] = {}
-        self._next_id = 1
+        self._next_id = first_job_id
         self._changed = threading.Condition(threading.RLock())
         self._stopping = False
         self._held = False
@@ -161,6 +164,17 @@ class SimJobQueue:
             self._changed.notify_all()
         for t in self._threads:
             t.join(timeout=5)
+
+    @property
+    def next_id(self) -> int:
+        """The id the next job gets (kept with a saved cluster: ids are never reused)."""
+        with self._changed:
+            return self._next_id
+
+    def _op_seconds(self) -> float:
+        if isinstance(self.op_duration, tuple):
+            return random.uniform(*self.op_duration)  # noqa: S311 -- pacing, not security
+        return self.op_duration
 
     # -- control used by tests and fault injection ------------------------------
     def hold(self, held: bool = True) -> None:
@@ -319,8 +333,8 @@ class SimJobQueue:
                 job.opstatus[index] = "running"
                 job.log(index, f"* running {job.summary()[index]}")
                 self._changed.notify_all()
-            if self.op_duration:
-                time.sleep(self.op_duration)
+            if seconds := self._op_seconds():
+                time.sleep(seconds)
             log: list[str] = []
             try:
                 result = self._execute(job, op, log)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from .certs import make_certificate
+from .certs import CertPair, make_certificate
 from .cluster import OpFailure, SimCluster
 from .faults import Fault, FaultSet
 from .jobs import SimJobQueue
@@ -207,7 +207,9 @@ class RapiSimulator:
     ``anonymous_access`` is what a request without credentials may do: None
     (401, Ganeti's ``--require-authentication``) or "read" (Ganeti's default). Use as a
     context manager, or ``start()``/``stop()``. ``url``, ``fingerprint``,
-    ``ca_file`` tell a client how to connect.
+    ``ca_file`` tell a client how to connect. ``certificate`` is the pair to serve
+    (default: one made for this process); ``first_job_id`` continues a saved cluster's
+    job ids.
     """
 
     def __init__(
@@ -217,9 +219,11 @@ class RapiSimulator:
         users: dict[str, tuple[str, str]] | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
-        op_duration: float = 0.0,
+        op_duration: float | tuple[float, float] = 0.0,
         wait_timeout: float = 10.0,
         workers: int = 2,
+        certificate: CertPair | None = None,
+        first_job_id: int = 1,
     ):
         self.cluster = cluster or SimCluster.generate(nodes=2, instances=4)
         self.users = (
@@ -232,7 +236,11 @@ class RapiSimulator:
         self.port = port
         self.faults = FaultSet()
         self.queue = SimJobQueue(
-            self.cluster, op_duration=op_duration, workers=workers, wait_timeout=wait_timeout
+            self.cluster,
+            op_duration=op_duration,
+            workers=workers,
+            wait_timeout=wait_timeout,
+            first_job_id=first_job_id,
         )
         self.requests: list[RecordedRequest] = []
         self.connections = 0  # TCP connections accepted (each one gets a TLS handshake)
@@ -240,7 +248,7 @@ class RapiSimulator:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._tmp = tempfile.TemporaryDirectory(prefix="gwm-rapi-sim-")
-        self.cert = make_certificate("localhost")
+        self.cert = certificate or make_certificate("localhost")
         self.other_cert = make_certificate("localhost", variant=1)
         self.ca_file = str(self._write("cert.pem", self.cert.cert_pem))
         self._contexts = {
