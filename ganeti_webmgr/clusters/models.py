@@ -29,6 +29,11 @@ class Cluster(models.Model):
         default=True,
         help_text="New instances and nodes found in Ganeti appear in GWM on the next sync.",
     )
+    # The demo cluster `make run` and `gwm-manage demo` start: GWM's own RAPI simulator,
+    # named as such wherever the cluster is (display_name).
+    simulated = models.BooleanField(
+        default=False, editable=False, help_text="A simulated cluster (the demo), not Ganeti."
+    )
     # TLS trust: a pinned certificate fingerprint, or CA certificates, or the system CAs.
     fingerprint = models.CharField(max_length=95, blank=True)
     ca_certificates = models.TextField(blank=True, help_text="PEM CA bundle")
@@ -87,7 +92,13 @@ class Cluster(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.slug
+        # Pages, page titles and the audit log's copies of the name all come through here.
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name shown to people: a simulated cluster never passes for a real one."""
+        return f"{self.slug} (simulated)" if self.simulated else self.slug
 
     @property
     def tags(self) -> list[str]:
