@@ -37,6 +37,7 @@ LIST_COLUMNS = (
     "vcpus",
     "disk_size",
     "cluster__slug",
+    "cluster__simulated",  # the cluster's display_name
     "primary_node__name",
     "owner_user__username",
     "owner_group__name",

@@ -1,0 +1,126 @@
+"""gwm-manage demo as a real process: its simulator, its cluster row, its restarts."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+from pathlib import Path
+
+from ganeti_webmgr.ganeti import RapiClient, TlsTrust
+
+from .conftest import BIN
+
+ROW = (
+    "import json\nfrom ganeti_webmgr.clusters.models import Cluster\n"
+    "c = Cluster.objects.filter(slug='demo').first()\n"
+    "print(json.dumps(c and [c.port, c.fingerprint, c.password, c.simulated, c.auto_import]))"
+)
+
+
+def start_demo(site, *args: str) -> tuple[subprocess.Popen, str]:
+    """The command, and its line saying where the simulator listens."""
+    process = subprocess.Popen(
+        [str(BIN / "gwm-manage"), "demo", "--op-duration", "0", *args],
+        env=site.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    line = process.stdout.readline()
+    assert line.startswith("demo cluster 'demo'"), line + process.stderr.read()
+    return process, line
+
+
+def stop(process: subprocess.Popen, signum: int) -> str:
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0, stderr
+    return stderr
+
+
+def row(site):
+    return json.loads(site.python(ROW))
+
+
+def simulators(data_dir: Path) -> list[str]:
+    """Processes whose command line names this site's demo directory."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if str(data_dir / "demo") in text:
+            found.append(text)
+    return found
+
+
+def rapi(port: int, fingerprint: str, password: str) -> RapiClient:
+    """A client as GWM's would be, with what the demo's row holds."""
+    return RapiClient(
+        f"https://127.0.0.1:{port}",
+        username="gwm",
+        password=password,
+        trust=TlsTrust.pinned(fingerprint),
+    )
+
+
+def test_a_restarted_demo_is_the_same_cluster_and_remove_stops_it_for_good(site):
+    # One test, one gwm-init (most of its time). Which sites --auto starts a demo on:
+    # ganeti_webmgr/clusters/tests/test_demo.py.
+    site.init()
+    process, line = start_demo(site)
+    assert "added" in line
+    port, fingerprint, password, simulated, auto_import = row(site)
+    assert (simulated, auto_import) == (True, True)
+    assert f"https://127.0.0.1:{port}" in line
+    users = json.loads((site.data_dir / "demo" / "users.json").read_text())
+    assert password == users["gwm"][0]  # the simulator's user that may write
+    with rapi(port, fingerprint, password) as client:
+        assert len(client.list_instances()) == 30
+        assert len(client.list_nodes()) == 3
+        client.wait_for_job(client.delete_instance("inst1.demo.sim.test"), timeout=10)
+        client.wait_for_job(
+            client.create_instance(
+                "made.demo.sim.test",
+                disk_template="diskless",
+                disks=[],
+                nics=[{}],
+                os="noop+default",
+                pnode="node1.demo.sim.test",
+                ip_check=False,
+                name_check=False,
+            ),
+            timeout=10,
+        )
+    stop(process, signal.SIGINT)  # Ctrl-C; --remove below sends TERM
+    assert simulators(site.data_dir) == []
+
+    # The last port is taken now: the demo moves, and its row follows it.
+    with socket.socket() as taken:
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        process, line = start_demo(site, "--auto")
+    assert "running" in line
+    new_port, same_fingerprint, same_password, *_ = row(site)
+    assert new_port != port
+    assert (same_fingerprint, same_password) == (fingerprint, password)
+    with rapi(new_port, fingerprint, password) as client:
+        names = client.list_instances()
+    assert "made.demo.sim.test" in names
+    assert "inst1.demo.sim.test" not in names
+
+    # A second one would move the row away from the first.
+    result = site.run("gwm-manage", "demo", "--auto")
+    assert result.stdout.startswith("the demo cluster runs already")
+    result = site.run("gwm-manage", "demo", "--remove")
+    assert result.returncode == 0, result.stderr
+    assert "stopping the running demo" in result.stdout
+    assert process.wait(timeout=5) == 0  # --remove stopped it
+    assert simulators(site.data_dir) == []
+    assert sorted(p.name for p in (site.data_dir / "demo").iterdir()) == ["removed"]
+    result = site.run("gwm-manage", "demo", "--auto")
+    assert result.stdout.startswith("no demo cluster: the demo was removed")
