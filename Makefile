@@ -16,7 +16,7 @@ LOCK := PIP_CONFIG_FILE=/dev/null $(CURDIR)/$(BIN)/pip-compile -q --generate-has
 	deb rpm wheelhouse test-packages
 
 help:
-	@echo "make run      development server on http://127.0.0.1:8000 (SQLite in ./var)"
+	@echo "make run      development server on http://127.0.0.1:8000 (SQLite in ./var) with a demo cluster;\n              PORT=nnnn another port, DEMO=0 no demo"
 	@echo "make test     lint + tests on SQLite, PostgreSQL and MariaDB (when reachable)"
 	@echo "make test-ganeti  tests against a real Ganeti in a network namespace (root)"
 	@echo "make test-browser headless Chromium through the pages of a live GWM on that Ganeti (root)"
@@ -56,16 +56,19 @@ $(DEV_DIR)/etc/settings.conf:
 		'[paths]' 'data_dir = $(DEV_DIR)/data' \
 		'[web]' 'debug = true' > $(DEV_DIR)/etc/settings.conf
 
+# PORT: gwm-server's port. DEMO=0: no demo cluster (docs/development.rst, The demo cluster).
+PORT ?= 8000
+DEMO ?= 1
+
 run: $(VENV)/.run-stamp $(DEV_DIR)/etc/settings.conf
 	$(DEV_ENV) $(BIN)/gwm-init --noinput --admin-user admin --admin-email admin@localhost \
 		--password-file $(DEV_DIR)/admin-password
 	@echo
-	@echo "  Ganeti Web Manager: http://127.0.0.1:8000/"
+	@echo "  Ganeti Web Manager: http://127.0.0.1:$(PORT)/"
 	@echo "  Log in as 'admin' with the password in $(DEV_DIR)/admin-password"
 	@echo
-	@# The worker syncs clusters and follows jobs; it stops with the server.
-	$(DEV_ENV) $(BIN)/gwm-worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
-		$(DEV_ENV) $(BIN)/gwm-server --bind 127.0.0.1:8000 --workers 2
+	@# gwm-server, gwm-worker (syncs, jobs) and the demo cluster; Ctrl-C stops them all.
+	@$(DEV_ENV) $(BIN)/python bin/dev-server --port $(PORT) $(if $(filter 0,$(DEMO)),--no-demo)
 
 # Django migrations for model changes, made against the development site.
 migrations: $(VENV)/.run-stamp $(DEV_DIR)/etc/settings.conf
