@@ -59,13 +59,19 @@ def why_not_automatically() -> str:
 def register(port: int, password: str, fingerprint: str) -> tuple[Cluster, bool]:
     """Add or update the demo's row for a simulator on 127.0.0.1:port; True if added.
 
-    Syncs are due at once, so its VMs and nodes are listed within a worker tick.
+    How to reach the simulator is reset each time (its port may have moved); what an
+    administrator may have changed besides, such as the description, is kept. A sync
+    is due at once, so its VMs and nodes are listed within a worker tick.
     """
     with transaction.atomic():
         cluster = Cluster.objects.select_for_update().filter(slug=SLUG).first()
         created = cluster is None
         if created:
-            cluster = Cluster(slug=SLUG)
+            cluster = Cluster(
+                slug=SLUG,
+                description="GWM's RAPI simulator, started by make run or gwm-manage demo: "
+                "its nodes, VMs and jobs are made up. Remove it with gwm-manage demo --remove.",
+            )
         cluster.hostname = "127.0.0.1"
         cluster.port = port
         cluster.username = USERNAME
@@ -75,10 +81,6 @@ def register(port: int, password: str, fingerprint: str) -> tuple[Cluster, bool]
         cluster.simulated = True
         cluster.read_only = False
         cluster.auto_import = True
-        cluster.description = (
-            "GWM's RAPI simulator, started by make run or gwm-manage demo: its nodes, "
-            "VMs and jobs are made up. Remove it with gwm-manage demo --remove."
-        )
         cluster.next_sync_at = timezone.now()
         cluster.save()
     return cluster, created
