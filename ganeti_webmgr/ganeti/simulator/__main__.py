@@ -99,9 +99,12 @@ def main(argv: list[str] | None = None) -> int:
         )
     # The handler only appends: a second signal must neither interrupt the save nor
     # find the first handler inside Event.set() (whose lock it would wait for forever).
+    # Started ignoring SIGINT (by gwm-manage demo), it keeps ignoring it: whoever started
+    # it stops it with SIGTERM.
     received: list[int] = []
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda signum, _frame: received.append(signum))
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, lambda signum, _frame: received.append(signum))
     sim = RapiSimulator(
         cluster,
         port=args.port,

@@ -82,9 +82,11 @@ class Command(BaseCommand):
 
     def run(self, port: int, op_duration: str) -> None:
         # Only an append in the handler (Event.set() there can deadlock on a second signal).
+        # Started ignoring SIGINT (by make run's bin/dev-server), it waits for SIGTERM.
         received: list[int] = []
         for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda signum, _frame: received.append(signum))
+            if signal.getsignal(signum) is not signal.SIG_IGN:
+                signal.signal(signum, lambda signum, _frame: received.append(signum))
         path = demo.directory()
         path.mkdir(parents=True, exist_ok=True, mode=0o700)
         previous = demo.existing()
@@ -113,7 +115,7 @@ class Command(BaseCommand):
             stdout=subprocess.PIPE,
             text=True,
             # Stopped by SIGTERM from here, after a Ctrl-C too: one signal, not two, and
-            # no KeyboardInterrupt while it still starts. (No threads yet: preexec_fn is safe.)
+            # no KeyboardInterrupt while it starts. (No threads yet: preexec_fn is safe.)
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
         )
         pid_file = path / demo.PID_FILE
