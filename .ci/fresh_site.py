@@ -77,7 +77,7 @@ class Browser:
             return 0, ""
 
     def log_in(self, user: str, password: str) -> None:
-        status, page = self.request("/accounts/login/")
+        status, _ = self.request("/accounts/login/")
         token = next((c.value for c in self.jar if c.name == "csrftoken"), None)
         if status != 200 or not token:
             fail(f"login page: HTTP {status}, CSRF cookie {'set' if token else 'missing'}")
