@@ -20,6 +20,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+# How long `make run` may take to create the cluster before the VMs are waited for.
+NO_CLUSTER_SECONDS = 30
+
 
 def fail(message: str) -> None:
     print(f"fresh_site: {message}", file=sys.stderr)
@@ -107,12 +110,20 @@ def vms(base: str, password_file: str, cluster: str, seconds: str, pid: str) -> 
     # A row links to the VM's page under its cluster.
     row = re.compile(rf'href="/clusters/{re.escape(cluster)}/vms/([^/"]+)/"')
     names: set[str] = set()
+    start = time.monotonic()
+
+    def missing(path: str) -> bool:
+        return browser.request(path)[0] == 404
 
     def listed() -> bool:
         status, page = browser.request("/vms/")
         if status != 200:
             fail(f"/vms/ as admin: HTTP {status}")
         names.update(row.findall(page))
+        # No need to wait for a sync of a cluster that is not there at all.
+        waited = time.monotonic() - start
+        if not names and waited > NO_CLUSTER_SECONDS and missing(f"/clusters/{cluster}/"):
+            fail(f"no cluster {cluster!r}: /clusters/{cluster}/ is 404 after {waited:.0f} s")
         return bool(names)
 
     took = poll(float(seconds), int(pid), f"VM of cluster {cluster!r} on /vms/", listed)
