@@ -13,7 +13,7 @@ LOCK := PIP_CONFIG_FILE=/dev/null $(CURDIR)/$(BIN)/pip-compile -q --generate-has
 
 .PHONY: run migrations bench test test-sqlite test-databases test-ganeti test-browser screenshots \
 	lint docs lock config-files clean help \
-	deb rpm wheelhouse test-packages
+	deb rpm wheelhouse test-packages test-fresh
 
 help:
 	@echo "make run      development server on http://127.0.0.1:8000 (SQLite in ./var) with a demo cluster;\n              PORT=nnnn another port, DEMO=0 no demo"
@@ -29,6 +29,7 @@ help:
 	@echo "make rpm      build dist/ganeti-webmgr-*.rpm and the .src.rpm (GWM_WHEELHOUSE=dir: offline)"
 	@echo "make wheelhouse  download the locked Python packages for offline builds (dist/wheelhouse)"
 	@echo "make test-packages  build, lint and install-test the packages in chroots (root)"
+	@echo "make test-fresh  the README's make run and make test on a clean Debian 12 chroot (root)"
 
 # --- virtualenvs ------------------------------------------------------------
 # Runtime-only venv for `make run`; the full dev venv for tests/docs.
@@ -178,3 +179,8 @@ wheelhouse:
 # Build, lint, install/upgrade/remove/purge in debootstrap chroots (root).
 test-packages:
 	packaging/test-packages
+
+# The README's commands, on a clean Debian 12 (debootstrap minbase) with a clone
+# of HEAD in /root: what a new user meets, which a prepared machine hides (root).
+test-fresh:
+	.ci/test-fresh
