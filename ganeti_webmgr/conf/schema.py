@@ -134,10 +134,19 @@ KEYS: list[Key] = [
     ),
     Key(
         "server",
+        "threads",
+        t.Integer(1, 256),
+        8,
+        "Pages each worker process serves at a time (threads). Websockets (the "
+        "console) do not take a thread.",
+    ),
+    Key(
+        "server",
         "timeout",
         t.Integer(1, 3600),
         60,
-        "Seconds a request may take before its worker is restarted.",
+        "Seconds a worker process may go without answering gunicorn's heartbeat "
+        "before it is restarted.",
     ),
     # --- web
     Key(
