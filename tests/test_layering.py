@@ -51,6 +51,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("page parts", ("clusters.header", "jobs.live", "core.dashboard")),
     ("views", ("*.views", "provisioning.template_views")),
     ("urls", ("*.urls", "urls")),
+    # The ASGI application (pages and websockets), then the server that loads it.
+    ("asgi", ("asgi",)),
+    ("server", ("commands.server",)),
     # Tests and the pytest plugin may import anything (but see ganeti below).
     ("tests", ("*.tests", "testing")),
 ]
