@@ -46,6 +46,15 @@ def simulator():
         yield sim
 
 
+@pytest.fixture(scope="session")
+def vnc_server():
+    """A real VNC server (TigerVNC's Xvnc) on loopback, 320x200, with a VNC password."""
+    from ganeti_webmgr.testing.vnc import xvnc
+
+    with xvnc() as server:
+        yield server
+
+
 @pytest.fixture
 def make_cluster(db):
     """make_cluster(sim, slug="sim", **fields): a Cluster that talks to a simulator."""
