@@ -20,23 +20,19 @@ def make_application(threads: int):
     from ganeti_webmgr.wsgi import application as wsgi_application
 
     http = WSGIMiddleware(wsgi_application, workers=threads)
+    # After the WSGI module: it sets Django up, and the console uses models.
+    from ganeti_webmgr.console.websocket import serve as console
 
     async def application(scope, receive, send):
         kind = scope["type"]
         if kind == "http":
             await http(scope, receive, send)
         elif kind == "websocket":
-            await refuse_websocket(receive, send)
+            await console(scope, receive, send)
         elif kind == "lifespan":
             await lifespan(receive, send)
 
     return application
-
-
-async def refuse_websocket(receive, send) -> None:
-    # No websocket route yet: close the handshake (HTTP 403 to the client).
-    await receive()
-    await send({"type": "websocket.close", "code": 1008})
 
 
 async def lifespan(receive, send) -> None:

@@ -46,6 +46,18 @@ def simulator():
         yield sim
 
 
+@pytest.fixture
+def configure(monkeypatch):
+    """configure(section, name, value): override one configuration key for this test."""
+    from ganeti_webmgr import conf
+    from ganeti_webmgr.conf.loader import Setting
+
+    def set_value(section, name, value):
+        monkeypatch.setitem(conf.current().settings, (section, name), Setting(value, "test"))
+
+    return set_value
+
+
 @pytest.fixture(scope="session")
 def vnc_server():
     """A real VNC server (TigerVNC's Xvnc) on loopback, 320x200, with a VNC password."""
