@@ -135,6 +135,7 @@ bench: $(VENV)/.dev-stamp
 	$(BIN)/python bench/vm_list.py sqlite
 	$(BIN)/python bench/worker_isolation.py
 	$(BIN)/python bench/job_pickup.py
+	$(BIN)/python bench/server.py
 	@for db in postgresql mysql; do \
 		env=$$($(BIN)/python tests/database_env.py $$db) || { echo "$$env"; continue; }; \
 		$(BIN)/python bench/sync.py $$db || exit 1; \

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "ganeti_webmgr.provisioning",
     "ganeti_webmgr.imports",
     "ganeti_webmgr.actions",
+    "ganeti_webmgr.console",
 ]
 
 MIDDLEWARE = [

@@ -33,6 +33,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("audit.models", ("audit.models",)),
     ("imports.models", ("imports.models",)),
     ("provisioning.models", ("provisioning.models",)),
+    ("console.models", ("console.models",)),
     # The domain: rules, records, Ganeti's data written into rows, services.
     ("nodes", ("nodes",)),
     ("permissions", ("permissions",)),
@@ -42,6 +43,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("jobs", ("jobs",)),  # follows a job to its end, refreshes its targets through inventory
     ("provisioning", ("provisioning",)),
     ("actions", ("actions",)),
+    ("console", ("console",)),
     # What runs actions for others: on many VMs, the creation wizard's submission.
     ("action callers", ("virtual_machines.bulk", "provisioning.submit")),
     ("imports", ("imports",)),
@@ -51,6 +53,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("page parts", ("clusters.header", "jobs.live", "core.dashboard")),
     ("views", ("*.views", "provisioning.template_views")),
     ("urls", ("*.urls", "urls")),
+    # The ASGI application (pages and websockets), then the server that loads it.
+    ("asgi", ("asgi",)),
+    ("server", ("commands.server",)),
     # Tests and the pytest plugin may import anything (but see ganeti below).
     ("tests", ("*.tests", "testing")),
 ]

@@ -18,6 +18,7 @@ ALLOWED = {
     "clusters/management/commands/cluster.py": "gwm-manage cluster add checks it too",
     "clusters/views.py": "closes a removed or edited cluster's client (forget)",
     "inventory/sync.py": "the sync's reads",
+    "console/target.py": "the console's address, confirmed just before the proxy connects",
     "worker/lanes.py": "gwm-worker: submissions and following",
 }
 

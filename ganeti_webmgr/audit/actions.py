@@ -53,6 +53,7 @@ ACTIONS: dict[str, str] = {
     "vm.stop": "virtual machine shut down",
     "vm.reboot": "virtual machine rebooted",
     "vm.console": "console opened",
+    "vm.console_closed": "console session ended (how long, and why)",
     "vm.modify": "virtual machine parameters changed",
     "vm.notes": "administrators' notes on a virtual machine changed (GWM only)",
     "vm.reinstall": "operating system reinstalled",

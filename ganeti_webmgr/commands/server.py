@@ -1,5 +1,8 @@
 """gwm-server: serve GWM with gunicorn; static files are served by WhiteNoise.
 
+Each worker process is gunicorn's asyncio (ASGI) worker: pages are Django's WSGI
+application run in a pool of [server] threads, websockets are served beside them.
+
 Signals: TERM stops gracefully, HUP re-reads the configuration and replaces the
 workers (refused, with the problems logged, when the new configuration is bad).
 """
@@ -64,6 +67,7 @@ class GwmServer(BaseApplication):
             "workers": args.workers or config.get("server", "workers"),
             "timeout": args.timeout or config.get("server", "timeout"),
             "proc_name": "gwm-server",
+            "worker_class": "asgi",
             "accesslog": "-" if args.access_log else None,
             "errorlog": "-",
             "loglevel": config.get("logging", "level"),
@@ -78,9 +82,9 @@ class GwmServer(BaseApplication):
                 self.cfg.set(name, value)
 
     def load(self):
-        from ganeti_webmgr.wsgi import application
+        from ganeti_webmgr.asgi import make_application
 
-        return application
+        return make_application(threads=conf.current().get("server", "threads"))
 
     def run(self):
         try:

@@ -46,6 +46,7 @@ SECTIONS = {
     "worker": "gwm-worker, which keeps GWM's copy of each cluster's state up to date and "
     "follows the Ganeti jobs started from GWM.",
     "audit": "The audit log of who did what (see the audit log chapter of the documentation).",
+    "console": "VM consoles in the browser (VNC and serial), through gwm-server's proxy.",
 }
 
 
@@ -134,10 +135,19 @@ KEYS: list[Key] = [
     ),
     Key(
         "server",
+        "threads",
+        t.Integer(1, 256),
+        8,
+        "Pages each worker process serves at a time (threads). Websockets (the "
+        "console) do not take a thread.",
+    ),
+    Key(
+        "server",
         "timeout",
         t.Integer(1, 3600),
         60,
-        "Seconds a request may take before its worker is restarted.",
+        "Seconds a worker process may go without answering gunicorn's heartbeat "
+        "before it is restarted.",
     ),
     # --- web
     Key(
@@ -278,6 +288,29 @@ KEYS += [
         365,
         "Days audit log entries are kept; 0 keeps them forever. gwm-worker deletes older "
         "entries once a day; gwm-manage audit_prune does it at once.",
+    ),
+]
+KEYS += [
+    Key(
+        "console",
+        "idle_minutes",
+        t.Integer(1, 24 * 60),
+        30,
+        "Minutes without a key press or mouse move after which a console session is closed.",
+    ),
+    Key(
+        "console",
+        "max_hours",
+        t.Integer(1, 7 * 24),
+        8,
+        "Hours after which a console session is closed, busy or not.",
+    ),
+    Key(
+        "console",
+        "sessions_per_user",
+        t.Integer(1, 100),
+        4,
+        "Console sessions one user may have open at once.",
     ),
 ]
 

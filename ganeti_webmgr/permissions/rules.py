@@ -114,6 +114,11 @@ def can(user, action: str, obj) -> bool:
     raise TypeError(f"no permission rules for {type(obj).__name__}")
 
 
+def may_use_console(user, vm: VirtualMachine) -> bool:
+    """A console's keystrokes can do what the power buttons do, and more."""
+    return can(user, "power", vm)
+
+
 def require(user, action: str, obj) -> None:
     """PermissionDenied (403) unless can(); use after the object was found visible."""
     if not can(user, action, obj):

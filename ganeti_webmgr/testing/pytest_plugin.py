@@ -47,6 +47,27 @@ def simulator():
 
 
 @pytest.fixture
+def configure(monkeypatch):
+    """configure(section, name, value): override one configuration key for this test."""
+    from ganeti_webmgr import conf
+    from ganeti_webmgr.conf.loader import Setting
+
+    def set_value(section, name, value):
+        monkeypatch.setitem(conf.current().settings, (section, name), Setting(value, "test"))
+
+    return set_value
+
+
+@pytest.fixture(scope="session")
+def vnc_server():
+    """A real VNC server (TigerVNC's Xvnc) on loopback, 320x200, with a VNC password."""
+    from ganeti_webmgr.testing.vnc import xvnc
+
+    with xvnc() as server:
+        yield server
+
+
+@pytest.fixture
 def make_cluster(db):
     """make_cluster(sim, slug="sim", **fields): a Cluster that talks to a simulator."""
     from ganeti_webmgr.clusters.models import Cluster

@@ -140,3 +140,25 @@ def test_it_refuses_to_start_with_a_bad_configuration(site):
     result = site.run("gwm-server")
     assert result.returncode == 2
     assert result.stderr.startswith(f"{path}:2: [server] bind: 'everywhere' is not an address")
+
+
+def test_one_worker_serves_pages_while_a_websocket_is_open_and_refuses_unknown_ones(site):
+    site.init()
+    with running_server(site) as (_process, base, _log):
+        port = int(base.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as ws:
+            ws.sendall(
+                b"GET /no-such-socket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                b"Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+            )
+            assert ws.recv(4096).split(b"\r\n", 1)[0] == b"HTTP/1.1 403 Forbidden"
+        # Several slow clients at once on the single worker process: threads serve them.
+        slow = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(3)]
+        try:
+            for s in slow:
+                s.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # headers unfinished
+            assert urllib.request.urlopen(f"{base}/health", timeout=5).status == 200
+        finally:
+            for s in slow:
+                s.close()

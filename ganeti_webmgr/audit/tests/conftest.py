@@ -1,9 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from ganeti_webmgr import conf
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.conf.loader import Setting
 from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
@@ -26,16 +24,6 @@ def node(cluster):
 @pytest.fixture
 def group(db):
     return Group.objects.create(name="ops")
-
-
-@pytest.fixture
-def configure(monkeypatch):
-    """configure(section, name, value): override one configuration key for this test."""
-
-    def set_value(section, name, value):
-        monkeypatch.setitem(conf.current().settings, (section, name), Setting(value, "test"))
-
-    return set_value
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""The web console: VNC through an authenticating proxy inside gwm-server."""
