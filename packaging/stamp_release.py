@@ -45,7 +45,9 @@ def entries(repo: Path, tag: str) -> list[Entry]:
     if not TAG.match(tag):
         raise SystemExit(f"stamp_release: {tag!r} is not a vX.Y.Z tag")
     merged = git(repo, "tag", "--list", "v*", "--merged", tag).split()
-    tags = sorted((t for t in merged if TAG.match(t)), key=lambda t: tuple(map(int, TAG.match(t).groups())))
+    tags = sorted(
+        (t for t in merged if TAG.match(t)), key=lambda t: tuple(map(int, TAG.match(t).groups()))
+    )
     tags = tags[: tags.index(tag) + 1]
     result = []
     for previous, current in zip([None, *tags], tags, strict=False):
@@ -97,7 +99,9 @@ def stamp(repo: Path, tag: str, tree: Path) -> None:
     who = maintainer(tree)
 
     init = tree / "ganeti_webmgr" / "__init__.py"
-    code, n = re.subn(r'^__version__ = ".*"$', f'__version__ = "{version}"', init.read_text(), flags=re.M)
+    code, n = re.subn(
+        r'^__version__ = ".*"$', f'__version__ = "{version}"', init.read_text(), flags=re.M
+    )
     if n != 1:
         raise SystemExit(f"stamp_release: no __version__ line in {init}")
     init.write_text(code)
