@@ -150,7 +150,7 @@ config-files: $(VENV)/.run-stamp
 	$(BIN)/python -m ganeti_webmgr.conf.render reference > docs/configuration-reference.rst
 
 lock: $(VENV)/.dev-stamp
-	cd requirements && for f in base build postgresql mysql dev; do \
+	cd requirements && for f in base build postgresql mysql dev docs release; do \
 		$(LOCK) --output-file=$$f.txt $$f.in || exit 1; done
 
 clean:
