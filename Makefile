@@ -13,7 +13,7 @@ LOCK := PIP_CONFIG_FILE=/dev/null $(CURDIR)/$(BIN)/pip-compile -q --generate-has
 
 .PHONY: run migrations bench test test-sqlite test-databases test-ganeti test-browser screenshots \
 	lint docs lock config-files clean help \
-	deb rpm wheelhouse test-packages test-fresh
+	deb rpm wheelhouse release test-packages test-fresh
 
 help:
 	@echo "make run      development server on http://127.0.0.1:8000 (SQLite in ./var) with a demo cluster;\n              PORT=nnnn another port, DEMO=0 no demo"
@@ -28,6 +28,8 @@ help:
 	@echo "make deb      build dist/ganeti-webmgr_*.deb (GWM_WHEELHOUSE=dir: offline)"
 	@echo "make rpm      build dist/ganeti-webmgr-*.rpm and the .src.rpm (GWM_WHEELHOUSE=dir: offline)"
 	@echo "make wheelhouse  download the locked Python packages for offline builds (dist/wheelhouse)"
+	@echo "make release  build release TAG=vX.Y.Z (default: HEAD's tag) from the tag into dist/release:"
+	@echo "              signed APT and YUM repositories, sdist, wheel, docs (GWM_SIGNING_KEY)"
 	@echo "make test-packages  build, lint and install-test the packages in chroots (root)"
 	@echo "make test-fresh  the README's make run and make test on a clean Debian 12 chroot (root)"
 
@@ -153,7 +155,7 @@ config-files: $(VENV)/.run-stamp
 	$(BIN)/python -m ganeti_webmgr.conf.render reference > docs/configuration-reference.rst
 
 lock: $(VENV)/.dev-stamp
-	cd requirements && for f in base build postgresql mysql dev; do \
+	cd requirements && for f in base build postgresql mysql dev docs release; do \
 		$(LOCK) --output-file=$$f.txt $$f.in || exit 1; done
 
 clean:
@@ -177,7 +179,19 @@ wheelhouse:
 	packaging/install-build-deps deb
 	packaging/build wheelhouse --out $(WHEELHOUSE)
 
-# Build, lint, install/upgrade/remove/purge in debootstrap chroots (root).
+# A release from its vX.Y.Z tag (never the work tree), added to the release
+# directory as it is published (docs/packaging.rst, "Releases"). Signs with the
+# key GWM_SIGNING_KEY names (in GNUPGHOME). share/git-hooks/reference-transaction
+# runs this when a tag is created.
+RELEASE_DIR ?= $(CURDIR)/dist/release
+RELEASE_URL ?= https://packages.ganeti-webmgr.example/
+release:
+	packaging/install-build-deps release
+	$(PKG_ENV) packaging/release $(TAG) --out $(RELEASE_DIR) --base-url $(RELEASE_URL)
+
+# Two releases from tags in a throwaway clone, published over loopback HTTP and
+# installed and upgraded by the README's commands; lint, install/upgrade/remove/purge
+# in debootstrap chroots (root).
 test-packages:
 	packaging/test-packages
 
