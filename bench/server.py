@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import re
 import statistics
 import subprocess
 import sys
@@ -22,34 +21,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from live import Simulators, Site, free_port, percentile, wait_until
+from live import Browser, Simulators, Site, free_port, percentile, wait_until
 
 PAGES = ["/health", "/accounts/login/", "/", "/vms/", "/vms/?sort=-memory"]
 WORKERS = 2
 
 
 def session_cookie(port: int, password: str) -> str:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", "/accounts/login/")
-    response = connection.getresponse()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode())
-    csrf = response.getheader("Set-Cookie").split(";")[0]
-    body = f"csrfmiddlewaretoken={token.group(1)}&username=admin&password={password}"
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request(
-        "POST",
-        "/accounts/login/",
-        body=body,
-        headers={
-            "Cookie": csrf,
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Referer": f"http://127.0.0.1:{port}/accounts/login/",
-        },
-    )
-    response = connection.getresponse()
-    response.read()
-    cookies = [v.split(";")[0] for k, v in response.getheaders() if k.lower() == "set-cookie"]
-    return next(c for c in cookies if c.startswith("sessionid="))
+    browser = Browser(f"http://127.0.0.1:{port}", "admin", password)
+    return "sessionid=" + next(c.value for c in browser.jar if c.name == "sessionid")
 
 
 def load(port: int, path: str, cookie: str, requests: int, concurrency: int) -> tuple:

@@ -75,7 +75,7 @@ async def _vnc(opened, browser) -> tuple:
     async def allowed() -> bool:
         return await _in_thread(sessions.still_allowed)(opened)
 
-    ended = await relay(browser.next_message, browser.send_bytes, server, limits, allowed)
+    ended = await relay(browser.next_message, browser.write, server, limits, allowed)
     return (ended.reason, ended.seconds, ended.to_server, ended.to_browser)
 
 
@@ -138,9 +138,6 @@ class _Browser:
         return data
 
     async def write(self, data: bytes) -> None:
-        await self.send_bytes(data)
-
-    async def send_bytes(self, data: bytes) -> None:
         await self._send({"type": "websocket.send", "bytes": data})
 
     async def close(self) -> None:
