@@ -38,7 +38,8 @@ def check(cluster: Cluster, trust: str) -> ClusterInfo:
     """Connect to cluster (saved or not) as configured and ask who it is.
 
     With trust "pin", the certificate the cluster presents now is pinned first
-    (cluster.fingerprint is set). Raises CheckFailed naming the problem.
+    (cluster.fingerprint is set). Raises CheckFailed naming the problem, also when
+    the cluster is one GWM has under another entry.
     """
     try:
         if trust == "pin":
@@ -46,7 +47,7 @@ def check(cluster: Cluster, trust: str) -> ClusterInfo:
                 cluster.hostname, cluster.port, timeout=CHECK_TIMEOUTS.connect
             )
         with new_client(cluster, CHECK_TIMEOUTS) as client:
-            return client.info()
+            info = client.info()
     except RapiTimeout as error:
         raise CheckFailed(
             f"Cannot use {cluster.url}: no answer in time ({error.message}; GWM waits "
@@ -57,6 +58,10 @@ def check(cluster: Cluster, trust: str) -> ClusterInfo:
         raise CheckFailed(f"Cannot use {cluster.url}: {error}") from None
     except credentials.CredentialsError as error:
         raise CheckFailed(f"Cannot use {cluster.url}: {error}") from None
+    duplicate = already_added(info.name, info.uuid, exclude=cluster)
+    if duplicate:
+        raise CheckFailed(duplicate)
+    return info
 
 
 def sign(values: dict[str, Any], purpose: str) -> str:
@@ -79,3 +84,20 @@ def unsign(token: str, purpose: str) -> dict[str, Any] | None:
         return None
     values = data.get("values")
     return values if isinstance(values, dict) else None
+
+
+def already_added(name: str, uuid: str | None, exclude: Cluster | None = None) -> str:
+    """Why a cluster answering with this name and UUID (from /2/info) is one GWM has
+    already, or "" when it is new; two rows for one cluster would count it twice."""
+    clusters = Cluster.objects.all()
+    if exclude is not None and exclude.pk is not None:
+        clusters = clusters.exclude(pk=exclude.pk)
+    same = clusters.filter(ganeti_name=name).first() if name else None
+    if same is None and uuid:
+        same = clusters.filter(info__uuid=uuid).first()
+    if same is None:
+        return ""
+    return (
+        f"This is Ganeti cluster {name} ({uuid or 'no UUID'}), which GWM has already as "
+        f"{same.slug} ({same.url}). Edit that one instead of adding it again."
+    )

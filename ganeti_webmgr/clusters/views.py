@@ -172,6 +172,7 @@ def cluster_add(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(failure))
         else:
             values = {name: getattr(cluster, name) for name in ADD_FIELDS}
+            values["identity"] = [info.name, info.uuid]
             return _confirm_page(
                 request,
                 cluster,
@@ -192,8 +193,19 @@ def _add_confirmed(request: HttpRequest) -> HttpResponse:
     if Cluster.objects.filter(slug=values["slug"]).exists():
         messages.error(request, f"A cluster named {values['slug']!r} exists already.")
         return redirect("cluster-add")
+    # Checked again: another administrator may have added it since the check.
+    name, uuid = values.get("identity") or ["", None]
+    duplicate = connection.already_added(name, uuid)
+    if duplicate:
+        messages.error(request, duplicate)
+        return redirect("cluster-add")
     with audit.change("cluster.add", request=request) as entry:
-        cluster = Cluster.objects.create(**{name: values[name] for name in ADD_FIELDS})
+        # Who it is, known before the first sync, so a second add is refused meanwhile.
+        cluster = Cluster.objects.create(
+            **{field: values[field] for field in ADD_FIELDS},
+            ganeti_name=name,
+            info={"name": name, "uuid": uuid} if name else {},
+        )
         entry.targets = [cluster]
         entry.message = f"{cluster.slug} ({cluster.url}) added; trust: {cluster.trust_description}"
     messages.success(request, f"Cluster {cluster.slug} added; gwm-worker syncs it shortly.")

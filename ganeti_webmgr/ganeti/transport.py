@@ -35,7 +35,7 @@ from urllib3.exceptions import (
 from urllib3.util import parse_url
 
 from . import errors
-from .tls import TlsTrust
+from .tls import TlsTrust, format_fingerprint
 
 logger = logging.getLogger("ganeti_webmgr.ganeti")
 
@@ -288,8 +288,9 @@ class Transport:
             text = str(reason)
             if "Fingerprints did not match" in text:
                 # The pin failed after the handshake; no request was sent.
-                got = re.search(r'got "?([0-9a-fA-F]+)', text)
-                seen = f" (the server presented {got.group(1)})" if got else ""
+                got = re.search(r'got "?([0-9a-fA-F]{64})\b', text)
+                # In the form the pages and `openssl x509 -fingerprint` show.
+                seen = f" (the server presented {format_fingerprint(got.group(1))})" if got else ""
                 return errors.RapiCertificateMismatch(
                     f"the certificate does not match the pinned fingerprint{seen}", **where
                 )

@@ -108,3 +108,37 @@ def test_bad_input_is_named(admin_client, simulator, changes, message):
 def test_only_superusers_add_clusters(client, simulator):
     client.force_login(User.objects.create_user("someone"))
     assert client.get("/clusters/add").status_code == 403
+
+
+def test_the_same_ganeti_cluster_is_not_added_twice(admin_client, simulator):
+    first = admin_client.post("/clusters/add", form(simulator))
+    confirm = {f.html_name: f.value() for f in first.context["confirm"]}
+    admin_client.post("/clusters/add", {"step": "confirm", **confirm})
+    # Before any sync: what the check learnt already identifies the cluster.
+    again = admin_client.post("/clusters/add", form(simulator, slug="prod-again"))
+    assert again.status_code == 200
+    assert "confirm" not in again.context
+    assert (
+        "This is Ganeti cluster cluster.sim.test" in again.content.decode()
+        and "which GWM has already as prod" in again.content.decode()
+    )
+    assert list(Cluster.objects.values_list("slug", flat=True)) == ["prod"]
+
+
+def test_a_cluster_known_by_its_uuid_alone_is_refused(admin_client, simulator, make_cluster):
+    uuid = simulator.cluster.info()["uuid"]
+    make_cluster(simulator, slug="old", ganeti_name="renamed.example", info={"uuid": uuid})
+    page = admin_client.post("/clusters/add", form(simulator))
+    assert f"({uuid}), which GWM has already as old" in page.content.decode()
+    assert not Cluster.objects.filter(slug="prod").exists()
+
+
+def test_a_duplicate_added_between_check_and_confirm_is_refused(
+    admin_client, simulator, make_cluster
+):
+    page = admin_client.post("/clusters/add", form(simulator))
+    confirm = {f.html_name: f.value() for f in page.context["confirm"]}
+    make_cluster(simulator, slug="meanwhile", ganeti_name="cluster.sim.test")
+    response = admin_client.post("/clusters/add", {"step": "confirm", **confirm}, follow=True)
+    assert b"which GWM has already as meanwhile" in response.content
+    assert not Cluster.objects.filter(slug="prod").exists()

@@ -160,3 +160,10 @@ def test_notify_token_prints_a_new_token_once(simulator, password_file):
     cluster = Cluster.objects.get(slug="sim")
     assert cluster.notify_token_matches(token)
     assert not cluster.notify_token_matches(run("notify-token", "sim").strip() + "x")
+
+
+def test_add_refuses_a_cluster_that_is_there_under_another_name(simulator, password_file):
+    add(simulator, password_file, "--fingerprint", simulator.fingerprint)
+    with pytest.raises(CommandError, match="which GWM has already as sim"):
+        add(simulator, password_file, "--fingerprint", simulator.fingerprint, name="sim2")
+    assert list(Cluster.objects.values_list("slug", flat=True)) == ["sim"]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import socket
 
 import pytest
@@ -117,9 +118,13 @@ def test_it_fails_a_wrong_pin_before_sending_credentials(sim):
 
 def test_it_fails_when_the_cluster_presents_another_certificate(sim, client):
     sim.faults.wrong_certificate = True
-    with pytest.raises(RapiCertificateMismatch, match="does not match the pinned"):
+    with pytest.raises(RapiCertificateMismatch, match="does not match the pinned") as info:
         client.version()
     assert sim.requests == []
+    # The fingerprint it saw, in the one format the pages use: AA:BB:... upper case.
+    seen = re.search(r"presented ([0-9A-F:]+)\)", str(info.value))
+    assert seen, str(info.value)
+    assert re.fullmatch(r"([0-9A-F]{2}:){31}[0-9A-F]{2}", seen.group(1))
 
 
 def test_it_does_not_retry_a_tls_failure(sim):

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
-from ganeti_webmgr.clusters import rapi
+from ganeti_webmgr.clusters import connection, rapi
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.ganeti import RapiError, Timeouts, fetch_certificate_fingerprint
 from ganeti_webmgr.ganeti.tls import format_fingerprint, normalize_fingerprint
@@ -221,6 +221,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{cluster.url} answers: Ganeti {info.software_version}, cluster {info.name}"
         )
+        duplicate = connection.already_added(info.name, info.uuid, exclude=cluster)
+        if duplicate:
+            raise CommandError(duplicate)
+        # Who it is, known before the first sync, so a second add is refused meanwhile.
+        cluster.ganeti_name = info.name
+        cluster.info = {"name": info.name, "uuid": info.uuid}
 
 
 def _get(name: str) -> Cluster:
