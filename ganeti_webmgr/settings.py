@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ganeti_webmgr.core.middleware.MethodNotAllowedPage",
 ]
 
 ROOT_URLCONF = "ganeti_webmgr.urls"

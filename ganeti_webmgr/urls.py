@@ -10,6 +10,7 @@ from ganeti_webmgr.virtual_machines import views as vm_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("health", core_views.health, name="health"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("ganeti_webmgr.accounts.urls")),
     path("clusters/", include("ganeti_webmgr.clusters.urls")),
     path("vms/", vm_views.vm_list, name="vm-list"),

@@ -111,6 +111,15 @@ class LiveGWM:
                 raise RuntimeError(f"gwm-server not healthy:\n{self.tail('server')}")
             time.sleep(0.2)
 
+    def manage(self, *args: str) -> str:
+        """gwm-manage on the live site's database; its output."""
+        done = subprocess.run(
+            [str(BIN / "gwm-manage"), *args], env=self.env, capture_output=True, text=True
+        )
+        if done.returncode:
+            raise RuntimeError(f"gwm-manage {args[0]}: {done.stderr or done.stdout}")
+        return done.stdout
+
     def tail(self, name: str, lines: int = 40) -> str:
         try:
             return "\n".join(self.log(name).read_text(errors="replace").splitlines()[-lines:])

@@ -80,3 +80,30 @@ def test_axe_finds_nothing_serious_in_a_confirmation_or_a_refused_form(page: Pag
     expect(rename.get_by_role("alert")).to_be_visible()
     serious += serious_findings(page, "refused rename")
     assert serious == [], "\n".join(serious)
+
+
+# A group with a member and an administrator, and an SSH key: their Remove buttons.
+SEED_REMOVE_BUTTONS = """
+from django.contrib.auth.models import Group, User
+from ganeti_webmgr.accounts.models import GroupProfile, SshKey
+admin = User.objects.get(username="admin")
+group, _ = Group.objects.get_or_create(name="axe-group")
+group.user_set.add(admin)
+GroupProfile.objects.get_or_create(group=group)[0].admins.add(admin)
+key = {"key": KEY, "fingerprint": "SHA256:axe"}
+SshKey.objects.get_or_create(user=admin, name="axe", defaults=key)
+"""
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBvBq2qzk5n0Y2aYq1d9n1p8Qm3bYQj3e1kTzKx2L0Zs axe@test"
+
+
+def test_axe_finds_nothing_serious_on_the_pages_with_remove_buttons(page: Page, gwm):
+    gwm.manage("shell", "-c", f"KEY = {KEY!r}\n{SEED_REMOVE_BUTTONS}")
+    for path, name in [
+        ("/accounts/groups/axe-group/", "Remove admin from axe-group"),
+        ("/accounts/groups/axe-group/", "Remove admin as administrator"),
+        ("/accounts/profile/keys/", "Remove key axe"),
+    ]:
+        page.goto(path)
+        expect(page.get_by_role("button", name=name)).to_be_visible()
+        serious = serious_findings(page, path)
+        assert serious == [], "\n".join(serious)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import signal
 import socket
 import subprocess
 from pathlib import Path
+
+import pytest
 
 from ganeti_webmgr.ganeti import RapiClient, TlsTrust
 
@@ -35,7 +39,23 @@ def start_demo(site, *args: str) -> tuple[subprocess.Popen, str]:
 
 def stop(process: subprocess.Popen, signum: int) -> str:
     process.send_signal(signum)
-    _, stderr = process.communicate(timeout=30)
+    try:
+        _, stderr = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        # What was still running, and what it said, rather than a bare timeout.
+        tree = subprocess.run(
+            ["ps", "-o", "pid,stat,etime,args", "--ppid", str(process.pid), "-p", str(process.pid)],
+            capture_output=True,
+            text=True,
+        ).stdout
+        children = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(process.pid)], capture_output=True, text=True
+        ).stdout.split()
+        for pid in [process.pid, *map(int, children)]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        _, stderr = process.communicate(timeout=10)
+        pytest.fail(f"the demo did not stop within 30 s of signal {signum}:\n{tree}\n{stderr}")
     assert process.returncode == 0, stderr
     return stderr
 
