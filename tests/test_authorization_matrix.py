@@ -40,6 +40,7 @@ OTHER_ADMIN_ONLY = expect(LOGIN, 404, 404, 404, 404, 404, 200)  # another cluste
 MATRIX = {
     "home": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
     "health": ("get", {}, expect(200, 200, 200, 200, 200, 200, 200), None, None),
+    "favicon": ("get", {}, expect(301, 301, 301, 301, 301, 301, 301), None, None),
     "accounts-login": ("get", {}, expect(200, 302, 302, 302, 302, 302, 302), None, None),
     "accounts-logout": ("get", {}, expect(405, 405, 405, 405, 405, 405, 405), None, None),
     "accounts-password": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),

@@ -25,13 +25,20 @@ ROW = (
 
 def start_demo(site, *args: str) -> tuple[subprocess.Popen, str]:
     """The command, and its line saying where the simulator listens."""
-    process = subprocess.Popen(
-        [str(BIN / "gwm-manage"), "demo", "--op-duration", "0", *args],
-        env=site.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    # An ignored SIGINT is inherited (pytest started in the background by a shell has
+    # one), and the demo then waits for SIGTERM by design; the Ctrl-C tested here needs
+    # the terminal's default. A handler of Python's own is reset to the default by exec.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        process = subprocess.Popen(
+            [str(BIN / "gwm-manage"), "demo", "--op-duration", "0", *args],
+            env=site.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     line = process.stdout.readline()
     assert line.startswith("demo cluster 'demo'"), line + process.stderr.read()
     return process, line

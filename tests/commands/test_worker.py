@@ -53,9 +53,14 @@ def instance_reads(sim: RapiSimulator) -> int:
 def test_two_workers_never_sync_the_same_cluster(site):
     site.init()
     with ExitStack() as stack:
+        # Eight different clusters: GWM refuses the same Ganeti cluster (name, UUID) twice.
         sims = [
-            stack.enter_context(RapiSimulator(SimCluster.generate(nodes=1, instances=20)))
-            for _ in range(8)
+            stack.enter_context(
+                RapiSimulator(
+                    SimCluster.generate(nodes=1, instances=20, name=f"c{n}.sim.test", seed=n)
+                )
+            )
+            for n in range(8)
         ]
         for number, sim in enumerate(sims):
             add_cluster(site, sim, f"c{number}")
