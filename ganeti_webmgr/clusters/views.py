@@ -19,6 +19,7 @@ from ganeti_webmgr.clusters.forms import ClusterEditForm, ClusterForm, ConfirmFo
 from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.clusters.rapi import forget
+from ganeti_webmgr.core import dashboard
 from ganeti_webmgr.ganeti import ClusterInfo
 from ganeti_webmgr.jobs import live
 from ganeti_webmgr.nodes.models import Node
@@ -57,7 +58,10 @@ def notify(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def cluster_list(request: HttpRequest) -> HttpResponse:
-    clusters = visible(request.user, Cluster.objects.all()).order_by("slug")
+    clusters = list(visible(request.user, Cluster.objects.all()).order_by("slug"))
+    counts = dashboard.counts(request.user)
+    for cluster in clusters:
+        cluster.counts = counts.get(cluster.pk, dashboard.Counts())
     return render(
         request,
         "clusters/list.html",

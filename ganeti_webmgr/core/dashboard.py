@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, Sum
 
 from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.imports.models import PendingImport
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.permissions.rules import visible
@@ -33,6 +34,41 @@ class Capacity:
     def maximum(self) -> int:
         """The meter's top, which its value may not exceed (ARIA)."""
         return max(self.total, self.used)
+
+
+@dataclass
+class Counts:
+    """What one user may see of a cluster: never Ganeti's totals, which a user with a
+    few VMs may not know; VMs waiting for import only for those who import them."""
+
+    vms: int = 0
+    nodes: int = 0
+    waiting: int | None = None  # None: not the user's business
+
+
+def counts(user) -> dict[int, Counts]:
+    """Counts per cluster pk, in three aggregate queries whatever the size."""
+    result: dict[int, Counts] = {}
+    for row in (
+        visible(user, VirtualMachine.objects.filter(missing=False))
+        .values("cluster")
+        .annotate(n=Count("pk"))
+    ):
+        result.setdefault(row["cluster"], Counts()).vms = row["n"]
+    for row in (
+        visible(user, Node.objects.filter(missing=False)).values("cluster").annotate(n=Count("pk"))
+    ):
+        result.setdefault(row["cluster"], Counts()).nodes = row["n"]
+    importers = visible(user, Cluster.objects.all(), "grant").values("pk")
+    waiting = {
+        row["cluster"]: row["n"]
+        for row in PendingImport.objects.filter(kind=PendingImport.Kind.VM, cluster__in=importers)
+        .values("cluster")
+        .annotate(n=Count("pk"))
+    }
+    for pk in importers.values_list("pk", flat=True):
+        result.setdefault(pk, Counts()).waiting = waiting.get(pk, 0)
+    return result
 
 
 @dataclass

@@ -44,6 +44,33 @@ def test_the_list_shows_visible_clusters_only(client, vm_user):
     assert [c.slug for c in response.context["clusters"]] == ["sim"]
 
 
+def row_counts(page, slug: str):
+    cluster = next(c for c in page.context["clusters"] if c.slug == slug)
+    return cluster.counts.vms, cluster.counts.nodes, cluster.counts.waiting
+
+
+def test_the_list_counts_only_what_the_user_may_see(client, vm_user, cluster_admin):
+    client.force_login(vm_user)
+    assert row_counts(client.get("/clusters/"), "sim") == (1, 0, None)
+    client.force_login(cluster_admin)
+    assert row_counts(client.get("/clusters/"), "sim") == (10, 3, 0)
+
+
+def test_vms_waiting_for_import_are_counted_apart_for_their_importers(
+    client, simulator, waiting_cluster, admin_user
+):
+    user = User.objects.create_user("watcher")
+    set_permissions(waiting_cluster, user, ["create_vm"])
+    client.force_login(user)
+    page = client.get("/clusters/")
+    assert row_counts(page, "sim") == (0, 0, None)
+    assert b"waiting for import" not in page.content
+    client.force_login(admin_user)
+    page = client.get("/clusters/")
+    assert row_counts(page, "sim") == (0, 0, 10)
+    assert b'(+10 <a href="/clusters/sim/import/vms/new">waiting for import</a>)' in (page.content)
+
+
 def test_a_vm_user_sees_the_cluster_but_not_its_nodes_or_admin_actions(client, vm_user):
     client.force_login(vm_user)
     page = client.get("/clusters/sim/")
