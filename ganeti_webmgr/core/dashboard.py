@@ -31,6 +31,17 @@ class Capacity:
         return min(self.percent, 100)
 
     @property
+    def ratio(self) -> str:
+        """used per unit of total, "7.5:1": how far vCPUs are overcommitted."""
+        if not self.total:
+            return ""
+        return f"{self.used / self.total:.1f}".removesuffix(".0") + ":1"
+
+    @property
+    def overcommitted(self) -> bool:
+        return self.used > self.total
+
+    @property
     def maximum(self) -> int:
         """The meter's top, which its value may not exceed (ARIA)."""
         return max(self.total, self.used)
@@ -122,9 +133,7 @@ def summaries(user) -> list[ClusterSummary]:
                     nodes["disk_total"] or 0,
                     "MiB",
                 ),
-                Capacity(
-                    "vCPUs of running VMs per CPU", counts.get("vcpus") or 0, nodes["cpus"] or 0, ""
-                ),
+                Capacity("vCPUs of running VMs", counts.get("vcpus") or 0, nodes["cpus"] or 0, "CPU"),
             ]
         result.append(
             ClusterSummary(cluster, counts.get("total", 0), counts.get("running", 0), capacity)

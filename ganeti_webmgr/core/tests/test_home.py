@@ -43,6 +43,13 @@ def test_it_summarises_each_visible_cluster(client, simulator, make_cluster):
     assert memory.total == sum(n["mtotal"] for n in nodes)
     assert memory.used == memory.total - sum(n["mfree"] for n in nodes)
     assert b'role="meter"' in page.content
+    vcpus = summary.capacity[2]
+    running = [i for i in simulator.cluster.instances.values() if i["status"] == "running"]
+    assert vcpus.used == sum(i["beparams"]["vcpus"] for i in running)
+    assert vcpus.total == sum(int(n["ctotal"]) for n in nodes)
+    assert f"{vcpus.used} on {vcpus.total} CPUs, <strong>{vcpus.ratio}</strong>" in (
+        page.content.decode()
+    )
 
 
 def test_vm_users_get_counts_but_no_capacity(client, simulator, make_cluster):
@@ -98,3 +105,11 @@ def test_an_overcommitted_bar_stays_a_valid_meter():
     assert (bar.percent, bar.width, bar.maximum) == (250, 100, 10)
     normal = Capacity("Memory", used=512, total=2048, unit="MiB")
     assert (normal.percent, normal.width, normal.maximum) == (25, 25, 2048)
+
+
+def test_overcommit_is_a_ratio():
+    from ganeti_webmgr.core.dashboard import Capacity
+
+    assert Capacity("vCPUs", used=602, total=80, unit="CPU").ratio == "7.5:1"
+    assert Capacity("vCPUs", used=80, total=80, unit="CPU").ratio == "1:1"
+    assert Capacity("vCPUs", used=3, total=0, unit="CPU").ratio == ""
