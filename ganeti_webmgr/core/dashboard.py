@@ -133,7 +133,9 @@ def summaries(user) -> list[ClusterSummary]:
                     nodes["disk_total"] or 0,
                     "MiB",
                 ),
-                Capacity("vCPUs of running VMs", counts.get("vcpus") or 0, nodes["cpus"] or 0, "CPU"),
+                Capacity(
+                    "vCPUs of running VMs", counts.get("vcpus") or 0, nodes["cpus"] or 0, "CPU"
+                ),
             ]
         result.append(
             ClusterSummary(cluster, counts.get("total", 0), counts.get("running", 0), capacity)
