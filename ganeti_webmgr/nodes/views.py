@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ganeti_webmgr.actions import service, web
 from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.core.sorting import natural_key
 from ganeti_webmgr.jobs import live
 from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.permissions.rules import get_visible_or_404, may_see_nodes, visible
@@ -34,6 +36,21 @@ def node_detail(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     return _detail(request, _get(request, slug, name))
 
 
+def _vms_of(node: Node, vms) -> list:
+    """The node's VMs, primaries then secondaries, each in natural order, with the
+    role they have here and the other node they use."""
+    rows = vms.filter(Q(primary_node=node) | Q(secondary_node=node)).select_related(
+        "primary_node", "secondary_node"
+    )
+    result = []
+    for vm in rows:
+        vm.role_here = "primary" if vm.primary_node_id == node.pk else "secondary"
+        vm.other_node = vm.secondary_node if vm.role_here == "primary" else vm.primary_node
+        result.append(vm)
+    result.sort(key=lambda vm: (vm.role_here != "primary", natural_key(vm.name)))
+    return result
+
+
 def _detail(request: HttpRequest, node: Node, failed: str = "", form=None, status=200):
     vms = visible(
         request.user, VirtualMachine.objects.filter(cluster=node.cluster, removed_at=None)
@@ -43,8 +60,7 @@ def _detail(request: HttpRequest, node: Node, failed: str = "", form=None, statu
         "nodes/detail.html",
         {
             "node": node,
-            "primaries": vms.filter(primary_node=node).order_by("name"),
-            "secondaries": vms.filter(secondary_node=node).order_by("name"),
+            "vms": _vms_of(node, vms),
             "recent": live.of_node(request.user, node),
             "offers": service.offers(request.user, node, failed=failed, form=form),
         },

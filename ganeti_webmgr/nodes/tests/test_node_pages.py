@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from ganeti_webmgr.audit.models import Entry
+from ganeti_webmgr.core.sorting import natural_key
 from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.grants import set_permissions
@@ -43,12 +44,24 @@ def test_cluster_admins_see_nodes_and_their_vms(client, cluster):
     assert len(client.get("/clusters/sim/nodes/").context["nodes"]) == 3
     page = client.get(NODE)
     assert page.status_code == 200
-    primaries = {vm.name for vm in page.context["primaries"]}
-    assert primaries == set(
-        VirtualMachine.objects.filter(primary_node__name="node1.sim.test").values_list(
-            "name", flat=True
-        )
-    )
+    shown = [(vm.name, vm.role_here) for vm in page.context["vms"]]
+    primaries = VirtualMachine.objects.filter(primary_node__name="node1.sim.test")
+    secondaries = VirtualMachine.objects.filter(secondary_node__name="node1.sim.test")
+    # Primaries first, each part in natural order (inst2 before inst10).
+    assert shown == [
+        *(
+            (name, "primary")
+            for name in sorted(primaries.values_list("name", flat=True), key=natural_key)
+        ),
+        *(
+            (name, "secondary")
+            for name in sorted(secondaries.values_list("name", flat=True), key=natural_key)
+        ),
+    ]
+    assert shown  # the simulator puts VMs on node1
+    content = page.content.decode()
+    for name, _role in shown:
+        assert f'<a href="/clusters/sim/vms/{name}/">{name}</a></td>' in content
     # node1 is the master (its role changes only by master-failover); none of its VMs
     # can be migrated yet.
     VirtualMachine.objects.filter(primary_node__name="node1.sim.test").update(oper_state=False)
