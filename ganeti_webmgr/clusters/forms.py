@@ -105,6 +105,10 @@ class ClusterForm(ConnectionForm):
         return cluster
 
 
+# What the database's integer columns hold everywhere (PositiveIntegerField).
+QUOTA_MAX = 2_147_483_647
+
+
 class ClusterEditForm(ConnectionForm):
     """Editing a cluster: what changes the connection is checked before it is saved."""
 
@@ -119,13 +123,25 @@ class ClusterEditForm(ConnectionForm):
         help_text="Off: new ones wait in the import tools until an administrator imports them.",
     )
     default_quota_ram = forms.IntegerField(
-        required=False, min_value=0, label="Memory (MiB)", help_text="Empty: no limit."
+        required=False,
+        min_value=0,
+        max_value=QUOTA_MAX,
+        label="Memory (MiB)",
+        help_text="Empty: no limit.",
     )
     default_quota_disk = forms.IntegerField(
-        required=False, min_value=0, label="Disk (MiB)", help_text="Empty: no limit."
+        required=False,
+        min_value=0,
+        max_value=QUOTA_MAX,
+        label="Disk (MiB)",
+        help_text="Empty: no limit.",
     )
     default_quota_vcpus = forms.IntegerField(
-        required=False, min_value=0, label="vCPUs", help_text="Empty: no limit."
+        required=False,
+        min_value=0,
+        max_value=QUOTA_MAX,
+        label="vCPUs",
+        help_text="Empty: no limit.",
     )
 
     # Settings saved as typed, without a connection check.

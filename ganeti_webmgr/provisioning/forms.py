@@ -23,6 +23,8 @@ from ganeti_webmgr.virtual_machines.forms import hypervisor_field
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 MAX_COUNT = 50
+# As the Modify form allows.
+MAX_VCPUS = 1024
 NIC_MODES = [("", "cluster default")] + [(m, m) for m in ("bridged", "routed", "openvswitch")]
 
 
@@ -122,7 +124,9 @@ class CreateForm(forms.Form):
         "number goes, e.g. web{n}.example.org or web{n:02d}.example.org.",
     )
     count = forms.IntegerField(label="How many", min_value=1, max_value=MAX_COUNT, initial=1)
-    first_number = forms.IntegerField(label="First number", min_value=0, initial=1)
+    first_number = forms.IntegerField(
+        label="First number", min_value=0, max_value=999_999_999, initial=1
+    )
     # Basics
     hypervisor = forms.ChoiceField()
     os = forms.ChoiceField(label="Operating system")
@@ -131,7 +135,7 @@ class CreateForm(forms.Form):
     minmem = SizeField(
         label="Minimum memory", required=False, help_text="Empty: the same as the memory."
     )
-    vcpus = forms.IntegerField(label="vCPUs", min_value=1, initial=1)
+    vcpus = forms.IntegerField(label="vCPUs", min_value=1, max_value=MAX_VCPUS, initial=1)
     nic_count = forms.IntegerField(
         label="Network cards", min_value=0, max_value=ROWS, initial=1, help_text="Set each below."
     )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ganeti_webmgr.actions.create import CreateVMsForm
 from ganeti_webmgr.actions.service import Refused
 from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.core import params
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, require, visible
 from ganeti_webmgr.provisioning.models import CreationRequest, VMTemplate
@@ -72,15 +73,15 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _template(request: HttpRequest, cluster: Cluster) -> VMTemplate | None:
-    pk = request.GET.get("template", "")
-    return cluster.vm_templates.filter(pk=int(pk)).first() if pk.isdigit() else None
+    pk = params.primary_key(request.GET.get("template"))
+    return cluster.vm_templates.filter(pk=pk).first() if pk is not None else None
 
 
 def _earlier_request(request: HttpRequest, cluster: Cluster) -> CreationRequest | None:
-    pk = request.GET.get("from", "")
-    if not pk.isdigit():
+    pk = params.primary_key(request.GET.get("from"))
+    if pk is None:
         return None
-    return _creations(request, cluster).filter(pk=int(pk)).first()
+    return _creations(request, cluster).filter(pk=pk).first()
 
 
 def _creations(request: HttpRequest, cluster: Cluster):

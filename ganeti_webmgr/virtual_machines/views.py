@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganeti_webmgr import audit
@@ -17,6 +16,7 @@ from ganeti_webmgr.actions import service, web
 from ganeti_webmgr.actions.registry import ACTIONS
 from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.core import params
 from ganeti_webmgr.jobs import live
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, require, visible
@@ -246,10 +246,8 @@ def renamed_from(user, slug: str, name: str) -> VirtualMachine | None:
 @require_POST
 def vm_bulk(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
-    pks = [int(pk) for pk in request.POST.getlist("vm") if pk.isdigit()]
-    back = request.POST.get("next") or "/vms/"
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = "/vms/"
+    pks = [pk for pk in map(params.primary_key, request.POST.getlist("vm")) if pk is not None]
+    back = params.local_path(request.POST.get("next"), request, "/vms/")
     if action not in bulk.BULK_ACTIONS:
         messages.error(request, "Bulk action: choose one of " + ", ".join(bulk.BULK_ACTIONS) + ".")
         return redirect(back)

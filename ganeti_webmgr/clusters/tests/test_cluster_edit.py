@@ -322,3 +322,12 @@ def test_automatic_import_is_switched_without_a_connection_check(
     cluster.refresh_from_db()
     assert cluster.auto_import is False
     assert len(simulator.requests) == before  # nothing asked of Ganeti
+
+
+def test_a_quota_too_large_for_the_database_is_a_field_error(superuser_client, cluster):
+    response = superuser_client.post(URL, form(cluster, default_quota_disk="9" * 30))
+    assert response.status_code == 200
+    assert response.context["form"].errors["default_quota_disk"] == [
+        "Ensure this value is less than or equal to 2147483647."
+    ]
+    assert Cluster.objects.get(pk=cluster.pk).default_quota_disk is None

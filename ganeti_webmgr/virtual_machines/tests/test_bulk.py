@@ -123,3 +123,18 @@ def test_it_never_redirects_elsewhere(client, bob, vms):
     client.force_login(bob)
     response = client.post("/vms/bulk", {"action": "start", "next": "https://evil.example/"})
     assert response.url == "/vms/"
+
+
+@pytest.mark.parametrize("back", ["-1", "NaN", "[]", "vm-list", "//evil.example/", "https://x/"])
+def test_a_return_address_that_is_no_local_path_goes_to_the_list(client, bob, vms, back):
+    client.force_login(bob)
+    response = client.post("/vms/bulk", {"action": "reboot", "vm": [], "next": back})
+    assert (response.status_code, response.url) == (302, "/vms/")
+
+
+@pytest.mark.parametrize("vm", ["99999999999999999999999999", "²", "-3", "1e3"])
+def test_an_id_that_cannot_be_a_row_selects_nothing(client, bob, vms, vm):
+    client.force_login(bob)
+    response = client.post("/vms/bulk", {"action": "reboot", "vm": [vm]}, follow=True)
+    assert response.status_code == 200
+    assert b"Select at least one virtual machine." in response.content
