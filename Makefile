@@ -126,7 +126,7 @@ test-browser: $(VENV)/.dev-stamp
 # The documentation's pictures (docs/user-guide.rst, docs/vm-creation.rst), refreshed from
 # the last test-browser run.
 DOC_SCREENSHOTS := dashboard cluster-add-confirm vm-list vm-detail-full vm-detail-phone job-detail \
-	vm-create-summary vm-create-progress
+	vm-create-summary vm-create-progress console-vnc console-vnc-refused
 screenshots:
 	bin/install-system-deps browser
 	@for name in $(DOC_SCREENSHOTS); do test -f test-output/browser/$$name.png || \
