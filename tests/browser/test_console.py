@@ -107,3 +107,14 @@ def test_a_wrong_vnc_password_is_named_on_the_console_page(page: Page, console_c
         page.goto(f"/clusters/{SLUG}/console")
         page.get_by_label("New VNC password").fill(vnc_server.password)
         page.get_by_role("button", name="Save").click()
+
+
+def test_the_serial_console_page_draws_a_terminal(page: Page, console_cluster):
+    """xterm.js loads (ES modules through collectstatic) and the page reaches an end
+    state; the serial websocket's server side is not part of this test."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"/clusters/{SLUG}/vms/{console_cluster}/console/serial/")
+    expect(page.locator("[data-console-screen] .xterm")).to_be_visible()
+    expect(page.locator("[data-console-status]")).not_to_have_text("Connecting…", timeout=15000)
+    assert errors == []
