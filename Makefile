@@ -11,7 +11,7 @@ PIP_INSTALL := $(BIN)/pip install -q --require-hashes
 LOCK := PIP_CONFIG_FILE=/dev/null $(CURDIR)/$(BIN)/pip-compile -q --generate-hashes --allow-unsafe \
 	--strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: run migrations bench test test-sqlite test-databases test-ganeti test-browser screenshots \
+.PHONY: vendor run migrations bench test test-sqlite test-databases test-ganeti test-browser screenshots \
 	lint docs lock config-files clean help \
 	deb rpm wheelhouse release test-packages test-fresh
 
@@ -35,11 +35,12 @@ help:
 
 # --- virtualenvs ------------------------------------------------------------
 # Runtime-only venv for `make run`; the full dev venv for tests/docs.
-$(VENV)/.run-stamp: requirements/base.txt requirements/build.txt pyproject.toml
+$(VENV)/.run-stamp: requirements/base.txt requirements/build.txt pyproject.toml package-lock.json
 	bin/install-system-deps run
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP_INSTALL) -r requirements/build.txt -r requirements/base.txt
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	bin/build-vendor
 	touch $@
 
 $(VENV)/.dev-stamp: $(VENV)/.run-stamp requirements/*.txt
@@ -50,6 +51,11 @@ $(VENV)/.dev-stamp: $(VENV)/.run-stamp requirements/*.txt
 
 venv: $(VENV)/.run-stamp
 dev-venv: $(VENV)/.dev-stamp
+
+# The console pages' JavaScript (noVNC, xterm.js) from npm, by package-lock.json, into
+# ganeti_webmgr/console/static/console/vendor/ (git-ignored); docs/development.rst.
+vendor:
+	bin/build-vendor
 
 # --- run ----------------------------------------------------------------------
 $(DEV_DIR)/etc/settings.conf:
@@ -64,6 +70,7 @@ PORT ?= 8000
 DEMO ?= 1
 
 run: $(VENV)/.run-stamp $(DEV_DIR)/etc/settings.conf
+	bin/build-vendor --if-needed
 	$(DEV_ENV) $(BIN)/gwm-init --noinput --admin-user admin --admin-email admin@localhost \
 		--password-file $(DEV_DIR)/admin-password
 	@echo
@@ -90,6 +97,7 @@ lint: $(VENV)/.dev-stamp
 	$(BIN)/ruff format --check .
 
 test-sqlite: $(VENV)/.dev-stamp
+	bin/build-vendor --if-needed
 	$(BIN)/python -m pytest -q
 
 test-databases: $(VENV)/.dev-stamp
@@ -110,13 +118,13 @@ test-browser: $(VENV)/.dev-stamp
 	bin/ganeti-sandbox down >/dev/null
 	trap 'bin/ganeti-sandbox down' EXIT; trap 'exit 130' INT TERM; \
 		bin/ganeti-sandbox up >/dev/null && \
-		$(BIN)/python -m pytest -q -m browser --screenshot only-on-failure \
+		bin/build-vendor --if-needed && $(BIN)/python -m pytest -q -m browser --screenshot only-on-failure \
 			--output test-output/browser/failures tests/browser
 
 # The documentation's pictures (docs/user-guide.rst, docs/vm-creation.rst), refreshed from
 # the last test-browser run.
 DOC_SCREENSHOTS := dashboard cluster-add-confirm vm-list vm-detail-full vm-detail-phone job-detail \
-	vm-create-summary vm-create-progress
+	vm-create-summary vm-create-progress console-vnc console-vnc-refused
 screenshots:
 	bin/install-system-deps browser
 	@for name in $(DOC_SCREENSHOTS); do test -f test-output/browser/$$name.png || \
@@ -157,7 +165,8 @@ lock: $(VENV)/.dev-stamp
 		$(LOCK) --output-file=$$f.txt $$f.in || exit 1; done
 
 clean:
-	rm -rf $(VENV) docs/_build build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) docs/_build build *.egg-info .pytest_cache .ruff_cache node_modules \
+		ganeti_webmgr/console/static/console/vendor
 
 # --- packages (issue 3) -------------------------------------------------------
 # Native packages of this work tree into dist/ (docs/packaging.rst). Offline:

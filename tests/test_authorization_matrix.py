@@ -98,6 +98,36 @@ MATRIX = {
         B,
         expect(LOGIN, 404, 404, 404, 404, 404, 200),
     ),
+    # The VNC password: whoever may edit the cluster (superusers).
+    "cluster-console": (
+        "get",
+        A,
+        expect(LOGIN, 404, 403, 403, 403, 403, 200),
+        B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    # Consoles: whoever may power the VM.
+    "vm-console": (
+        "get",
+        MINE,
+        expect(LOGIN, 404, 200, 200, 200, 200, 200),
+        OTHER,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "vm-console-serial": (
+        "get",
+        MINE,
+        expect(LOGIN, 404, 200, 200, 200, 200, 200),
+        OTHER,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "console-ticket": (
+        "post",
+        {**MINE, "kind": "vnc"},
+        expect(LOGIN, 404, 200, 200, 200, 200, 200),
+        {**OTHER, "kind": "vnc"},
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
     # Superusers only, like adding one.
     "cluster-edit": (
         "get",

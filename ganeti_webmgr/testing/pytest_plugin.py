@@ -68,6 +68,28 @@ def vnc_server():
 
 
 @pytest.fixture
+def console_vm(simulator, make_cluster, vnc_server, bob):
+    """A running KVM VM of a synced simulator cluster whose VNC console is the Xvnc on
+    loopback (its VNC password set in the cluster's console settings); bob may power it."""
+    from guardian.shortcuts import assign_perm
+
+    from ganeti_webmgr.console.models import ClusterConsole
+    from ganeti_webmgr.inventory import sync
+    from ganeti_webmgr.testing.vnc import point_console_at
+    from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+    name = point_console_at(simulator.cluster, vnc_server)
+    cluster = make_cluster(simulator)
+    sync.sync_cluster(cluster)
+    settings = ClusterConsole(cluster=cluster)
+    settings.vnc_password = vnc_server.password
+    settings.save()
+    vm = VirtualMachine.objects.get(cluster=cluster, name=name)
+    assign_perm("power", bob, vm)
+    return vm
+
+
+@pytest.fixture
 def make_cluster(db):
     """make_cluster(sim, slug="sim", **fields): a Cluster that talks to a simulator."""
     from ganeti_webmgr.clusters.models import Cluster

@@ -82,3 +82,17 @@ def _start(workdir: Path, password: str, width: int, height: int):
         process.kill()
         process.wait()
     raise RuntimeError("Xvnc did not start: " + (workdir / "xvnc.log").read_text()[-2000:])
+
+
+def point_console_at(cluster, server: VncServer) -> str:
+    """Make the first instance of a simulator's cluster (a SimCluster) a running KVM VM
+    whose VNC console is `server`, with its node on loopback; returns its name."""
+    name = sorted(cluster.instances)[0]
+    with cluster.lock:
+        inst = cluster.instances[name]
+        cluster.meta[name].hypervisor = "kvm"
+        inst["network_port"] = server.port
+        inst["admin_state"] = "up"
+        cluster._set_running(inst, True)
+        cluster.nodes[inst["pnode"]]["pip"] = "127.0.0.1"
+    return name

@@ -19,6 +19,7 @@ from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.core import params
 from ganeti_webmgr.jobs import live
 from ganeti_webmgr.jobs.models import Job
+from ganeti_webmgr.permissions import rules
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, require, visible
 from ganeti_webmgr.virtual_machines import bulk, ownership
 from ganeti_webmgr.virtual_machines.filters import VMFilter
@@ -124,6 +125,7 @@ def _actions_context(request: HttpRequest, vm: VirtualMachine, failed: str = "",
         "may_change_parameters": any(o.name == "vm.parameters" for o in offers),
         "may_grant": can(request.user, "grant", vm),
         "may_make_template": can(request.user, "admin", vm.cluster),
+        "may_use_console": not vm.removed_at and rules.may_use_console(request.user, vm),
     }
 
 

@@ -15,34 +15,11 @@ from guardian.shortcuts import assign_perm
 from ganeti_webmgr.audit.models import Entry
 from ganeti_webmgr.console import tickets, websocket
 from ganeti_webmgr.console.models import ClusterConsole, ConsoleSession, ConsoleTicket
-from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.permissions.grants import set_permissions
-from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HOST = "testserver"
 ORIGIN = f"http://{HOST}"
-
-
-@pytest.fixture
-def console_vm(simulator, make_cluster, vnc_server, bob):
-    """A running KVM VM whose VNC console is the Xvnc on loopback; bob may power it."""
-    name = sorted(simulator.cluster.instances)[0]
-    with simulator.cluster.lock:
-        inst = simulator.cluster.instances[name]
-        simulator.cluster.meta[name].hypervisor = "kvm"
-        inst["network_port"] = vnc_server.port
-        inst["admin_state"] = "up"
-        simulator.cluster._set_running(inst, True)
-        simulator.cluster.nodes[inst["pnode"]]["pip"] = "127.0.0.1"
-    cluster = make_cluster(simulator)
-    sync.sync_cluster(cluster)
-    settings = ClusterConsole(cluster=cluster)
-    settings.vnc_password = vnc_server.password
-    settings.save()
-    vm = VirtualMachine.objects.get(cluster=cluster, name=name)
-    assign_perm("power", bob, vm)
-    return vm
 
 
 @pytest.fixture

@@ -1,0 +1,104 @@
+"""The console pages (VNC, serial), their tickets, and a cluster's console settings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ganeti_webmgr import audit
+from ganeti_webmgr.clusters.header import cluster_header
+from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.console import tickets
+from ganeti_webmgr.console.forms import ConsoleSettingsForm
+from ganeti_webmgr.console.models import ClusterConsole
+from ganeti_webmgr.permissions import rules
+from ganeti_webmgr.permissions.rules import get_visible_or_404
+from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+TEMPLATES = {"vnc": "console/vnc.html", "serial": "console/serial.html"}
+
+
+def _console_vm(request: HttpRequest, slug: str, name: str) -> VirtualMachine:
+    """The VM, if the user may see it (else 404) and use its console (else 403)."""
+    queryset = VirtualMachine.objects.select_related("cluster").filter(removed_at__isnull=True)
+    vm = get_visible_or_404(request.user, queryset, cluster__slug=slug, name=name)
+    if not rules.may_use_console(request.user, vm):
+        raise PermissionDenied(f"not allowed to use the console of {vm}")
+    return vm
+
+
+@login_required
+@require_GET
+def console(request: HttpRequest, slug: str, name: str, kind: str = "vnc") -> HttpResponse:
+    vm = _console_vm(request, slug, name)
+    popout = request.GET.get("popout") == "1"
+    return render(
+        request,
+        TEMPLATES[kind],
+        {
+            "vm": vm,
+            "kind": kind,
+            "popout": popout,
+            "ticket_url": reverse("console-ticket", args=[slug, name, kind]),
+            "popout_url": f"{request.path}?popout=1",
+        },
+    )
+
+
+@login_required
+@require_POST
+def ticket(request: HttpRequest, slug: str, name: str, kind: str) -> JsonResponse:
+    """A one-time ticket for the console websocket, as the URL to open (CSRF-checked)."""
+    if kind not in TEMPLATES:
+        raise Http404("no such console")
+    vm = _console_vm(request, slug, name)
+    token = tickets.issue(request.user, vm, kind)
+    page = reverse("console-ticket", args=[slug, name, kind])
+    path = page.removesuffix("ticket") + "ws"
+    scheme = "wss" if request.is_secure() else "ws"
+    url = f"{scheme}://{request.get_host()}{path}?ticket={token}"
+    return JsonResponse({"url": url}, headers={"Cache-Control": "no-store"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_console(request: HttpRequest, slug: str) -> HttpResponse:
+    """The cluster's VNC password (write-only): who may edit the cluster sets or clears it."""
+    cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
+    if not rules.may_edit_cluster(request.user, cluster):
+        raise PermissionDenied("not allowed to edit this cluster")
+    settings = ClusterConsole.objects.filter(cluster=cluster).first()
+    form = ConsoleSettingsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        settings = settings or ClusterConsole(cluster=cluster)
+        was_set = bool(settings.vnc_password_encrypted)
+        data = form.cleaned_data
+        settings.vnc_password = "" if data["clear"] else data["vnc_password"]
+        now_set = bool(settings.vnc_password_encrypted)
+        what = "VNC password set" if now_set else "VNC password cleared"
+        with audit.change(
+            "cluster.console",
+            request=request,
+            targets=[cluster],
+            # The log says it changed (or was cleared), never what to.
+            changes={"vnc_password": ["set" if was_set else "", "set" if now_set else ""]},
+            message=f"{cluster.slug}: {what}",
+        ):
+            settings.save()
+        messages.success(request, f"Cluster {cluster.slug}: {what}.")
+        return redirect("cluster-console", slug=cluster.slug)
+    return render(
+        request,
+        "console/cluster_settings.html",
+        {
+            "cluster": cluster,
+            "form": form,
+            "password_set": bool(settings and settings.vnc_password_encrypted),
+            "cluster_header": cluster_header(request.user, cluster, ""),
+        },
+    )

@@ -1,0 +1,120 @@
+"""The VNC console page in Chromium: noVNC through gwm-server's websocket to a real Xvnc.
+
+A simulated cluster (no Ganeti sandbox) whose VM's console is TigerVNC's Xvnc; what
+Xvnc draws must reach the page's canvas.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from ganeti_webmgr.testing.vnc import point_console_at
+
+from .console_site import add_simulated_cluster
+from .pages import shoot
+
+pytestmark = pytest.mark.browser
+SLUG = "consoles"
+CANVAS_PIXEL = """() => {
+    const canvas = document.querySelector("[data-console-screen] canvas");
+    if (!canvas || canvas.width < 2) return null;
+    const context = canvas.getContext("2d");
+    const data = context.getImageData(canvas.width / 2, canvas.height / 2, 1, 1).data;
+    return [data[0], data[1], data[2]];
+}"""
+
+
+@pytest.fixture(scope="module")
+def console_cluster(gwm, vnc_server):
+    """The simulated cluster in the live site; its first VM's console is the Xvnc."""
+    from ganeti_webmgr.ganeti.simulator import RapiSimulator, SimCluster
+
+    with RapiSimulator(SimCluster.generate(nodes=3, instances=4), wait_timeout=1.0) as sim:
+        name = point_console_at(sim.cluster, vnc_server)
+        add_simulated_cluster(gwm, SLUG, sim, vnc_server.password)
+        yield name
+
+
+def paint(vnc_server, colour: str) -> None:
+    env = {**os.environ, "DISPLAY": f":{vnc_server.display}"}
+    subprocess.run(["xsetroot", "-solid", colour], env=env, check=True, timeout=10)
+
+
+def wait_for_pixel(page: Page, rgb: list[int]) -> None:
+    expected = json.dumps(rgb, separators=(",", ":"))
+    try:
+        page.wait_for_function(
+            f"() => JSON.stringify(({CANVAS_PIXEL})()) === '{expected}'", timeout=15000
+        )
+    except Exception:
+        raise AssertionError(f"canvas pixel {page.evaluate(CANVAS_PIXEL)}, not {rgb}") from None
+
+
+def test_the_vnc_console_shows_what_the_vm_draws(page: Page, console_cluster, vnc_server):
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    paint(vnc_server, "#ff0000")
+    page.goto(f"/clusters/{SLUG}/vms/{console_cluster}/")
+    page.get_by_role("link", name="Console", exact=True).click()
+    expect(page.locator("[data-console-status]")).to_have_text("Connected", timeout=15000)
+    wait_for_pixel(page, [255, 0, 0])
+    paint(vnc_server, "#0000ff")  # a change on the VM's screen reaches the page
+    wait_for_pixel(page, [0, 0, 255])
+    paint(vnc_server, "#2e6b8f")
+    wait_for_pixel(page, [0x2E, 0x6B, 0x8F])
+    shoot(page, "console-vnc")
+
+    page.get_by_role("button", name="Send Ctrl-Alt-Del").click()
+    page.get_by_text("Paste text as keystrokes").click()
+    page.get_by_label("Text to type into the VM").fill("echo hello\n")
+    page.get_by_role("button", name="Type it").click()
+    page.get_by_label("Scaling").select_option("1:1")
+    page.wait_for_timeout(500)
+    expect(page.locator("[data-console-status]")).to_have_text("Connected")
+    expect(page.locator("[data-console-error]")).to_be_hidden()
+    assert errors == []
+
+    with page.expect_popup() as popup_info:
+        page.get_by_role("button", name="Pop out").click()
+    popup = popup_info.value
+    expect(popup.locator("[data-console-status]")).to_have_text("Connected", timeout=15000)
+    assert "popout=1" in popup.url
+    expect(popup.locator(".topbar")).to_have_count(0)
+    popup.close()
+
+
+def test_a_wrong_vnc_password_is_named_on_the_console_page(page: Page, console_cluster, vnc_server):
+    page.goto(f"/clusters/{SLUG}/")
+    page.get_by_role("link", name="Console settings…").click()
+    expect(page.locator("[data-vnc-password-status]")).to_have_text("set")
+    page.get_by_label("New VNC password").fill("not-the-password")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("VNC password set")
+    try:
+        page.goto(f"/clusters/{SLUG}/vms/{console_cluster}/console/")
+        error = page.locator("[data-console-error]")
+        expect(error).to_be_visible(timeout=15000)
+        expect(error).to_contain_text("No console: the VNC server on")
+        expect(page.locator("[data-console-status]")).to_have_text("Refused")
+        expect(page.get_by_role("button", name="Reconnect")).to_be_visible()
+        shoot(page, "console-vnc-refused")
+    finally:
+        page.goto(f"/clusters/{SLUG}/console")
+        page.get_by_label("New VNC password").fill(vnc_server.password)
+        page.get_by_role("button", name="Save").click()
+
+
+def test_the_serial_console_page_draws_a_terminal(page: Page, console_cluster):
+    """xterm.js loads (ES modules through collectstatic) and the page reaches an end
+    state; the serial websocket's server side is not part of this test."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"/clusters/{SLUG}/vms/{console_cluster}/console/serial/")
+    expect(page.locator("[data-console-screen] .xterm")).to_be_visible()
+    expect(page.locator("[data-console-status]")).not_to_have_text("Connecting…", timeout=15000)
+    assert errors == []
