@@ -90,6 +90,7 @@ migrations: $(VENV)/.run-stamp $(DEV_DIR)/etc/settings.conf
 # The suites on SQLite, PostgreSQL and MariaDB run side by side (tests/suites.py): a
 # server database that does not answer is skipped, and says so.
 test: lint $(VENV)/.dev-stamp
+	bin/build-vendor --if-needed
 	$(BIN)/python tests/suites.py sqlite postgresql mysql
 
 lint: $(VENV)/.dev-stamp
@@ -101,6 +102,7 @@ test-sqlite: $(VENV)/.dev-stamp
 	$(BIN)/python -m pytest -q
 
 test-databases: $(VENV)/.dev-stamp
+	bin/build-vendor --if-needed
 	$(BIN)/python tests/suites.py postgresql mysql
 
 # Real single-node Ganeti (Debian's ganeti, fake hypervisor) in a network namespace;
