@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ganeti_webmgr import conf
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.permissions.rules import can, may_see_nodes
+from ganeti_webmgr.permissions.rules import can, may_see_nodes, may_see_sync_errors
 
 # (key, label, URL name), in the order shown.
 TABS = [
@@ -47,6 +47,7 @@ class Freshness:
     last_sync_at: datetime | None  # the last success: when the data was last fresh
     stale: bool  # no success for more than twice the sync interval
     interval: int  # seconds between syncs ([worker] sync_interval)
+    show_error: bool = True  # the error's text: addresses, certificates, Ganeti's words
 
     @property
     def never_synced(self) -> bool:
@@ -77,10 +78,11 @@ def cluster_header(user, cluster: Cluster, current: str) -> ClusterHeader:
         for key, label, url_name in TABS
         if allowed.get(key, True)  # the others: whoever sees the cluster
     ]
-    return ClusterHeader(cluster, tabs, freshness(cluster))
+    return ClusterHeader(cluster, tabs, freshness(cluster, user=user))
 
 
-def freshness(cluster: Cluster, now: datetime | None = None) -> Freshness:
+def freshness(cluster: Cluster, now: datetime | None = None, user=None) -> Freshness:
+    """user: whose page it is; the error's text is shown only if they may see it."""
     interval = conf.current().get("worker", "sync_interval")
     now = now or timezone.now()
     last = cluster.last_sync_at
@@ -91,4 +93,5 @@ def freshness(cluster: Cluster, now: datetime | None = None) -> Freshness:
         last_sync_at=last,
         stale=last is not None and now - last > timedelta(seconds=2 * interval),
         interval=interval,
+        show_error=user is None or may_see_sync_errors(user, cluster),
     )

@@ -62,6 +62,7 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
     counts = dashboard.counts(request.user)
     for cluster in clusters:
         cluster.counts = counts.get(cluster.pk, dashboard.Counts())
+        cluster.show_error = rules.may_see_sync_errors(request.user, cluster)
     return render(
         request,
         "clusters/list.html",
@@ -94,6 +95,7 @@ def _detail(request: HttpRequest, cluster: Cluster, failed: str = "", form=None,
             "nodes": nodes,
             "recent": live.of_cluster(user, cluster),
             "is_admin": can(user, "grant", cluster),
+            "sees_workings": rules.may_see_sync_errors(user, cluster),
             "may_edit": rules.may_edit_cluster(user, cluster),
             "may_remove": rules.may_remove_cluster(user, cluster),
             "offers": service.offers(user, cluster, failed=failed, form=form),

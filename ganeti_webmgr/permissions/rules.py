@@ -217,6 +217,13 @@ def may_see_nodes(user, cluster: Cluster) -> bool:
     )
 
 
+def may_see_sync_errors(user, cluster: Cluster) -> bool:
+    """A cluster's workings: its RAPI address, how its certificate is trusted, and a
+    sync's error (which names both, and Ganeti's own words). For those who see its
+    nodes, not for holders of a VM's grants."""
+    return may_see_nodes(user, cluster)
+
+
 def may_use_import_tools(user) -> bool:
     """The import tools' overview: superusers (even without clusters yet) and the
     admins of at least one cluster."""

@@ -14,7 +14,7 @@ from ganeti_webmgr import audit
 from ganeti_webmgr.actions import owner as owners
 from ganeti_webmgr.actions import service, web
 from ganeti_webmgr.actions.registry import ACTIONS
-from ganeti_webmgr.clusters.header import cluster_header
+from ganeti_webmgr.clusters.header import cluster_header, freshness
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.core import params
 from ganeti_webmgr.jobs import live
@@ -108,6 +108,7 @@ def _detail(request: HttpRequest, vm: VirtualMachine, failed: str = "", form=Non
             "active_jobs": [job for job in recent.jobs if not job.finished],
             "recent": recent,
             "shown": shown_state(vm),
+            "fresh": freshness(vm.cluster, user=request.user),
         },
         status=status,
     )

@@ -183,3 +183,32 @@ def test_removing_a_cluster_closes_its_client(client, cluster, monkeypatch):
 def test_pages_need_login(client, cluster):
     for url in ("/clusters/", "/clusters/sim/"):
         assert client.get(url).status_code == 302
+
+
+def failing(cluster):
+    Cluster.objects.filter(pk=cluster.pk).update(
+        consecutive_failures=3,
+        last_error="connection failed: https://127.0.0.1:5080 refused",
+        last_error_at=timezone.now(),
+    )
+
+
+def test_a_vm_user_sees_that_syncs_fail_but_not_the_cluster_workings(client, vm_user, cluster):
+    failing(cluster)
+    client.force_login(vm_user)
+    for path in ("/clusters/sim/", "/clusters/sim/vms/inst1.sim.test/", "/clusters/"):
+        page = client.get(path).content.decode()
+        assert "syncs of this cluster failed" in page or "failing" in page, path
+        assert "127.0.0.1" not in page, path
+    overview = client.get("/clusters/sim/").content.decode()
+    assert "<dt>Address</dt>" not in overview and "<dt>Certificate</dt>" not in overview
+
+
+def test_a_cluster_admin_reads_why_syncs_fail_on_the_vm_page_too(client, cluster_admin, cluster):
+    failing(cluster)
+    client.force_login(cluster_admin)
+    page = client.get("/clusters/sim/vms/inst1.sim.test/").content.decode()
+    assert "The last 3 syncs of this cluster failed" in page
+    assert "connection failed: https://127.0.0.1:5080 refused" in page
+    overview = client.get("/clusters/sim/").content.decode()
+    assert "<dt>Address</dt>" in overview
