@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ganeti_webmgr import conf
 from ganeti_webmgr.conf import secret_key
+from ganeti_webmgr.conf.private_files import make_private
 
 CONFIG = conf.current()
 get = CONFIG.get
@@ -90,6 +91,7 @@ _database = {
     "CONN_HEALTH_CHECKS": True,
 }
 if _engine == "sqlite":
+    make_private(_database["NAME"])
     _database["OPTIONS"] = {
         # WAL lets the web workers read while the worker writes; IMMEDIATE takes the
         # write lock at BEGIN, so concurrent writers wait instead of failing mid-way.
@@ -182,6 +184,7 @@ _handler = {
     "filters": ["bounded"],
 }
 if get("paths", "log_file"):
+    make_private(get("paths", "log_file"))
     # Watched: logrotate may move the file away under us.
     _handler.update(
         {"class": "logging.handlers.WatchedFileHandler", "filename": get("paths", "log_file")}

@@ -216,3 +216,19 @@ def test_keys_only_creates_the_keys_and_nothing_else(site):
     assert (again.returncode, again.stdout) == (0, "")
     assert (site.config_dir / "secret_key").read_text() == key
     assert "created secret key" not in site.init().stdout
+
+
+def test_the_database_and_the_log_are_not_for_everyone_in_an_open_data_directory(site):
+    # A source install: the data directory made beforehand, 0755, under umask 022.
+    site.data_dir.mkdir(mode=0o755)
+    os.chmod(site.data_dir, 0o755)
+    log = site.data_dir / "gwm.log"
+    site.write_conf(f"[paths]\ndata_dir = {site.data_dir}\nlog_file = {log}\n")
+    site.init()
+    site.run("gwm-manage", "check")  # a second process: the WAL files are in use
+    private = [log]
+    if os.environ.get("GWM_DATABASE_ENGINE", "sqlite") == "sqlite":
+        private += list(site.data_dir.glob("*.sqlite3*"))
+        assert len(private) >= 2, private
+    for path in private:
+        assert stat.S_IMODE(path.stat().st_mode) & 0o007 == 0, f"{path} is readable by others"
