@@ -221,7 +221,7 @@ def test_keys_only_creates_the_keys_and_nothing_else(site):
 def test_the_database_and_the_log_are_not_for_everyone_in_an_open_data_directory(site):
     # A source install: the data directory made beforehand, 0755, under umask 022.
     site.data_dir.mkdir(mode=0o755)
-    os.chmod(site.data_dir, 0o755)
+    os.chmod(site.data_dir, 0o755)  # noqa: S103 - the open directory under test
     log = site.data_dir / "gwm.log"
     site.write_conf(f"[paths]\ndata_dir = {site.data_dir}\nlog_file = {log}\n")
     site.init()
