@@ -293,6 +293,13 @@ def may_manage_members(user, group: Group) -> bool:
     return group_role(user, group) in (SUPERUSER, ADMIN)
 
 
+def may_add_member(user, group: Group, member) -> bool:
+    """Administering a group is not holding its permissions: an administrator adds
+    others, never themselves (a superuser may)."""
+    role = group_role(user, group)
+    return role == SUPERUSER or (role == ADMIN and member.pk != user.pk)
+
+
 def may_edit_group(user, group: Group) -> bool:
     """Rename and describe the group, name and remove its administrators."""
     return group_role(user, group) == SUPERUSER

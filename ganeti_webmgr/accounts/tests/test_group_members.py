@@ -82,3 +82,22 @@ def test_it_requires_a_csrf_token(carol, charlie, ops):
     client.force_login(carol)
     assert client.post(URL, {"username": "charlie", "action": "add"}).status_code == 403
     assert not ops.user_set.filter(pk=charlie.pk).exists()
+
+
+def test_an_administrator_cannot_join_the_group_and_so_gain_its_grants(login, carol, ops):
+    response = login(carol).post(URL, {"username": "carol", "action": "add"}, follow=True)
+    assert response.status_code == 200
+    assert b"which does not make you a member" in response.content
+    assert not ops.user_set.filter(pk=carol.pk).exists()
+    assert not Entry.objects.filter(action="group.member_add").exists()
+
+
+def test_a_superuser_may_make_an_administrator_a_member(login, alice, carol, ops):
+    login(alice).post(URL, {"username": "carol", "action": "add"})
+    assert ops.user_set.filter(pk=carol.pk).exists()
+
+
+def test_an_administrator_who_is_a_member_may_leave(login, carol, ops):
+    ops.user_set.add(carol)
+    login(carol).post(URL, {"username": "carol", "action": "remove"})
+    assert not ops.user_set.filter(pk=carol.pk).exists()

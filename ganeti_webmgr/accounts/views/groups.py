@@ -125,6 +125,13 @@ def group_members(request: HttpRequest, name: str) -> HttpResponse:
         _form_errors(request, form)
         return redirect("accounts-group-detail", name=group.name)
     user, adding = form.cleaned_data["user"], form.cleaned_data["action"] == "add"
+    if adding and not rules.may_add_member(request.user, group, user):
+        messages.error(
+            request,
+            f"You administer {group.name}, which does not make you a member: its "
+            "permissions come with membership, which a superuser grants.",
+        )
+        return redirect("accounts-group-detail", name=group.name)
     is_member = group.user_set.filter(pk=user.pk).exists()
     if adding == is_member:
         state = "already" if adding else "not"
