@@ -217,6 +217,11 @@ def may_see_nodes(user, cluster: Cluster) -> bool:
     )
 
 
+def clusters_with_visible_nodes(user) -> set[int]:
+    """The pks of the clusters whose nodes user sees (may_see_nodes), in one query."""
+    return set(visible(user, Node.objects.all()).values_list("cluster_id", flat=True).distinct())
+
+
 def may_see_sync_errors(user, cluster: Cluster) -> bool:
     """A cluster's workings: its RAPI address, how its certificate is trusted, and a
     sync's error (which names both, and Ganeti's own words). For those who see its

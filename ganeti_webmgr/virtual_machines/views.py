@@ -74,6 +74,8 @@ def vm_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "bulk_actions": bulk.BULK_ACTIONS,
+            # Node names link to node pages where the user may see the nodes.
+            "node_clusters": rules.clusters_with_visible_nodes(request.user),
             "here": request.get_full_path(),
         },
     )
@@ -127,6 +129,7 @@ def _actions_context(request: HttpRequest, vm: VirtualMachine, failed: str = "",
         "may_grant": can(request.user, "grant", vm),
         "may_make_template": can(request.user, "admin", vm.cluster),
         "may_use_console": not vm.removed_at and rules.may_use_console(request.user, vm),
+        "may_see_nodes": rules.may_see_nodes(request.user, vm.cluster),
     }
 
 

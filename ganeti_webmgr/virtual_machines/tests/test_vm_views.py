@@ -194,3 +194,21 @@ def test_the_actions_follow_the_vms_state_while_the_page_is_open(client, alice):
     assert b">Start<" in actions.content and b">Shut down<" not in actions.content
     assert b"<html" not in actions.content
     assert client.get("/clusters/sim/vms/inst3.sim.test/actions").status_code == 404
+
+
+def test_node_names_link_to_node_pages_for_those_who_see_nodes(client, simulator, make_cluster):
+    cluster = make_cluster(simulator)
+    sync.sync_cluster(cluster)
+    vm = VirtualMachine.objects.select_related("primary_node").get(name="inst1.sim.test")
+    node_link = f'<a href="/clusters/sim/nodes/{vm.primary_node.name}/">'
+    vm_user = User.objects.create_user("vm-user")
+    set_permissions(vm, vm_user, ["power"])
+    client.force_login(vm_user)
+    assert node_link not in client.get("/clusters/sim/vms/inst1.sim.test/").content.decode()
+    assert node_link not in client.get("/vms/").content.decode()
+    admin = User.objects.create_user("cluster-admin")
+    set_permissions(cluster, admin, ["admin"])
+    client.force_login(admin)
+    assert node_link in client.get("/clusters/sim/vms/inst1.sim.test/").content.decode()
+    listing = client.get("/vms/").content.decode()
+    assert node_link in listing and '<a href="/clusters/sim/">sim</a>' in listing
