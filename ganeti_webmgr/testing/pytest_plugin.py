@@ -67,6 +67,19 @@ def vnc_server():
         yield server
 
 
+@pytest.fixture(scope="session")
+def ssh_server():
+    """A real sshd (Debian's) in a network namespace of its own, as a node's for the
+    serial console; tests using it are marked netns and skipped without root."""
+    from ganeti_webmgr.testing import sshd
+
+    why_not = sshd.available()
+    if why_not:
+        pytest.skip(f"sshd in a network namespace {why_not}")
+    with sshd.sshd() as server:
+        yield server
+
+
 @pytest.fixture
 def make_cluster(db):
     """make_cluster(sim, slug="sim", **fields): a Cluster that talks to a simulator."""
