@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 
 from asgiref.sync import sync_to_async
 
@@ -129,9 +130,31 @@ async def _connect(target, vm):
         writer.write(data)
         await writer.drain()
 
+    start_tls = None
+    if target.tls_ca:
+        node_name = vm.primary_node.name
+
+        async def start_tls():
+            try:
+                context = ssl.create_default_context(cadata=target.tls_ca)
+            except (ssl.SSLError, ValueError):
+                raise rfb.RfbError("the cluster's VNC CA certificate cannot be read") from None
+            try:
+                # The node's certificate must name the node (as Ganeti knows it).
+                await writer.start_tls(context, server_hostname=node_name)
+            except ssl.SSLCertVerificationError as error:
+                raise rfb.RfbError(
+                    "its TLS certificate is not trusted by the cluster's VNC CA certificate "
+                    f"({error.verify_message})"
+                ) from None
+            except ssl.SSLError as error:
+                raise rfb.RfbError(f"the TLS handshake failed ({error.reason})") from None
+            return reader.readexactly, write
+
     try:
         await asyncio.wait_for(
-            rfb.authenticate_upstream(reader.readexactly, write, target.password), CONNECT_TIMEOUT
+            rfb.authenticate_upstream(reader.readexactly, write, target.password, start_tls),
+            CONNECT_TIMEOUT,
         )
     except (TimeoutError, rfb.RfbError, OSError, EOFError) as error:
         writer.close()
