@@ -87,8 +87,11 @@ def ssh_server():
     why_not = sshd.available()
     if why_not:
         pytest.skip(f"sshd in a network namespace {why_not}")
-    with sshd.sshd() as server:
-        yield server
+    try:
+        with sshd.sshd() as server:
+            yield server
+    except sshd.NoNamespaces as error:
+        pytest.skip(f"no network namespaces here: {error}")
 
 
 @pytest.fixture

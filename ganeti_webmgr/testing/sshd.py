@@ -48,6 +48,10 @@ def available() -> str | None:
     return None
 
 
+class NoNamespaces(Exception):
+    """This machine (a chroot, a container) cannot make network namespaces."""
+
+
 @dataclass
 class Sshd:
     host: str  # its address, inside the namespace
@@ -78,7 +82,10 @@ def sshd() -> Iterator[Sshd]:
     workdir.chmod(0o755)
     process = None
     try:
-        _run("ip", "netns", "add", namespace)
+        try:
+            _run("ip", "netns", "add", namespace)
+        except subprocess.CalledProcessError as error:
+            raise NoNamespaces(error.stderr.decode(errors="replace").strip()) from None
         _run(
             "ip", "link", "add", outside, "type", "veth", "peer", "name", inside, "netns", namespace
         )
