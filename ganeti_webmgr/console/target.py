@@ -58,13 +58,23 @@ def _console_answer(vm: VirtualMachine) -> ConsoleInfo:
 def vnc_target(vm: VirtualMachine) -> VncTarget:
     address = _node_address(vm)
     answer = _console_answer(vm)
+    raw = vm.raw or {}
     if answer.kind == "ssh":
-        raise NoConsole(f"{vm.name} has a serial console: open the serial console instead")
-    if answer.kind != "vnc":
+        # With serial_console on (KVM's default) Ganeti answers with the serial
+        # console even when VNC is set up too: then the synced VNC settings decide.
+        hvparams = raw.get("hvparams") if isinstance(raw.get("hvparams"), dict) else {}
+        if not (hvparams.get("vnc_bind_address") and raw.get("network_port")):
+            raise NoConsole(
+                f"{vm.name} has a serial console and no VNC: open the serial console instead"
+            )
+        answer_port = None
+    elif answer.kind != "vnc":
         raise NoConsole(f"{vm.name}'s console is {answer.kind.upper()}, which GWM cannot show")
+    else:
+        answer_port = answer.port
     # Ganeti's own answer names vnc_bind_address (often 0.0.0.0): the node's
     # address is what the proxy can reach. Its port wins over a stale sync.
-    port = answer.port or (vm.raw or {}).get("network_port")
+    port = answer_port or raw.get("network_port")
     if not port:
         raise NoConsole(f"Ganeti gave no VNC port for {vm.name}")
     settings = ClusterConsole.objects.filter(cluster=vm.cluster).first()

@@ -319,3 +319,25 @@ def test_vencrypt_without_a_ca_is_explained(tls_console_vm, bob, logged_in):
     ticket = tickets.issue(bob, tls_console_vm, "vnc")
     _, text = open_console(scope_for(tls_console_vm, ticket, logged_in(bob)))
     assert "set the cluster's VNC CA certificate" in text
+
+
+@pytest.mark.parametrize(("bind", "works"), [("0.0.0.0", True), ("", False)])
+def test_a_vm_with_serial_console_on_has_vnc_when_vnc_is_bound(
+    console_vm, simulator, bob, logged_in, vnc_server, bind, works
+):
+    # Ganeti answers kind ssh whenever serial_console is on (KVM's default).
+    with simulator.cluster.lock:
+        hvparams = simulator.cluster.instances[console_vm.name]["hvparams"]
+        hvparams["serial_console"] = True
+        hvparams["vnc_bind_address"] = bind
+        simulator.cluster.instances[console_vm.name]["serial_no"] += 1
+        simulator.cluster.instances[console_vm.name]["mtime"] += 1
+    sync.sync_cluster(console_vm.cluster)
+    ticket = tickets.issue(bob, console_vm, "vnc")
+    _, result = open_console(scope_for(console_vm, ticket, logged_in(bob)))
+    if works:
+        assert result == (vnc_server.width, vnc_server.height)
+    else:
+        assert result == (
+            f"{console_vm.name} has a serial console and no VNC: open the serial console instead"
+        )
