@@ -321,7 +321,7 @@ def test_vencrypt_without_a_ca_is_explained(tls_console_vm, bob, logged_in):
     assert "set the cluster's VNC CA certificate" in text
 
 
-@pytest.mark.parametrize(("bind", "works"), [("0.0.0.0", True), ("", False)])
+@pytest.mark.parametrize(("bind", "works"), [("0.0.0.0", True), ("", False)])  # noqa: S104 - Ganeti's hvparam value
 def test_a_vm_with_serial_console_on_has_vnc_when_vnc_is_bound(
     console_vm, simulator, bob, logged_in, vnc_server, bind, works
 ):
