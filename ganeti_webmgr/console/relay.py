@@ -1,5 +1,6 @@
-"""Bytes both ways between the browser's websocket and the node's console port,
-until one side closes, the session runs out of time, or its user loses the right."""
+"""Bytes both ways between the browser's websocket and the node's console (a VNC
+port, or an SSH channel for the serial console), until one side closes, the
+session runs out of time, or its user loses the right."""
 
 from __future__ import annotations
 
@@ -9,6 +10,23 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 CHUNK = 64 * 1024
+
+
+@dataclass
+class Upstream:
+    """The node's side: `read()` returns b"" at its end."""
+
+    read: Callable[[], Awaitable[bytes]]
+    write: Callable[[bytes], Awaitable[None]]
+    close: Callable[[], None]
+
+
+def streams(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> Upstream:
+    async def write(data: bytes) -> None:
+        writer.write(data)
+        await writer.drain()
+
+    return Upstream(lambda: reader.read(CHUNK), write, writer.close)
 
 
 @dataclass
@@ -29,12 +47,13 @@ class Ended:
 async def relay(
     from_browser: Callable[[], Awaitable[bytes | None]],
     to_browser: Callable[[bytes], Awaitable[None]],
-    server: tuple[asyncio.StreamReader, asyncio.StreamWriter],
+    server: Upstream | tuple[asyncio.StreamReader, asyncio.StreamWriter],
     limits: Limits,
     still_allowed: Callable[[], Awaitable[bool]],
 ) -> Ended:
     """`from_browser()` returns the next message (None once the browser has gone)."""
-    reader, writer = server
+    if isinstance(server, tuple):
+        server = streams(*server)
     started = last_input = time.monotonic()
     counts = {"to_server": 0, "to_browser": 0}
 
@@ -42,13 +61,12 @@ async def relay(
         nonlocal last_input
         while (data := await from_browser()) is not None:
             last_input = time.monotonic()
-            writer.write(data)
-            await writer.drain()
+            await server.write(data)
             counts["to_server"] += len(data)
         return "browser"
 
     async def downstream() -> str:
-        while data := await reader.read(CHUNK):
+        while data := await server.read():
             await to_browser(data)
             counts["to_browser"] += len(data)
         return "server"
@@ -77,7 +95,7 @@ async def relay(
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        writer.close()
+        server.close()
     return Ended(reason, time.monotonic() - started, counts["to_server"], counts["to_browser"])
 
 

@@ -9,6 +9,15 @@ browser's ClientInit. RFC 6143 describes the protocol.
 
 Both sides are given as two coroutines: ``read(n)`` returns exactly n bytes (or
 raises EOFError), ``write(data)`` sends them.
+
+With the cluster's VNC CA certificate set (KVM's vnc_tls), the proxy speaks
+VeNCrypt (security type 19) to the node: it picks the X509Vnc or X509None
+subtype, upgrades the connection to TLS, verifies the node's certificate against
+that CA (and the node's name), then answers VNC authentication inside TLS. A
+server that offers no VeNCrypt then is refused, so TLS cannot be stripped.
+Anonymous TLS (TLSNone, TLSVnc) cannot authenticate the node and X509Plain needs
+a user name GWM does not have: both are refused with a reason. No client
+certificate is presented (QEMU's x509verify is not supported).
 """
 
 from __future__ import annotations
@@ -22,8 +31,22 @@ from cryptography.hazmat.primitives.ciphers import Cipher, modes
 
 Read = Callable[[int], Awaitable[bytes]]
 Write = Callable[[bytes], Awaitable[None]]
+# Upgrades the connection to TLS (verifying the server); returns the new read and write.
+StartTls = Callable[[], Awaitable[tuple[Read, Write]]]
 
-NONE, VNC_AUTH = 1, 2
+NONE, VNC_AUTH, VENCRYPT = 1, 2, 19
+TLS_NONE, TLS_VNC, TLS_PLAIN, X509_NONE, X509_VNC, X509_PLAIN = 257, 258, 259, 260, 261, 262
+VENCRYPT_NAMES = {
+    256: "Plain",
+    TLS_NONE: "TLSNone",
+    TLS_VNC: "TLSVnc",
+    TLS_PLAIN: "TLSPlain",
+    X509_NONE: "X509None",
+    X509_VNC: "X509Vnc",
+    X509_PLAIN: "X509Plain",
+}
+# After TLS: the subtype's inner authentication.
+_INNER = {X509_NONE: NONE, X509_VNC: VNC_AUTH}
 SECURITY_NAMES = {
     0: "invalid",
     1: "None",
@@ -63,8 +86,11 @@ def _parse_version(data: bytes) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-async def authenticate_upstream(read: Read, write: Write, password: str | None) -> None:
-    """The client's part of the handshake with the VNC server, up to ClientInit."""
+async def authenticate_upstream(
+    read: Read, write: Write, password: str | None, start_tls: StartTls | None = None
+) -> None:
+    """The client's part of the handshake with the VNC server, up to ClientInit.
+    With `start_tls` (the cluster has a VNC CA), only VeNCrypt with X.509 is accepted."""
     major, minor = _parse_version(await read(12))
     if major < 3 or (major == 3 and minor < 3):
         raise RfbError(f"the VNC server speaks RFB {major}.{minor}, too old")
@@ -74,13 +100,23 @@ async def authenticate_upstream(read: Read, write: Write, password: str | None) 
         (chosen,) = struct.unpack(">I", await read(4))
         if chosen == 0:
             raise RfbError(f"the VNC server refused the connection: {await _reason(read)}")
+        if start_tls is not None:
+            raise RfbError(_NO_TLS)
     else:
         (count,) = await read(1)
         if count == 0:
             raise RfbError(f"the VNC server refused the connection: {await _reason(read)}")
         offered = list(await read(count))
-        chosen = _choose(offered, password)
+        if start_tls is not None:
+            if VENCRYPT not in offered:
+                raise RfbError(_NO_TLS)
+            chosen = VENCRYPT
+        else:
+            chosen = _choose(offered, password)
         await write(bytes([chosen]))
+    if chosen == VENCRYPT:
+        assert start_tls is not None
+        chosen, read, write = await _vencrypt(read, write, password, start_tls)
     if chosen == VNC_AUTH:
         if password is None:
             raise RfbError("the VNC server asks for a password, and the cluster has none set")
@@ -101,6 +137,41 @@ async def authenticate_upstream(read: Read, write: Write, password: str | None) 
             )
 
 
+_NO_TLS = (
+    "the cluster has a VNC CA certificate set, but the VNC server does not offer TLS "
+    "(VeNCrypt); is vnc_tls on for the instance?"
+)
+
+
+async def _vencrypt(
+    read: Read, write: Write, password: str | None, start_tls: StartTls
+) -> tuple[int, Read, Write]:
+    """VeNCrypt 0.2 up to its inner authentication: (that type, read, write over TLS)."""
+    major, minor = await read(2)
+    if (major, minor) < (0, 2):
+        raise RfbError(f"the VNC server speaks VeNCrypt {major}.{minor}, GWM needs 0.2")
+    await write(bytes([0, 2]))
+    (status,) = await read(1)
+    if status != 0:
+        raise RfbError("the VNC server refused VeNCrypt 0.2")
+    (count,) = await read(1)
+    subtypes = list(struct.unpack(f">{count}I", await read(4 * count))) if count else []
+    wanted = [X509_VNC, X509_NONE] if password is not None else [X509_NONE, X509_VNC]
+    chosen = next((t for t in wanted if t in subtypes), None)
+    if chosen is None:
+        names = ", ".join(VENCRYPT_NAMES.get(t, str(t)) for t in subtypes) or "none"
+        raise RfbError(
+            "the VNC server offers no VeNCrypt subtype with a certificate GWM can verify "
+            f"(X509None or X509Vnc); it offers {names}"
+        )
+    await write(struct.pack(">I", chosen))
+    (accepted,) = await read(1)
+    if accepted != 1:
+        raise RfbError(f"the VNC server refused VeNCrypt {VENCRYPT_NAMES[chosen]}")
+    read, write = await start_tls()
+    return _INNER[chosen], read, write
+
+
 def _choose(offered: list[int], password: str | None) -> int:
     if VNC_AUTH in offered and password is not None:
         return VNC_AUTH
@@ -109,6 +180,8 @@ def _choose(offered: list[int], password: str | None) -> int:
     if VNC_AUTH in offered:
         return VNC_AUTH  # reported as a missing password
     names = ", ".join(str(SECURITY_NAMES.get(t, t)) for t in offered)
+    if VENCRYPT in offered:
+        names += " (for VeNCrypt, set the cluster's VNC CA certificate)"
     raise RfbError(f"the VNC server offers only security types GWM cannot answer: {names}")
 
 

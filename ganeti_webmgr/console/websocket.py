@@ -3,20 +3,22 @@
 The handshake is refused (HTTP 403) unless the session, the Origin, the
 permission and a one-time ticket check out. Past that, what goes wrong (the VM
 is stopped, the node does not answer, the VNC password is wrong) reaches noVNC
-as RFB's refusal with a readable reason.
+as RFB's refusal with a readable reason. The serial console's protocol (binary
+terminal bytes, JSON control and error text frames) is described in serial.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 
 from asgiref.sync import sync_to_async
 
 from ganeti_webmgr import conf
-from ganeti_webmgr.console import rfb, sessions
+from ganeti_webmgr.console import rfb, serial, sessions
 from ganeti_webmgr.console.relay import Limits, relay
-from ganeti_webmgr.console.target import NoConsole, vnc_target
+from ganeti_webmgr.console.target import NoConsole, record_host_key, serial_target, vnc_target
 
 logger = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 5.0
@@ -46,7 +48,10 @@ async def serve(scope, receive, send) -> None:
     browser = _Browser(receive, send)
     ended = None
     try:
-        ended = await _vnc(opened, browser)
+        if opened.session.kind == "serial":
+            ended = await _serial(opened, browser)
+        else:
+            ended = await _vnc(opened, browser)
     finally:
         if ended is None:
             ended = ("error", 0.0, 0, 0)
@@ -66,16 +71,46 @@ async def _vnc(opened, browser) -> tuple:
     except (rfb.RfbError, EOFError):
         server[1].close()
         return ("browser", 0.0, 0, 0)
-    limits = Limits(
+    ended = await relay(browser.next_message, browser.write, server, _limits(), _allowed(opened))
+    return (ended.reason, ended.seconds, ended.to_server, ended.to_browser)
+
+
+def _limits() -> Limits:
+    return Limits(
         idle=conf.current().get("console", "idle_minutes") * 60.0,
         maximum=conf.current().get("console", "max_hours") * 3600.0,
         recheck=RECHECK_SECONDS,
     )
 
+
+def _allowed(opened):
     async def allowed() -> bool:
         return await _in_thread(sessions.still_allowed)(opened)
 
-    ended = await relay(browser.next_message, browser.write, server, limits, allowed)
+    return allowed
+
+
+async def _serial(opened, browser) -> tuple:
+    try:
+        target = await _in_thread(serial_target)(opened.vm)
+        console = await serial.open_console(target)
+    except (NoConsole, serial.SerialError) as problem:
+        await browser.send_text(serial.error_frame(str(problem)))
+        return ("unavailable", 0.0, 0, 0)
+    if console.new_host_key:
+        await _in_thread(record_host_key)(opened.vm, console.new_host_key)
+
+    async def from_browser() -> bytes | None:
+        # Terminal bytes go to the node; text frames are control messages.
+        while True:
+            message = await browser.next_frame()
+            if message is None or isinstance(message, bytes):
+                return message
+            serial.control(message, console.process)
+
+    ended = await relay(
+        from_browser, browser.write, serial.upstream(console), _limits(), _allowed(opened)
+    )
     return (ended.reason, ended.seconds, ended.to_server, ended.to_browser)
 
 
@@ -95,9 +130,31 @@ async def _connect(target, vm):
         writer.write(data)
         await writer.drain()
 
+    start_tls = None
+    if target.tls_ca:
+        node_name = vm.primary_node.name
+
+        async def start_tls():
+            try:
+                context = ssl.create_default_context(cadata=target.tls_ca)
+            except (ssl.SSLError, ValueError):
+                raise rfb.RfbError("the cluster's VNC CA certificate cannot be read") from None
+            try:
+                # The node's certificate must name the node (as Ganeti knows it).
+                await writer.start_tls(context, server_hostname=node_name)
+            except ssl.SSLCertVerificationError as error:
+                raise rfb.RfbError(
+                    "its TLS certificate is not trusted by the cluster's VNC CA certificate "
+                    f"({error.verify_message})"
+                ) from None
+            except ssl.SSLError as error:
+                raise rfb.RfbError(f"the TLS handshake failed ({error.reason})") from None
+            return reader.readexactly, write
+
     try:
         await asyncio.wait_for(
-            rfb.authenticate_upstream(reader.readexactly, write, target.password), CONNECT_TIMEOUT
+            rfb.authenticate_upstream(reader.readexactly, write, target.password, start_tls),
+            CONNECT_TIMEOUT,
         )
     except (TimeoutError, rfb.RfbError, OSError, EOFError) as error:
         writer.close()
@@ -126,6 +183,21 @@ class _Browser:
             data = message.get("bytes") or (message.get("text") or "").encode()
             if data:
                 return data
+
+    async def next_frame(self) -> bytes | str | None:
+        """The next frame as sent: bytes (binary) or str (text); None once gone."""
+        while True:
+            message = await self._receive()
+            if message["type"] == "websocket.disconnect":
+                self.closed = True
+                return None
+            if message.get("bytes") is not None:
+                return message["bytes"]
+            if message.get("text") is not None:
+                return message["text"]
+
+    async def send_text(self, text: str) -> None:
+        await self._send({"type": "websocket.send", "text": text})
 
     async def read(self, size: int) -> bytes:
         while len(self._buffer) < size:

@@ -67,6 +67,33 @@ def vnc_server():
         yield server
 
 
+@pytest.fixture(scope="session")
+def vnc_tls_server():
+    """Xvnc speaking only VeNCrypt X509Vnc, its certificate (for the simulator's
+    node names) signed by a test CA whose PEM is the server's ca_pem."""
+    from ganeti_webmgr.testing.vnc import make_tls, xvnc
+
+    nodes = [f"node{i}.sim.test" for i in (1, 2, 3)]
+    with xvnc(tls=make_tls(nodes)) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def ssh_server():
+    """A real sshd (Debian's) in a network namespace of its own, as a node's for the
+    serial console; tests using it are marked netns and skipped without root."""
+    from ganeti_webmgr.testing import sshd
+
+    why_not = sshd.available()
+    if why_not:
+        pytest.skip(f"sshd in a network namespace {why_not}")
+    try:
+        with sshd.sshd() as server:
+            yield server
+    except sshd.NoNamespaces as error:
+        pytest.skip(f"no network namespaces here: {error}")
+
+
 @pytest.fixture
 def console_vm(simulator, make_cluster, vnc_server, bob):
     """A running KVM VM of a synced simulator cluster whose VNC console is the Xvnc on

@@ -21,6 +21,72 @@ class VncServer:
     width: int
     height: int
     display: int
+    ca_pem: str = ""  # with TLS: the CA that signed the server's certificate
+
+
+@dataclass(frozen=True)
+class TlsFiles:
+    ca_pem: str
+    cert_pem: bytes
+    key_pem: bytes
+
+
+def make_tls(server_names: list[str], ca_name: str = "GWM test VNC CA") -> TlsFiles:
+    """A CA and a server certificate it signed, for `server_names` and 127.0.0.1."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    def name(common_name):
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+
+    now = datetime.datetime.now(datetime.UTC)
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+
+    def builder(subject, public_key):
+        return (
+            x509.CertificateBuilder()
+            .subject_name(name(subject))
+            .issuer_name(name(ca_name))
+            .public_key(public_key)
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=30))
+        )
+
+    ca = (
+        builder(ca_name, ca_key.public_key())
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False),
+            critical=True,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    cert = (
+        builder(server_names[0], key.public_key())
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [
+                    *(x509.DNSName(n) for n in server_names),
+                    x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                ]
+            ),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    pem = serialization.Encoding.PEM
+    return TlsFiles(
+        ca.public_bytes(pem).decode(),
+        cert.public_bytes(pem),
+        key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
+    )
 
 
 def _free_display() -> int:
@@ -41,12 +107,16 @@ def _free_port() -> int:
 
 @contextmanager
 def xvnc(
-    password: str = "console-test", width: int = 320, height: int = 200
+    password: str = "console-test",
+    width: int = 320,
+    height: int = 200,
+    tls: TlsFiles | None = None,
 ) -> Iterator[VncServer]:
-    """Xvnc listening on 127.0.0.1 with VNC authentication, stopped afterwards."""
+    """Xvnc listening on 127.0.0.1 with VNC authentication, stopped afterwards;
+    with `tls`, VeNCrypt X509Vnc only (VNC authentication inside TLS)."""
     workdir = Path(tempfile.mkdtemp(prefix="gwm-xvnc-"))
     try:
-        process, server = _start(workdir, password, width, height)
+        process, server = _start(workdir, password, width, height, tls)
         try:
             yield server
         finally:
@@ -56,18 +126,25 @@ def xvnc(
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _start(workdir: Path, password: str, width: int, height: int):
+def _start(workdir: Path, password: str, width: int, height: int, tls: TlsFiles | None):
     password_file = workdir / "passwd"
     encoded = subprocess.run(
         ["vncpasswd", "-f"], input=password.encode(), capture_output=True, check=True
     ).stdout
     password_file.write_bytes(encoded)
     password_file.chmod(0o600)
+    security = ["-SecurityTypes", "VncAuth"]
+    if tls is not None:
+        (workdir / "cert.pem").write_bytes(tls.cert_pem)
+        (workdir / "key.pem").write_bytes(tls.key_pem)
+        (workdir / "key.pem").chmod(0o600)
+        security = ["-SecurityTypes", "X509Vnc", "-X509Cert", str(workdir / "cert.pem"),
+                    "-X509Key", str(workdir / "key.pem")]  # fmt: skip
     for _attempt in range(5):
         display, port = _free_display(), _free_port()
         process = subprocess.Popen(
             ["Xvnc", f":{display}", "-rfbport", str(port), "-localhost", "-nolisten", "tcp",
-             "-SecurityTypes", "VncAuth", "-PasswordFile", str(password_file),
+             *security, "-PasswordFile", str(password_file),
              "-geometry", f"{width}x{height}", "-depth", "24"],
             stdout=subprocess.DEVNULL,
             stderr=(workdir / "xvnc.log").open("w"),
@@ -76,7 +153,9 @@ def _start(workdir: Path, password: str, width: int, height: int):
         while process.poll() is None and time.monotonic() < deadline:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                return process, VncServer("127.0.0.1", port, password, width, height, display)
+                return process, VncServer(
+                    "127.0.0.1", port, password, width, height, display, tls.ca_pem if tls else ""
+                )
             except OSError:
                 time.sleep(0.05)
         process.kill()

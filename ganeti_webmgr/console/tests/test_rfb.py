@@ -128,3 +128,48 @@ def test_a_failure_reaches_the_browser_as_rfbs_refusal_with_its_text():
 
 def test_an_rfb_33_browser_is_told_the_security_type():
     assert browser_side(version=b"RFB 003.003\n") == b"RFB 003.008\n" + struct.pack(">I", 1)
+
+
+def scripted(server_bytes: bytes):
+    """read/write against a server that sends server_bytes; what the client wrote."""
+    pending, written = bytearray(server_bytes), bytearray()
+
+    async def read(size):
+        if len(pending) < size:
+            raise EOFError
+        data = bytes(pending[:size])
+        del pending[:size]
+        return data
+
+    async def write(data):
+        written.extend(data)
+
+    return read, write, written
+
+
+async def no_tls():
+    raise AssertionError("TLS must not start")
+
+
+@pytest.mark.parametrize(
+    ("subtypes", "message"),
+    [
+        ([257, 258], "it offers TLSNone, TLSVnc"),
+        ([262], "it offers X509Plain"),
+    ],
+)
+def test_vencrypt_without_a_verifiable_certificate_is_refused(subtypes, message):
+    server = (
+        b"RFB 003.008\n" + bytes([1, rfb.VENCRYPT]) + bytes([0, 2, 0, len(subtypes)])
+        + struct.pack(f">{len(subtypes)}I", *subtypes)
+    )  # fmt: skip
+    read, write, written = scripted(server)
+    with pytest.raises(rfb.RfbError, match=message):
+        run(rfb.authenticate_upstream(read, write, "pw", no_tls))
+    assert bytes(written) == b"RFB 003.008\n" + bytes([rfb.VENCRYPT, 0, 2])
+
+
+def test_a_server_without_vencrypt_is_refused_when_tls_is_required():
+    read, write, _ = scripted(b"RFB 003.008\n" + bytes([1, rfb.VNC_AUTH]))
+    with pytest.raises(rfb.RfbError, match=r"does not offer TLS \(VeNCrypt\)"):
+        run(rfb.authenticate_upstream(read, write, "pw", no_tls))

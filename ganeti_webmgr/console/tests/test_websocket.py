@@ -248,3 +248,73 @@ def test_a_user_has_a_limited_number_of_sessions(console_vm, bob, logged_in, con
     # A session whose process went away long ago no longer counts.
     ConsoleSession.objects.update(seen_at=now - timedelta(minutes=10))
     assert not refused(scope_for(console_vm, tickets.issue(bob, console_vm, "vnc"), cookie))
+
+
+@pytest.fixture
+def tls_console_vm(console_vm, simulator, vnc_tls_server):
+    """console_vm, its console now Xvnc with VeNCrypt X509Vnc; the cluster has its CA."""
+    with simulator.cluster.lock:
+        simulator.cluster.instances[console_vm.name]["network_port"] = vnc_tls_server.port
+    settings = ClusterConsole.objects.get()
+    settings.vnc_tls_ca = vnc_tls_server.ca_pem
+    settings.save()
+    return console_vm
+
+
+def test_a_vnc_server_with_tls_is_verified_and_relayed(
+    tls_console_vm, bob, logged_in, vnc_tls_server
+):
+    ticket = tickets.issue(bob, tls_console_vm, "vnc")
+    first, size = open_console(scope_for(tls_console_vm, ticket, logged_in(bob)))
+    assert first["type"] == "websocket.accept"
+    assert size == (vnc_tls_server.width, vnc_tls_server.height)
+    assert ConsoleSession.objects.get().to_browser > 0
+
+
+def test_a_vnc_server_whose_certificate_the_ca_did_not_sign_is_refused(
+    tls_console_vm, bob, logged_in
+):
+    from ganeti_webmgr.testing.vnc import make_tls
+
+    ClusterConsole.objects.update(vnc_tls_ca=make_tls(["other.example"], "Another CA").ca_pem)
+    ticket = tickets.issue(bob, tls_console_vm, "vnc")
+    _, text = open_console(scope_for(tls_console_vm, ticket, logged_in(bob)))
+    assert "its TLS certificate is not trusted by the cluster's VNC CA certificate" in text
+
+
+def test_a_vnc_server_without_tls_is_refused_when_the_cluster_has_a_ca(
+    console_vm, bob, logged_in, vnc_tls_server
+):
+    ClusterConsole.objects.update(vnc_tls_ca=vnc_tls_server.ca_pem)
+    ticket = tickets.issue(bob, console_vm, "vnc")
+    _, text = open_console(scope_for(console_vm, ticket, logged_in(bob)))
+    assert "does not offer TLS (VeNCrypt)" in text
+
+
+def test_vencrypt_without_a_ca_is_explained(tls_console_vm, bob, logged_in):
+    ClusterConsole.objects.update(vnc_tls_ca="")
+    ticket = tickets.issue(bob, tls_console_vm, "vnc")
+    _, text = open_console(scope_for(tls_console_vm, ticket, logged_in(bob)))
+    assert "set the cluster's VNC CA certificate" in text
+
+
+@pytest.mark.parametrize(("bind", "works"), [("0.0.0.0", True), ("", False)])  # noqa: S104 - Ganeti's hvparam value
+def test_a_vm_with_serial_console_on_has_vnc_when_vnc_is_bound(
+    console_vm, simulator, bob, logged_in, vnc_server, bind, works
+):
+    # Ganeti answers kind ssh whenever serial_console is on (KVM's default).
+    with simulator.cluster.lock:
+        hvparams = simulator.cluster.instances[console_vm.name]["hvparams"]
+        hvparams["serial_console"] = True
+        hvparams["vnc_bind_address"] = bind
+        simulator.cluster.instances[console_vm.name]["serial_no"] += 1
+        simulator.cluster.instances[console_vm.name]["mtime"] += 1
+    sync.sync_cluster(console_vm.cluster)
+    ticket = tickets.issue(bob, console_vm, "vnc")
+    _, result = open_console(scope_for(console_vm, ticket, logged_in(bob)))
+    if works:
+        assert result == (vnc_server.width, vnc_server.height)
+    else:
+        assert result == (
+            f"{console_vm.name} has a serial console and no VNC: open the serial console instead"
+        )

@@ -794,6 +794,25 @@ class RapiSimulator:
             if not inst["oper_state"]:
                 raise HttpError(503, "Instance console unavailable")
             hv = self.cluster.meta[inst["name"]].hypervisor
+            if hv == "kvm" and inst["hvparams"].get("serial_console"):
+                # Ganeti's KVM answer: socat to the serial socket over SSH to the node.
+                name = inst["name"]
+                ctrl = "/var/run/ganeti/kvm-hypervisor/ctrl"
+                return {
+                    "instance": name,
+                    "kind": "ssh",
+                    "host": inst["pnode"],
+                    "port": self.cluster.nodes[inst["pnode"]]["ndparams"].get("ssh_port", 22),
+                    "user": "root",
+                    "command": [
+                        "/usr/lib/ganeti/tools/kvm-console-wrapper",
+                        "/usr/bin/socat",
+                        name,
+                        f"{ctrl}/{name}.monitor",
+                        "STDIO,raw,echo=0,escape=0x1d",
+                        f"UNIX-CONNECT:{ctrl}/{name}.serial",
+                    ],
+                }
             if hv == "kvm" and inst["network_port"]:
                 return {
                     "instance": inst["name"],

@@ -261,7 +261,10 @@ def test_it_returns_console_information(sim, client):
     run(client, client.startup_instance("inst2.sim.test"))
     console = client.get_instance_console("inst2.sim.test")
     assert isinstance(console, ConsoleInfo)
-    assert console.kind == "vnc" and console.host == "node2.sim.test" and console.port
+    # KVM's default serial_console is on, and Ganeti then answers with the SSH console.
+    assert console.kind == "ssh" and console.host == "node2.sim.test"
+    assert (console.port, console.user) == (22, "root")
+    assert console.command[0] == "/usr/lib/ganeti/tools/kvm-console-wrapper"
     run(client, client.shutdown_instance("inst2.sim.test"))
     with pytest.raises(RapiServerError) as info:
         client.get_instance_console("inst2.sim.test")
