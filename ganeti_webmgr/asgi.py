@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from a2wsgi import WSGIMiddleware
+from ganeti_webmgr.core.wsgi_threads import WsgiInThreads
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ganeti_webmgr.settings")
 
@@ -19,7 +19,7 @@ def make_application(threads: int):
     """The application of one worker process, serving `threads` pages at a time."""
     from ganeti_webmgr.wsgi import application as wsgi_application
 
-    http = WSGIMiddleware(wsgi_application, workers=threads)
+    http = WsgiInThreads(wsgi_application, threads)
     # After the WSGI module: it sets Django up, and the console uses models.
     from ganeti_webmgr.console.websocket import serve as console
 

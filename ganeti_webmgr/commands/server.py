@@ -67,7 +67,7 @@ class GwmServer(BaseApplication):
             "workers": args.workers or config.get("server", "workers"),
             "timeout": args.timeout or config.get("server", "timeout"),
             "proc_name": "gwm-server",
-            "worker_class": "asgi",
+            "worker_class": "ganeti_webmgr.commands.uvicorn_worker.GwmWorker",
             "accesslog": "-" if args.access_log else None,
             "errorlog": "-",
             "loglevel": config.get("logging", "level"),
