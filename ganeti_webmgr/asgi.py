@@ -2,8 +2,8 @@
 thread pool, and websockets beside it on the same port.
 
 Django's own ASGI handler was 3-8x slower on our (all synchronous) pages than
-gunicorn's sync workers; a WSGI app in threads under the asyncio worker is on
-par with them (bench/server.py).
+gunicorn's sync workers; the WSGI app in threads (core/wsgi_threads.py) under
+uvicorn's worker is on par with them (bench/server.py).
 """
 
 from __future__ import annotations

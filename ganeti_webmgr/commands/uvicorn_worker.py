@@ -18,11 +18,14 @@ class GwmWorker(UvicornWorker):
     CONFIG_KWARGS = {
         "loop": "uvloop",
         "http": "httptools",
-        "ws": "websockets",
+        "ws": "websockets-sansio",
         "lifespan": "on",
         # Requests are logged by gunicorn's logger (below), in its format.
         "access_log": False,
         "server_header": False,
+        # REMOTE_ADDR stays the peer, as under gunicorn's own workers: GWM reads
+        # X-Forwarded-For and -Proto itself ([web] behind_tls_proxy, the audit log).
+        "proxy_headers": False,
     }
 
     def __init__(self, *args, **kwargs):
