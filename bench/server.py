@@ -1,6 +1,7 @@
-"""Plain page times of gwm-server (gunicorn's asyncio worker, Django's WSGI app in
-threads, websockets beside it) against gunicorn's sync workers serving the same
-WSGI application, on one live site (SQLite, a synced simulated cluster).
+"""Plain page times of gwm-server (uvicorn workers under gunicorn, Django's WSGI
+app in threads, websockets beside it) against gunicorn's sync workers serving the
+same WSGI application (gwm-server before it served websockets), on one live site
+(SQLite, a synced simulated cluster).
 
 Rounds alternate between the two servers so that load from elsewhere on the
 machine falls on both. Prints requests/s and p50/p95 per page and server, and

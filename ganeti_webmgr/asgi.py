@@ -2,15 +2,15 @@
 thread pool, and websockets beside it on the same port.
 
 Django's own ASGI handler was 3-8x slower on our (all synchronous) pages than
-gunicorn's sync workers; a WSGI app in threads under the asyncio worker is on
-par with them (bench/server.py).
+gunicorn's sync workers; the WSGI app in threads (core/wsgi_threads.py) under
+uvicorn's worker is on par with them (bench/server.py).
 """
 
 from __future__ import annotations
 
 import os
 
-from a2wsgi import WSGIMiddleware
+from ganeti_webmgr.core.wsgi_threads import WsgiInThreads
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ganeti_webmgr.settings")
 
@@ -19,7 +19,7 @@ def make_application(threads: int):
     """The application of one worker process, serving `threads` pages at a time."""
     from ganeti_webmgr.wsgi import application as wsgi_application
 
-    http = WSGIMiddleware(wsgi_application, workers=threads)
+    http = WsgiInThreads(wsgi_application, threads)
     # After the WSGI module: it sets Django up, and the console uses models.
     from ganeti_webmgr.console.websocket import serve as console
 

@@ -1,7 +1,8 @@
 """gwm-server: serve GWM with gunicorn; static files are served by WhiteNoise.
 
-Each worker process is gunicorn's asyncio (ASGI) worker: pages are Django's WSGI
-application run in a pool of [server] threads, websockets are served beside them.
+Each worker process is uvicorn's (httptools, uvloop) under gunicorn: pages are
+Django's WSGI application run in a pool of [server] threads, websockets are served
+beside them on the same port (docs/commands.rst has the measurements).
 
 Signals: TERM stops gracefully, HUP re-reads the configuration and replaces the
 workers (refused, with the problems logged, when the new configuration is bad).
@@ -67,7 +68,7 @@ class GwmServer(BaseApplication):
             "workers": args.workers or config.get("server", "workers"),
             "timeout": args.timeout or config.get("server", "timeout"),
             "proc_name": "gwm-server",
-            "worker_class": "asgi",
+            "worker_class": "ganeti_webmgr.commands.uvicorn_worker.GwmWorker",
             "accesslog": "-" if args.access_log else None,
             "errorlog": "-",
             "loglevel": config.get("logging", "level"),

@@ -137,9 +137,11 @@ KEYS: list[Key] = [
         "server",
         "threads",
         t.Integer(1, 256),
-        8,
-        "Pages each worker process serves at a time (threads). Websockets (the "
-        "console) do not take a thread.",
+        2,
+        "Pages each worker process serves at a time (threads). Pages are mostly "
+        "Python work, so more threads mainly queue for the interpreter lock; raise "
+        "it if pages wait on slow clusters. Websockets (the console) do not take a "
+        "thread.",
     ),
     Key(
         "server",
