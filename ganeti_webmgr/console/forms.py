@@ -26,3 +26,61 @@ class ConsoleSettingsForm(forms.Form):
         if not data.get("vnc_password") and not data.get("clear"):
             raise forms.ValidationError("Type a new password, or tick Clear.")
         return data
+
+
+class ConsoleAccessForm(forms.Form):
+    """How GWM reaches the nodes' consoles: VNC over TLS, and the serial console's
+    SSH key and the node host keys it trusts. The private key is never shown."""
+
+    vnc_tls_ca = forms.CharField(
+        label="CA certificate of the nodes' VNC TLS certificates (PEM)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text="With it GWM speaks VeNCrypt to the VNC servers and verifies each "
+        "node's certificate; empty: no TLS (KVM's vnc_tls off).",
+    )
+    serial_known_hosts = forms.CharField(
+        label="Trusted node host keys (known_hosts lines)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        help_text='One "[address]:port type key" per line, as ssh-keyscan prints them.',
+    )
+    serial_accept_new_host_keys = forms.BooleanField(
+        label="Record a node's first host key (a changed key is always refused)",
+        required=False,
+    )
+    generate_serial_key = forms.BooleanField(
+        label="Generate a new serial console key (the old one stops working)", required=False
+    )
+
+    def clean_vnc_tls_ca(self) -> str:
+        pem = self.cleaned_data["vnc_tls_ca"].strip()
+        if not pem:
+            return ""
+        from cryptography import x509
+
+        try:
+            certificates = x509.load_pem_x509_certificates(pem.encode())
+        except ValueError as error:
+            raise forms.ValidationError(f"Not a PEM certificate: {error}") from None
+        if not certificates:
+            raise forms.ValidationError("Not a PEM certificate.")
+        return pem + "\n"
+
+    def clean_serial_known_hosts(self) -> str:
+        import asyncssh
+
+        lines = []
+        for number, line in enumerate(self.cleaned_data["serial_known_hosts"].splitlines(), 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            fields = line.split()
+            try:
+                if len(fields) < 3:
+                    raise ValueError("expected: [address]:port type key")
+                asyncssh.import_public_key(" ".join(fields[1:3]))
+            except (ValueError, asyncssh.KeyImportError) as error:
+                raise forms.ValidationError(f"Line {number}: {error}") from None
+            lines.append(line)
+        return "\n".join(lines) + ("\n" if lines else "")

@@ -14,7 +14,7 @@ from ganeti_webmgr import audit
 from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.console import tickets
-from ganeti_webmgr.console.forms import ConsoleSettingsForm
+from ganeti_webmgr.console.forms import ConsoleAccessForm, ConsoleSettingsForm
 from ganeti_webmgr.console.models import ClusterConsole
 from ganeti_webmgr.permissions import rules
 from ganeti_webmgr.permissions.rules import get_visible_or_404
@@ -68,13 +68,18 @@ def ticket(request: HttpRequest, slug: str, name: str, kind: str) -> JsonRespons
 @login_required
 @require_http_methods(["GET", "POST"])
 def cluster_console(request: HttpRequest, slug: str) -> HttpResponse:
-    """The cluster's VNC password (write-only): who may edit the cluster sets or clears it."""
+    """The cluster's console settings: who may edit the cluster sets the VNC password
+    (write-only), the VNC TLS CA, the serial console's key and trusted host keys."""
     cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
     if not rules.may_edit_cluster(request.user, cluster):
         raise PermissionDenied("not allowed to edit this cluster")
     settings = ClusterConsole.objects.filter(cluster=cluster).first()
-    form = ConsoleSettingsForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    which = request.POST.get("form", "password") if request.method == "POST" else ""
+    form = ConsoleSettingsForm(request.POST if which == "password" else None)
+    access = ConsoleAccessForm(
+        request.POST if which == "access" else None, initial=_access_initial(settings)
+    )
+    if which == "password" and form.is_valid():
         settings = settings or ClusterConsole(cluster=cluster)
         was_set = bool(settings.vnc_password_encrypted)
         data = form.cleaned_data
@@ -92,6 +97,9 @@ def cluster_console(request: HttpRequest, slug: str) -> HttpResponse:
             settings.save()
         messages.success(request, f"Cluster {cluster.slug}: {what}.")
         return redirect("cluster-console", slug=cluster.slug)
+    if which == "access" and access.is_valid():
+        settings = settings or ClusterConsole(cluster=cluster)
+        return _save_access(request, cluster, settings, access.cleaned_data)
     return render(
         request,
         "console/cluster_settings.html",
@@ -99,6 +107,46 @@ def cluster_console(request: HttpRequest, slug: str) -> HttpResponse:
             "cluster": cluster,
             "form": form,
             "password_set": bool(settings and settings.vnc_password_encrypted),
+            "access": access,
+            "public_key": settings.serial_public_key() if settings else "",
             "cluster_header": cluster_header(request.user, cluster, ""),
         },
     )
+
+
+def _access_initial(settings: ClusterConsole | None) -> dict:
+    if settings is None:
+        return {"serial_accept_new_host_keys": True}
+    return {
+        "vnc_tls_ca": settings.vnc_tls_ca,
+        "serial_known_hosts": settings.serial_known_hosts,
+        "serial_accept_new_host_keys": settings.serial_accept_new_host_keys,
+    }
+
+
+def _save_access(request, cluster: Cluster, settings: ClusterConsole, data: dict):
+    before = _access_initial(settings)
+    changes = {}
+    for field in ("vnc_tls_ca", "serial_known_hosts", "serial_accept_new_host_keys"):
+        if before.get(field) != data[field]:
+            setattr(settings, field, data[field])
+            # What a certificate or a host key list became is for the page; the log
+            # says which changed.
+            changes[field] = ["", "changed"]
+    if data["generate_serial_key"]:
+        settings.generate_serial_key()
+        changes["serial_key"] = ["", "new key"]
+    if not changes:
+        messages.info(request, f"Cluster {cluster.slug}: nothing changed.")
+        return redirect("cluster-console", slug=cluster.slug)
+    what = ", ".join(changes)
+    with audit.change(
+        "cluster.console",
+        request=request,
+        targets=[cluster],
+        changes=changes,
+        message=f"{cluster.slug}: console settings changed ({what})",
+    ):
+        settings.save()
+    messages.success(request, f"Cluster {cluster.slug}: saved ({what}).")
+    return redirect("cluster-console", slug=cluster.slug)

@@ -197,3 +197,60 @@ def test_the_cluster_page_links_the_settings(client, imported_cluster, alice):
     client.force_login(alice)
     detail = reverse("cluster-detail", args=[imported_cluster.slug])
     assert settings_url(imported_cluster) in client.get(detail).content.decode()
+
+
+def access(**changes):
+    return {
+        "form": "access",
+        "vnc_tls_ca": "",
+        "serial_known_hosts": "",
+        "serial_accept_new_host_keys": "on",
+        **changes,
+    }
+
+
+def test_a_new_serial_key_shows_its_public_half_only_and_is_audited(
+    client, imported_cluster, alice
+):
+    client.force_login(alice)
+    url = settings_url(imported_cluster)
+    assert "none yet: generate one below" in client.get(url).content.decode()
+    html = client.post(url, access(generate_serial_key="on"), follow=True).content.decode()
+    settings = ClusterConsole.objects.get(cluster=imported_cluster)
+    public = settings.serial_public_key()
+    assert public.startswith("ssh-ed25519 ") and public in html
+    assert "PRIVATE KEY" not in html and "PRIVATE KEY" not in settings.serial_key_encrypted
+    entry = Entry.objects.get(action="cluster.console")
+    assert list(entry.changes) == ["serial_key"]  # its value hidden, as every secret
+    assert "PRIVATE" not in entry.message
+
+
+def test_the_vnc_tls_ca_is_checked_and_kept(client, imported_cluster, alice):
+    from ganeti_webmgr.testing.vnc import make_tls
+
+    client.force_login(alice)
+    url = settings_url(imported_cluster)
+    refused = client.post(url, access(vnc_tls_ca="-----BEGIN CERTIFICATE-----\nnot one\n"))
+    assert refused.status_code == 200
+    assert "Not a PEM certificate" in refused.content.decode()
+    assert not ClusterConsole.objects.exists()
+    ca = make_tls(["node1.sim.test"]).ca_pem
+    client.post(url, access(vnc_tls_ca=ca))
+    assert ClusterConsole.objects.get(cluster=imported_cluster).vnc_tls_ca.strip() == ca.strip()
+
+
+def test_host_keys_are_checked_line_by_line(client, imported_cluster, alice):
+    import asyncssh
+
+    client.force_login(alice)
+    url = settings_url(imported_cluster)
+    refused = client.post(url, access(serial_known_hosts="[192.0.2.1]:22 ssh-ed25519 AAAA-nope"))
+    assert "Line 1:" in refused.content.decode()
+    key = asyncssh.generate_private_key("ssh-ed25519").export_public_key().decode().strip()
+    line = f"[192.0.2.1]:22 {key}"
+    client.post(
+        url, access(serial_known_hosts=f"# node1\n{line}\n", serial_accept_new_host_keys="")
+    )
+    settings = ClusterConsole.objects.get(cluster=imported_cluster)
+    assert settings.serial_known_hosts == f"{line}\n"
+    assert settings.serial_accept_new_host_keys is False

@@ -15,6 +15,7 @@ from guardian.shortcuts import assign_perm
 from ganeti_webmgr.audit.models import Entry
 from ganeti_webmgr.console import tickets, websocket
 from ganeti_webmgr.console.models import ClusterConsole, ConsoleSession, ConsoleTicket
+from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.permissions.grants import set_permissions
 
 pytestmark = pytest.mark.django_db(transaction=True)
