@@ -93,7 +93,7 @@ def test_a_wrong_vnc_password_is_named_on_the_console_page(page: Page, console_c
     page.get_by_role("link", name="Console settings…").click()
     expect(page.locator("[data-vnc-password-status]")).to_have_text("set")
     page.get_by_label("New VNC password").fill("not-the-password")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("form", name="VNC password").get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_contain_text("VNC password set")
     try:
         page.goto(f"/clusters/{SLUG}/vms/{console_cluster}/console/")
@@ -106,15 +106,72 @@ def test_a_wrong_vnc_password_is_named_on_the_console_page(page: Page, console_c
     finally:
         page.goto(f"/clusters/{SLUG}/console")
         page.get_by_label("New VNC password").fill(vnc_server.password)
-        page.get_by_role("button", name="Save").click()
+        page.get_by_role("form", name="VNC password").get_by_role("button", name="Save").click()
 
 
-def test_the_serial_console_page_draws_a_terminal(page: Page, console_cluster):
-    """xterm.js loads (ES modules through collectstatic) and the page reaches an end
-    state; the serial websocket's server side is not part of this test."""
+SERIAL_SLUG = "serial"
+
+
+@pytest.fixture(scope="module")
+def serial_cluster(gwm, ssh_server):
+    """A simulated KVM VM with serial_console on, whose primary node's sshd is the real
+    one in a network namespace; the live site holds the cluster's key."""
+    from ganeti_webmgr.ganeti.simulator import RapiSimulator, SimCluster
+
+    cluster = SimCluster.generate(nodes=2, instances=3, name="serial.sim.test", seed=3)
+    name = sorted(cluster.instances)[0]
+    with cluster.lock:
+        inst = cluster.instances[name]
+        cluster.meta[name].hypervisor = "kvm"
+        inst["hvparams"]["serial_console"] = True
+        inst["admin_state"] = "up"
+        cluster._set_running(inst, True)
+        node = cluster.nodes[inst["pnode"]]
+        node["pip"] = ssh_server.host
+        node["ndparams"]["ssh_port"] = ssh_server.port
+    with RapiSimulator(cluster, wait_timeout=1.0) as sim:
+        add_simulated_cluster(gwm, SERIAL_SLUG, sim, vnc_password="")
+        shown = gwm.manage("console_settings", SERIAL_SLUG, "--generate-serial-key")
+        public = next(line.strip() for line in shown.splitlines() if "ssh-ed25519 " in line)
+        ssh_server.authorize(public)
+        yield name
+
+
+def test_the_serial_console_types_and_reads_back(page: Page, serial_cluster):
+    """xterm.js to gwm-server's websocket, over SSH to the node's console command
+    (the test's sshd answers each line with ECHO, and "size" with the PTY's size)."""
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"/clusters/{SLUG}/vms/{console_cluster}/console/serial/")
-    expect(page.locator("[data-console-screen] .xterm")).to_be_visible()
-    expect(page.locator("[data-console-status]")).not_to_have_text("Connecting…", timeout=15000)
+    page.goto(f"/clusters/{SERIAL_SLUG}/vms/{serial_cluster}/")
+    page.get_by_role("link", name="Serial console", exact=True).click()
+    terminal = page.locator("[data-console-screen] .xterm")
+    expect(terminal).to_be_visible()
+    expect(page.locator("[data-console-status]")).to_have_text("Connected", timeout=15000)
+    expect(terminal).to_contain_text("COMMAND", timeout=15000)
+    terminal.click()
+    page.keyboard.type("hello from xterm")
+    page.keyboard.press("Enter")
+    expect(terminal).to_contain_text("ECHO hello from xterm", timeout=10000)
+    # The window's size reaches the node's PTY: a smaller window, fewer columns.
+    page.keyboard.type("size")
+    page.keyboard.press("Enter")
+    expect(terminal).to_contain_text("SIZE ", timeout=10000)
+    before = _last_size(terminal.inner_text())
+    page.set_viewport_size({"width": 700, "height": 600})
+    page.wait_for_timeout(500)
+    page.keyboard.type("size")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "n => document.querySelector('[data-console-screen] .xterm').innerText"
+        ".split('SIZE ').length > n",
+        arg=2,
+        timeout=10000,
+    )
+    after = _last_size(terminal.inner_text())
+    assert after[1] < before[1], (before, after)
     assert errors == []
+
+
+def _last_size(text: str) -> tuple[int, int]:
+    rows, cols = text.rsplit("SIZE ", 1)[1].split()[:2]
+    return int(rows), int(cols)
