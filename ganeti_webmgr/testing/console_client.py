@@ -121,11 +121,22 @@ class WebSocket:
         del self._buffer[: end + len(marker)]
         return data
 
-    def _read(self, size: int) -> bytes:
-        while len(self._buffer) < size:
-            self._fill()
-        data = bytes(self._buffer[:size])
-        del self._buffer[:size]
+    def _read(self, size: int) -> bytearray:
+        # A large payload is received straight into its own buffer.
+        have = len(self._buffer)
+        if have >= size:
+            data = self._buffer[:size]
+            del self._buffer[:size]
+            return data
+        data = bytearray(size)
+        data[:have] = self._buffer
+        self._buffer.clear()
+        view = memoryview(data)[have:]
+        while view:
+            count = self.sock.recv_into(view)
+            if not count:
+                raise EOFError("the websocket's connection closed")
+            view = view[count:]
         return data
 
     def send(self, data: bytes, opcode: int = 2) -> None:
@@ -163,9 +174,11 @@ class WebSocket:
                 continue
             if opcode == 10:
                 continue
-            message += payload
             if first & 0x80:
-                return bytes(message)
+                if not message:
+                    return payload
+                return message + payload
+            message += payload
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -186,6 +199,13 @@ class WebSocketStream:
         data = bytes(self._buffer[:size])
         del self._buffer[:size]
         return data
+
+    def skip(self, size: int) -> None:
+        """Reads and drops `size` bytes (pixels) without gathering them."""
+        while len(self._buffer) < size:
+            size -= len(self._buffer)
+            self._buffer = bytearray(self.ws.receive())
+        del self._buffer[:size]
 
     def write(self, data: bytes) -> None:
         self.ws.send(data)
@@ -211,6 +231,18 @@ class SocketStream:
         data = bytes(self._buffer[:size])
         del self._buffer[:size]
         return data
+
+    def skip(self, size: int) -> None:
+        """Reads and drops `size` bytes (pixels) without gathering them."""
+        taken = min(size, len(self._buffer))
+        del self._buffer[:taken]
+        size -= taken
+        scratch = memoryview(bytearray(min(size, 1 << 20) or 1))
+        while size:
+            count = self.sock.recv_into(scratch[: min(size, len(scratch))])
+            if not count:
+                raise EOFError("the VNC server closed the connection")
+            size -= count
 
     def write(self, data: bytes) -> None:
         self.sock.sendall(data)
@@ -298,7 +330,7 @@ class Rfb:
             _x, _y, width, height, encoding = struct.unpack(">HHHHi", read(12))
             if encoding == 0:
                 size = width * height * self.bytes_per_pixel
-                read(size)
+                self.stream.skip(size)
                 pixels += size
             elif encoding == -223:  # DesktopSize pseudo-encoding
                 self.width, self.height = width, height
