@@ -188,7 +188,15 @@ def test_a_console_session_through_the_shipped_nginx_config(console_site, tmp_pa
             context = ssl.create_default_context(cafile=str(tmp_path / "cert.pem"))
             base = f"https://127.0.0.1:{https}"
             login = console_client.Login(base, "admin", password, context=context)
-            (ticket,) = console_client.issue_tickets(manage_of(site), vm)
+            ticket, spare = console_client.issue_tickets(manage_of(site), vm, 2)
+            # Another site's page may not open it: the Origin must be the proxy's host.
+            with pytest.raises(console_client.WebSocketError, match="403"):
+                console_client.WebSocket.connect(
+                    console_client.console_url(base, "console", vm, spare),
+                    origin="https://evil.example",
+                    cookie=f"sessionid={login.cookies['sessionid']}",
+                    context=context,
+                )
             rfb = console_client.open_console(base, login, "console", vm, ticket, context)
             assert (rfb.width, rfb.height) == (640, 480)
             rfb.request(incremental=False)
