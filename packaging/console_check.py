@@ -23,6 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from ganeti_webmgr.testing import console_client
 from ganeti_webmgr.testing.vnc import xvnc
 
+# In the chroot, for the simulator's RAPI password (a throwaway one).
+SECRET = "/tmp/console-check-rapi-password"  # noqa: S105, S108
 CLEAN = ["/usr/bin/env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "LANG=C.UTF-8"]
 
 
@@ -52,7 +54,14 @@ def main() -> int:
         )  # fmt: skip
         try:
             sim = json.loads(sim_process.stdout.readline())
-            console_client.add_console_cluster(manage, sim, vnc.password)
+            # gwm-manage runs as gwm: the RAPI password in a file that user may read.
+            secret = Path(chroot + SECRET)
+            secret.write_text(sim["password"] + "\n")
+            secret.chmod(0o644)
+            try:
+                console_client.add_console_cluster(manage, sim, vnc.password, password_file=SECRET)
+            finally:
+                secret.unlink()
             vm = sim["vms"][0]
             (ticket,) = console_client.issue_tickets(manage, vm)
             login = console_client.Login(base, "admin", password)

@@ -376,14 +376,18 @@ def open_console(base: str, login: Login, cluster: str, vm: str, ticket: str, co
 # a chroot) and returns its standard output, raising when it fails.
 
 
-def add_console_cluster(manage, sim: dict, vnc_password: str, slug: str = "console") -> None:
+def add_console_cluster(
+    manage, sim: dict, vnc_password: str, slug: str = "console", password_file: str = ""
+) -> None:
     """Adds the console_sim cluster `sim` (its JSON line), syncs it (gwm-worker's sync,
-    through the same command), and stores the cluster's VNC password."""
+    through the same command), and stores the cluster's VNC password. The RAPI
+    password goes through standard input, or `password_file` (as gwm-manage sees it)
+    where gwm-manage drops root for a user who cannot open a pipe of root's."""
     manage(
         "cluster", "add", slug, "--hostname", sim["host"], "--port", str(sim["port"]),
-        "--username", "gwm", "--password-file", "/dev/stdin",
+        "--username", "gwm", "--password-file", password_file or "/dev/stdin",
         "--fingerprint", sim["fingerprint"],
-        input=sim["password"] + "\n",
+        input=None if password_file else sim["password"] + "\n",
     )  # fmt: skip
     manage(
         "shell",
