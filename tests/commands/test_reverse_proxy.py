@@ -1,7 +1,7 @@
 """The shipped reverse-proxy examples (share/examples/): nginx for real, in front of a
 live gwm-server, with a console session through it to a real Xvnc; Apache's syntax.
 
-Debian's nginx and apache2 come from bin/install-system-deps test (make dev-venv).
+Debian's nginx and apache2-bin come from bin/install-system-deps test (make dev-venv).
 """
 
 from __future__ import annotations
@@ -216,9 +216,9 @@ def test_a_console_session_through_the_shipped_nginx_config(console_site, tmp_pa
     assert "/console/vnc/ws?ticket=" in access and '" 101 ' in access
 
 
-def test_the_apache_example_passes_apache2ctl_configtest(tmp_path):
+def test_the_apache_example_passes_apaches_syntax_check(tmp_path):
     if not Path(APACHE).exists():
-        pytest.fail("apache2 is missing: bin/install-system-deps test installs it")
+        pytest.fail("apache2 is missing: bin/install-system-deps test installs apache2-bin")
     cert, key = self_signed(tmp_path)
     site = substitute(
         (EXAMPLES / "apache-ganeti-webmgr.conf").read_text(),
