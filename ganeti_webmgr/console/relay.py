@@ -8,7 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-CHUNK = 256 * 1024
+CHUNK = 64 * 1024
 
 
 @dataclass

@@ -15,14 +15,11 @@ from asgiref.sync import sync_to_async
 
 from ganeti_webmgr import conf
 from ganeti_webmgr.console import rfb, sessions
-from ganeti_webmgr.console.relay import CHUNK, Limits, relay
+from ganeti_webmgr.console.relay import Limits, relay
 from ganeti_webmgr.console.target import NoConsole, vnc_target
 
 logger = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 5.0
-# The node's stream stops reading once it holds twice this: room for the relay's
-# reads of relay.CHUNK, so a full screen goes to the browser in few messages.
-READ_LIMIT = CHUNK
 # How often a running session checks that its user still may use it.
 RECHECK_SECONDS = 15.0
 
@@ -87,7 +84,7 @@ async def _connect(target, vm):
     where = f"{vm.primary_node.name} ({target.host}:{target.port})"
     try:
         reader, writer = await asyncio.wait_for(
-            asyncio.open_connection(target.host, target.port, limit=READ_LIMIT), CONNECT_TIMEOUT
+            asyncio.open_connection(target.host, target.port), CONNECT_TIMEOUT
         )
     except (TimeoutError, OSError) as error:
         raise NoConsole(
