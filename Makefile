@@ -21,7 +21,7 @@ help:
 	@echo "make test-ganeti  tests against a real Ganeti in a network namespace (root)"
 	@echo "make test-browser headless Chromium through the pages of a live GWM on that Ganeti (root)"
 	@echo "make screenshots  copy the user guide's screenshots from the last test-browser run"
-	@echo "make bench    print sync and VM list figures for 10,000 instances (SQLite, PostgreSQL, MariaDB),\n              and gwm-worker isolation and job pickup figures on a live site (SQLite)"
+	@echo "make bench    print sync and VM list figures for 10,000 instances (SQLite, PostgreSQL, MariaDB),\n              gwm-worker isolation, job pickup, page and console proxy figures on a live site (SQLite)"
 	@echo "make docs     build the documentation (warnings are errors)"
 	@echo "make lock     recompile requirements/*.txt from requirements/*.in"
 	@echo "make config-files  regenerate etc/ganeti-webmgr/settings.conf and the docs reference"
@@ -138,7 +138,8 @@ screenshots:
 
 # Figures, not pass/fail, on each database that answers: sync of 10,000 instances;
 # a permission-filtered VM list over 10,000 VMs. On SQLite only: a live gwm-server and
-# gwm-worker with a hung cluster beside a healthy one; a 50-VM bulk reboot's pickup.
+# gwm-worker with a hung cluster beside a healthy one; a 50-VM bulk reboot's pickup;
+# gwm-server's pages; the console proxy against a direct VNC connection.
 bench: $(VENV)/.dev-stamp
 	$(BIN)/python bench/sync.py sqlite
 	$(BIN)/python bench/permissions.py sqlite
@@ -146,6 +147,7 @@ bench: $(VENV)/.dev-stamp
 	$(BIN)/python bench/worker_isolation.py
 	$(BIN)/python bench/job_pickup.py
 	$(BIN)/python bench/server.py
+	$(BIN)/python bench/console.py
 	@for db in postgresql mysql; do \
 		env=$$($(BIN)/python tests/database_env.py $$db) || { echo "$$env"; continue; }; \
 		$(BIN)/python bench/sync.py $$db || exit 1; \

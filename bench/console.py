@@ -1,0 +1,272 @@
+"""The console proxy's cost: a VM's VNC console through gwm-server's websocket
+(session, ticket, VNC auth answered by GWM, the relay) against a direct TCP
+connection to the same Xvnc, on one live site (SQLite, one gwm-server worker).
+
+Figures (docs/development.rst, "Benchmarks" has the method):
+  * key echo: a KeyEvent press and release with a non-incremental
+    FramebufferUpdateRequest for a 32x16 cell, in one write, until that
+    FramebufferUpdate has arrived (Xvnc answers such a request at once, so what
+    differs is the path); p50/p95 and the ratio proxy / direct (lower is better);
+  * throughput: full non-incremental updates of a 1920x1080 screen, raw
+    encoding, 32 bits a pixel (8.3 MB each); MB/s and proxy / direct (goal >= 0.8);
+  * memory: RSS of the gwm-server worker before and after N open sessions
+    (handshake done, one frame each), divided by N;
+  * 50 concurrent sessions on the one worker: every one gets frames; p50/p95 of
+    their key echoes.
+
+    python bench/console.py [--echoes 200] [--frames 20] [--sessions 50] [--memory 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from live import BIN, Site, free_port, percentile
+
+from ganeti_webmgr.testing import console_client
+from ganeti_webmgr.testing.vnc import xvnc
+
+WIDTH, HEIGHT = 1920, 1080
+XK_A = 0x61
+
+
+# The floor of any proxy in its own process: bytes both ways with asyncio streams,
+# reads of relay.CHUNK, no websocket, no Django. Run as `python -c TCP_RELAY port
+# vnc_port`; prints "ready" once it listens.
+TCP_RELAY = """
+import asyncio, sys
+from ganeti_webmgr.console.relay import CHUNK
+async def pipe(reader, writer):
+    while data := await reader.read(CHUNK):
+        writer.write(data)
+        await writer.drain()
+    writer.close()
+async def client(reader, writer):
+    up_r, up_w = await asyncio.open_connection("127.0.0.1", int(sys.argv[2]), limit=CHUNK)
+    await asyncio.gather(pipe(reader, up_w), pipe(up_r, writer), return_exceptions=True)
+async def main():
+    server = await asyncio.start_server(client, "127.0.0.1", int(sys.argv[1]), limit=CHUNK)
+    print("ready", flush=True)
+    await server.serve_forever()
+asyncio.run(main())
+"""
+
+
+def echo(rfb: console_client.Rfb) -> float:
+    start = time.perf_counter()
+    rfb.stream.write(
+        b"".join(
+            [
+                _key(XK_A, True),
+                _key(XK_A, False),
+                bytes([3, 0]) + (0).to_bytes(2, "big") * 2 + (32).to_bytes(2, "big")
+                + (16).to_bytes(2, "big"),
+            ]
+        )
+    )  # fmt: skip
+    rfb.update()
+    return time.perf_counter() - start
+
+
+def _key(keysym: int, down: bool) -> bytes:
+    return bytes([4, int(down), 0, 0]) + keysym.to_bytes(4, "big")
+
+
+def throughput(rfb: console_client.Rfb, frames: int) -> float:
+    rfb.request(incremental=False)
+    rfb.update()  # warm up
+    total, start = 0, time.perf_counter()
+    for _ in range(frames):
+        rfb.request(incremental=False)
+        total += rfb.update()
+    return total / (time.perf_counter() - start) / 1e6
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def worker_pid(master: int) -> int:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        if children:
+            return int(children[0])
+        time.sleep(0.1)
+    raise RuntimeError("gwm-server has no worker")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--echoes", type=int, default=200)
+    parser.add_argument("--frames", type=int, default=20)
+    parser.add_argument("--sessions", type=int, default=50)
+    parser.add_argument("--memory", type=int, default=20, help="sessions for the RSS figure")
+    args = parser.parse_args()
+
+    site = Site()
+    with (site.base / "etc" / "settings.conf").open("a") as conf:
+        conf.write("[console]\nsessions_per_user = 100\n")
+
+    def manage(*command, input=None):
+        result = subprocess.run(
+            [str(BIN / "gwm-manage"), *command],
+            env=site.env, input=input, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        if result.returncode:
+            raise RuntimeError(f"gwm-manage {command[0]}: {result.stderr}")
+        return result.stdout
+
+    with xvnc(width=WIDTH, height=HEIGHT) as vnc:
+        sim_process = subprocess.Popen(
+            [str(BIN / "python"), "-m", "ganeti_webmgr.testing.console_sim",
+             "--vnc-port", str(vnc.port)],
+            stdout=subprocess.PIPE, text=True, env=site.env,
+        )  # fmt: skip
+        try:
+            sim = json.loads(sim_process.stdout.readline())
+            console_client.add_console_cluster(manage, sim, vnc.password)
+            vm = sim["vms"][0]
+            base = site.start_server(workers=1)
+            master = site.processes[-1].pid
+            login = console_client.Login(base, "admin", site.password)
+
+            def proxied(count: int = 1) -> list[console_client.Rfb]:
+                return [
+                    console_client.open_console(base, login, "console", vm, ticket)
+                    for ticket in console_client.issue_tickets(manage, vm, count)
+                ]
+
+            def direct() -> console_client.Rfb:
+                rfb = console_client.Rfb(
+                    console_client.SocketStream(vnc.host, vnc.port), vnc.password
+                )
+                rfb.handshake()
+                return rfb
+
+            relay_port = free_port()
+            tcp_relay = subprocess.Popen(
+                [str(BIN / "python"), "-c", TCP_RELAY, str(relay_port), str(vnc.port)],
+                stdout=subprocess.PIPE, text=True,
+            )  # fmt: skip
+            tcp_relay.stdout.readline()
+
+            def relayed() -> console_client.Rfb:
+                stream = console_client.SocketStream("127.0.0.1", relay_port)
+                rfb = console_client.Rfb(stream, vnc.password)
+                rfb.handshake()
+                return rfb
+
+            results = {}
+            # Alternate the paths so that load from elsewhere falls on all of them.
+            paths = {"direct": direct, "tcp-relay": relayed, "gwm-server": lambda: proxied()[0]}
+            echoes = {name: [] for name in paths}
+            rates = {name: [] for name in paths}
+            for _ in range(3):
+                for name, opener in paths.items():
+                    rfb = opener()
+                    for _ in range(10):
+                        echo(rfb)
+                    echoes[name] += [echo(rfb) for _ in range(args.echoes // 3)]
+                    rates[name].append(throughput(rfb, max(1, args.frames // 3)))
+                    rfb.close()
+            for name in paths:
+                results[name] = (
+                    percentile(echoes[name], 50),
+                    percentile(echoes[name], 95),
+                    sorted(rates[name])[len(rates[name]) // 2],
+                )
+
+            # Memory: sessions open, each with one small frame received.
+            time.sleep(1)
+            worker = worker_pid(master)
+            before = rss_kb(worker)
+            held = proxied(args.memory)
+            for rfb in held:
+                echo(rfb)
+            time.sleep(0.5)
+            after = rss_kb(worker)
+            for rfb in held:
+                rfb.close()
+            per_session = (after - before) / args.memory
+
+            # Concurrency: N sessions at once, each 20 key echoes.
+            time.sleep(1)
+            sessions = proxied(args.sessions)
+            latencies: list[float] = []
+            got_frames = [0] * len(sessions)
+            errors: list[str] = []
+            barrier = threading.Barrier(len(sessions))
+
+            def run(index: int, rfb: console_client.Rfb) -> None:
+                try:
+                    barrier.wait()
+                    for _ in range(20):
+                        latency = echo(rfb)
+                        latencies.append(latency)
+                        got_frames[index] += 1
+                except Exception as error:
+                    errors.append(repr(error))
+
+            threads = [
+                threading.Thread(target=run, args=(i, rfb)) for i, rfb in enumerate(sessions)
+            ]
+            started = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - started
+            for rfb in sessions:
+                rfb.close()
+            tcp_relay.terminate()
+            tcp_relay.wait(timeout=10)
+        finally:
+            site.stop()
+            sim_process.terminate()
+            sim_process.wait(timeout=10)
+
+    print(
+        f"console bench: Xvnc {WIDTH}x{HEIGHT}x32, raw encoding; one gwm-server worker; "
+        f"{args.echoes} echoes and {args.frames} full frames per path, in 3 alternating rounds"
+    )
+    print("  ratio: gwm-server / direct; tcp-relay: a bare asyncio TCP relay, the floor of a proxy")
+    print(f"{'':<24}{'direct':>10}{'tcp-relay':>11}{'gwm-server':>12}{'ratio':>8}")
+    rows = [("key echo p50 (ms)", 0, 1000), ("key echo p95 (ms)", 1, 1000)]
+    for label, index, scale in rows:
+        d, t, g = (results[name][index] * scale for name in ("direct", "tcp-relay", "gwm-server"))
+        print(f"{label:<24}{d:>10.3f}{t:>11.3f}{g:>12.3f}{g / d:>7.2f}x")
+    d, t, g = (results[name][2] for name in ("direct", "tcp-relay", "gwm-server"))
+    print(f"{'full frames (MB/s)':<24}{d:>10.0f}{t:>11.0f}{g:>12.0f}{g / d:>7.2f}x", end="")
+    print("  (goal >= 0.80x)")
+    print(f"{'':<24}gwm-server / tcp-relay: {g / t:.2f}x")
+    print(
+        f"memory per open session: {per_session:.0f} KiB (worker RSS {before / 1024:.1f} -> "
+        f"{after / 1024:.1f} MiB with {args.memory} sessions)"
+    )
+    all_frames = sum(1 for n in got_frames if n == 20)
+    print(
+        f"{args.sessions} concurrent sessions: {all_frames}/{args.sessions} got all 20 frames, "
+        f"key echo p50 {percentile(latencies, 50) * 1000:.1f} ms, "
+        f"p95 {percentile(latencies, 95) * 1000:.1f} ms, {len(latencies) / elapsed:.0f} echoes/s"
+    )
+    for error in errors[:5]:
+        print(f"  error: {error}")
+    return 0 if not errors and all_frames == args.sessions else 1
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    sys.exit(main())
