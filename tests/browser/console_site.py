@@ -1,13 +1,18 @@
-"""A simulator-backed cluster in a live GWM, for the console's browser tests.
+"""A simulator-backed cluster in a live GWM, for the browser tests that need no real
+Ganeti (the consoles, dark mode).
 
 The RAPI simulator runs in the pytest process; its VM's VNC console is a real Xvnc
-(ganeti_webmgr.testing.vnc). Neither touches the Ganeti sandbox.
+(ganeti_webmgr.testing.vnc). Neither touches the Ganeti sandbox. The live site is
+the session's, shared with the sandbox cluster's tests, which count what they see:
+a simulated cluster is removed again when its tests are done (simulated_cluster).
 """
 
 from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from .site import BIN, LiveGWM
 
@@ -47,3 +52,13 @@ def add_simulated_cluster(site: LiveGWM, slug: str, sim, vnc_password: str) -> N
         capture_output=True,
         timeout=120,
     )
+
+
+@contextmanager
+def simulated_cluster(site: LiveGWM, slug: str, sim, vnc_password: str = "") -> Iterator[None]:
+    """The cluster in the live site while the block runs; removed from GWM afterwards."""
+    add_simulated_cluster(site, slug, sim, vnc_password)
+    try:
+        yield
+    finally:
+        site.manage("cluster", "remove", slug, "--yes")

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from ganeti_webmgr.testing.vnc import point_console_at
 
-from .console_site import add_simulated_cluster
+from .console_site import simulated_cluster
 from .pages import shoot
 
 pytestmark = pytest.mark.browser
@@ -36,8 +36,8 @@ def console_cluster(gwm, vnc_server):
 
     with RapiSimulator(SimCluster.generate(nodes=3, instances=4), wait_timeout=1.0) as sim:
         name = point_console_at(sim.cluster, vnc_server)
-        add_simulated_cluster(gwm, SLUG, sim, vnc_server.password)
-        yield name
+        with simulated_cluster(gwm, SLUG, sim, vnc_server.password):
+            yield name
 
 
 def paint(vnc_server, colour: str) -> None:
@@ -129,8 +129,10 @@ def serial_cluster(gwm, ssh_server):
         node = cluster.nodes[inst["pnode"]]
         node["pip"] = ssh_server.host
         node["ndparams"]["ssh_port"] = ssh_server.port
-    with RapiSimulator(cluster, wait_timeout=1.0) as sim:
-        add_simulated_cluster(gwm, SERIAL_SLUG, sim, vnc_password="")
+    with (
+        RapiSimulator(cluster, wait_timeout=1.0) as sim,
+        simulated_cluster(gwm, SERIAL_SLUG, sim),
+    ):
         shown = gwm.manage("console_settings", SERIAL_SLUG, "--generate-serial-key")
         public = next(line.strip() for line in shown.splitlines() if "ssh-ed25519 " in line)
         ssh_server.authorize(public)

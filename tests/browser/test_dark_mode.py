@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from .console_site import add_simulated_cluster
+from .console_site import simulated_cluster
 from .test_accessibility import serious_findings
 
 pytestmark = pytest.mark.browser
@@ -18,11 +18,8 @@ def dark_cluster(gwm):
     from ganeti_webmgr.ganeti.simulator import RapiSimulator, SimCluster
 
     cluster = SimCluster.generate(nodes=2, instances=6, name="dark.sim.test", seed=7)
-    with RapiSimulator(cluster, wait_timeout=1.0) as sim:
-        add_simulated_cluster(gwm, SLUG, sim, vnc_password="")
-        vm = sorted(cluster.instances)[0]
-        node = sorted(cluster.nodes)[0]
-        yield vm, node
+    with RapiSimulator(cluster, wait_timeout=1.0) as sim, simulated_cluster(gwm, SLUG, sim):
+        yield sorted(cluster.instances)[0], sorted(cluster.nodes)[0]
 
 
 def test_pages_are_dark_and_legible_in_dark_mode(page: Page, dark_cluster):

@@ -18,6 +18,7 @@ from ganeti_webmgr.console.tests import test_websocket as vnc_tests
 from ganeti_webmgr.console.tests.test_websocket import run, scope_for
 from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.permissions.grants import set_permissions
+from ganeti_webmgr.testing.browser_socket import BrowserSocket
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.netns]
@@ -47,36 +48,18 @@ def serial_vm(simulator, make_cluster, ssh_server, bob):
     return vm
 
 
-class Xterm:
+class Xterm(BrowserSocket):
     """The browser's side: binary frames are terminal bytes, text frames JSON."""
 
     def __init__(self, scope):
-        self.scope = scope
-        self.incoming: asyncio.Queue = asyncio.Queue()
-        self.outgoing: asyncio.Queue = asyncio.Queue()
+        super().__init__(scope)
         self.screen = b""
-
-    async def receive(self):
-        return await self.incoming.get()
-
-    async def send(self, message):
-        await self.outgoing.put(message)
-
-    def start(self):
-        self.incoming.put_nowait({"type": "websocket.connect"})
-        return asyncio.ensure_future(websocket.serve(self.scope, self.receive, self.send))
-
-    async def next(self) -> dict:
-        return await asyncio.wait_for(self.outgoing.get(), 10)
 
     def type(self, text: str) -> None:
         self.incoming.put_nowait({"type": "websocket.receive", "bytes": text.encode()})
 
     def control(self, message: dict) -> None:
         self.incoming.put_nowait({"type": "websocket.receive", "text": json.dumps(message)})
-
-    def close(self) -> None:
-        self.incoming.put_nowait({"type": "websocket.disconnect", "code": 1000})
 
     async def until(self, needle: bytes) -> bytes:
         while needle not in self.screen:

@@ -17,6 +17,7 @@ from ganeti_webmgr.console import tickets, websocket
 from ganeti_webmgr.console.models import ClusterConsole, ConsoleSession, ConsoleTicket
 from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.permissions.grants import set_permissions
+from ganeti_webmgr.testing.browser_socket import BrowserSocket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HOST = "testserver"
@@ -53,31 +54,19 @@ def scope_for(vm, ticket, cookie, origin=ORIGIN, kind="vnc"):
     }
 
 
-class NoVnc:
+class NoVnc(BrowserSocket):
     """The browser's side: the websocket messages noVNC would send and get."""
 
     def __init__(self, scope):
-        self.scope = scope
-        self.incoming: asyncio.Queue = asyncio.Queue()
-        self.outgoing: asyncio.Queue = asyncio.Queue()
+        super().__init__(scope)
         self.buffer = bytearray()
 
-    async def receive(self):
-        return await self.incoming.get()
-
-    async def send(self, message):
-        await self.outgoing.put(message)
-
-    def start(self):
-        self.incoming.put_nowait({"type": "websocket.connect"})
-        return asyncio.ensure_future(websocket.serve(self.scope, self.receive, self.send))
-
     async def opened(self) -> dict:
-        return await asyncio.wait_for(self.outgoing.get(), 10)
+        return await self.next()
 
     async def read(self, size):
         while len(self.buffer) < size:
-            message = await asyncio.wait_for(self.outgoing.get(), 10)
+            message = await self.next()
             assert message["type"] == "websocket.send", message
             self.buffer += message["bytes"]
         data, self.buffer = bytes(self.buffer[:size]), self.buffer[size:]
@@ -85,9 +74,6 @@ class NoVnc:
 
     def write(self, data):
         self.incoming.put_nowait({"type": "websocket.receive", "bytes": data})
-
-    def close(self):
-        self.incoming.put_nowait({"type": "websocket.disconnect", "code": 1000})
 
     async def handshake(self):
         """RFB as noVNC does it: version, security None, ClientInit; -> ServerInit's size."""

@@ -35,6 +35,20 @@ export function consolePage(root) {
             }
             return (await answer.json()).url;
         },
+        // Connecting again starts here: the status, then a ticket; null (and the
+        // error shown, with Reconnect) when there is none.
+        async start(connectAgain) {
+            page.showError("");
+            page.setStatus("Connecting…");
+            try {
+                return await page.ticket();
+            } catch (error) {
+                page.setStatus("Not connected");
+                page.showError(error.message);
+                page.ended(connectAgain);
+                return null;
+            }
+        },
         ended(connectAgain) {
             reconnect.hidden = false;
             reconnect.onclick = () => {

@@ -37,15 +37,8 @@ terminal.onResize(sendSize);
 new ResizeObserver(() => fit.fit()).observe(page.screen);
 
 async function connect() {
-    page.showError("");
-    page.setStatus("Connecting…");
-    let url;
-    try {
-        url = await page.ticket();
-    } catch (error) {
-        page.setStatus("Not connected");
-        page.showError(error.message);
-        page.ended(connect);
+    const url = await page.start(connect);
+    if (!url) {
         return;
     }
     let failed = "";

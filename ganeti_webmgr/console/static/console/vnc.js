@@ -26,15 +26,8 @@ function applyScale() {
 }
 
 async function connect() {
-    page.showError("");
-    page.setStatus("Connecting…");
-    let url;
-    try {
-        url = await page.ticket();
-    } catch (error) {
-        page.setStatus("Not connected");
-        page.showError(error.message);
-        page.ended(connect);
+    const url = await page.start(connect);
+    if (!url) {
         return;
     }
     let refused = "";
