@@ -91,12 +91,14 @@ def sshd() -> Iterator[Sshd]:
         )
         _run("ip", "addr", "add", f"{host_ip}/30", "dev", outside)
         _run("ip", "link", "set", outside, "up")
+        # `ip -n` and nsenter enter the namespace's network only: `ip netns exec` also
+        # remounts /sys, which a chroot (make test-fresh's) may not have.
         for argv in (
-            ("ip", "addr", "add", f"{ns_ip}/30", "dev", inside),
-            ("ip", "link", "set", inside, "up"),
-            ("ip", "link", "set", "lo", "up"),
+            ("addr", "add", f"{ns_ip}/30", "dev", inside),
+            ("link", "set", inside, "up"),
+            ("link", "set", "lo", "up"),
         ):
-            _run("ip", "netns", "exec", namespace, *argv)
+            _run("ip", "-n", namespace, *argv)
         _run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(workdir / "host_key"))
         (workdir / "console").write_text(FORCED)
         (workdir / "console").chmod(0o755)
@@ -113,7 +115,7 @@ def sshd() -> Iterator[Sshd]:
         )
         Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # privilege separation
         process = subprocess.Popen(
-            ["ip", "netns", "exec", namespace, SSHD, "-D", "-e", "-f", str(config)],
+            ["nsenter", f"--net=/run/netns/{namespace}", SSHD, "-D", "-e", "-f", str(config)],
             stdout=subprocess.DEVNULL,
             stderr=(workdir / "sshd.log").open("w"),
         )
