@@ -91,14 +91,15 @@ def sshd() -> Iterator[Sshd]:
         )
         _run("ip", "addr", "add", f"{host_ip}/30", "dev", outside)
         _run("ip", "link", "set", outside, "up")
-        # `ip -n` and nsenter enter the namespace's network only: `ip netns exec` also
-        # remounts /sys, which a chroot (make test-fresh's) may not have.
+        # nsenter enters the namespace's network only: `ip netns exec` and `ip -n` also
+        # remount / and /sys, which fails in a chroot (make test-fresh's).
+        enter = ("nsenter", f"--net=/run/netns/{namespace}")
         for argv in (
             ("addr", "add", f"{ns_ip}/30", "dev", inside),
             ("link", "set", inside, "up"),
             ("link", "set", "lo", "up"),
         ):
-            _run("ip", "-n", namespace, *argv)
+            _run(*enter, "ip", *argv)
         _run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(workdir / "host_key"))
         (workdir / "console").write_text(FORCED)
         (workdir / "console").chmod(0o755)
@@ -115,7 +116,7 @@ def sshd() -> Iterator[Sshd]:
         )
         Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # privilege separation
         process = subprocess.Popen(
-            ["nsenter", f"--net=/run/netns/{namespace}", SSHD, "-D", "-e", "-f", str(config)],
+            [*enter, SSHD, "-D", "-e", "-f", str(config)],
             stdout=subprocess.DEVNULL,
             stderr=(workdir / "sshd.log").open("w"),
         )
