@@ -47,13 +47,11 @@ class Ended:
 async def relay(
     from_browser: Callable[[], Awaitable[bytes | None]],
     to_browser: Callable[[bytes], Awaitable[None]],
-    server: Upstream | tuple[asyncio.StreamReader, asyncio.StreamWriter],
+    server: Upstream,
     limits: Limits,
     still_allowed: Callable[[], Awaitable[bool]],
 ) -> Ended:
     """`from_browser()` returns the next message (None once the browser has gone)."""
-    if isinstance(server, tuple):
-        server = streams(*server)
     started = last_input = time.monotonic()
     counts = {"to_server": 0, "to_browser": 0}
 

@@ -17,7 +17,7 @@ from asgiref.sync import sync_to_async
 
 from ganeti_webmgr import conf
 from ganeti_webmgr.console import rfb, serial, sessions
-from ganeti_webmgr.console.relay import Limits, relay
+from ganeti_webmgr.console.relay import Limits, relay, streams
 from ganeti_webmgr.console.target import NoConsole, record_host_key, serial_target, vnc_target
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,9 @@ async def _vnc(opened, browser) -> tuple:
     except (rfb.RfbError, EOFError):
         server[1].close()
         return ("browser", 0.0, 0, 0)
-    ended = await relay(browser.next_message, browser.write, server, _limits(), _allowed(opened))
+    ended = await relay(
+        browser.next_message, browser.write, streams(*server), _limits(), _allowed(opened)
+    )
     return (ended.reason, ended.seconds, ended.to_server, ended.to_browser)
 
 

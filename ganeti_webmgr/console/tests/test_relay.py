@@ -7,7 +7,7 @@ import struct
 import time
 
 from ganeti_webmgr.console import rfb
-from ganeti_webmgr.console.relay import Limits, relay
+from ganeti_webmgr.console.relay import Limits, relay, streams
 
 RELAXED = Limits(idle=30, maximum=60, recheck=30)
 
@@ -42,7 +42,7 @@ async def open_vnc(vnc_server):
         await writer.drain()
 
     await rfb.authenticate_upstream(reader.readexactly, write, vnc_server.password)
-    return reader, writer
+    return streams(reader, writer)
 
 
 def run(coroutine):
@@ -142,7 +142,7 @@ def test_the_server_going_away_ends_the_session():
 
         listener = await asyncio.start_server(serve, "127.0.0.1", 0)
         port = listener.sockets[0].getsockname()[1]
-        server = await asyncio.open_connection("127.0.0.1", port)
+        server = streams(*await asyncio.open_connection("127.0.0.1", port))
         browser = Browser()
         try:
             ended = await relay(browser.next_message, browser.deliver, server, RELAXED, allowed)
