@@ -60,9 +60,10 @@ def notify(request: HttpRequest, slug: str) -> HttpResponse:
 def cluster_list(request: HttpRequest) -> HttpResponse:
     clusters = list(visible(request.user, Cluster.objects.all()).order_by("slug"))
     counts = dashboard.counts(request.user)
+    workings = rules.clusters_showing_sync_errors(request.user)
     for cluster in clusters:
         cluster.counts = counts.get(cluster.pk, dashboard.Counts())
-        cluster.show_error = rules.may_see_sync_errors(request.user, cluster)
+        cluster.show_error = cluster.pk in workings
     return render(
         request,
         "clusters/list.html",

@@ -218,8 +218,14 @@ def may_see_nodes(user, cluster: Cluster) -> bool:
 
 
 def clusters_with_visible_nodes(user) -> set[int]:
-    """The pks of the clusters whose nodes user sees (may_see_nodes), in one query."""
-    return set(visible(user, Node.objects.all()).values_list("cluster_id", flat=True).distinct())
+    """The pks of the clusters for which may_see_nodes holds, in one query."""
+    granted = visible(user, Cluster.objects.all(), "grant").values("pk")
+    with_nodes = visible(user, Node.objects.all()).values("cluster_id")
+    return set(
+        Cluster.objects.filter(Q(pk__in=granted) | Q(pk__in=with_nodes)).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def may_see_sync_errors(user, cluster: Cluster) -> bool:
@@ -227,6 +233,11 @@ def may_see_sync_errors(user, cluster: Cluster) -> bool:
     sync's error (which names both, and Ganeti's own words). For those who see its
     nodes, not for holders of a VM's grants."""
     return may_see_nodes(user, cluster)
+
+
+def clusters_showing_sync_errors(user) -> set[int]:
+    """The pks of the clusters for which may_see_sync_errors holds, for a list."""
+    return clusters_with_visible_nodes(user)
 
 
 def may_use_import_tools(user) -> bool:

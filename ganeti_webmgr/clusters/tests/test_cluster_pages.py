@@ -212,3 +212,7 @@ def test_a_cluster_admin_reads_why_syncs_fail_on_the_vm_page_too(client, cluster
     assert "connection failed: https://127.0.0.1:5080 refused" in page
     overview = client.get("/clusters/sim/").content.decode()
     assert "<dt>Address</dt>" in overview
+    assert (
+        "connection failed: https://127.0.0.1:5080 refused"
+        in client.get("/clusters/").content.decode()
+    )

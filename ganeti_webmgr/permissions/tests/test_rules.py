@@ -228,3 +228,18 @@ def test_group_roles_and_what_they_allow(world):
     assert not rules.may_see_group(world.plain, world.ops)
     assert list(rules.visible_groups(world.member)) == [world.ops]
     assert not rules.visible_groups(world.plain).exists()
+
+
+def test_the_clusters_showing_their_workings_are_those_of_may_see_nodes(world):
+    # b and ro have no node rows (never synced): the set agrees with the rule there too.
+    Node.objects.create(cluster=world.a, name="n1")
+    clusters = [world.a, world.b, world.ro]
+    for user in (world.superuser, world.cluster_admin, world.ro_admin, world.migrator,
+                 world.power, world.member, world.plain, world.inactive):  # fmt: skip
+        expected = {c.pk for c in clusters if rules.may_see_nodes(user, c)}
+        assert rules.clusters_with_visible_nodes(user) == expected, user
+        assert rules.clusters_showing_sync_errors(user) == {
+            c.pk for c in clusters if rules.may_see_sync_errors(user, c)
+        }, user
+    assert rules.clusters_with_visible_nodes(world.superuser) == {c.pk for c in clusters}
+    assert rules.clusters_with_visible_nodes(world.power) == set()
