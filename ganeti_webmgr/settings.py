@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "ganeti_webmgr.imports",
     "ganeti_webmgr.actions",
     "ganeti_webmgr.console",
+    "ganeti_webmgr.search",
 ]
 
 MIDDLEWARE = [

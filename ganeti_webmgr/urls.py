@@ -21,4 +21,5 @@ urlpatterns = [
     path("jobs/", job_views.job_list, name="job-list"),
     path("import/", import_views.overview, name="import-overview"),
     path("log/", include("ganeti_webmgr.audit.urls")),
+    path("search/", include("ganeti_webmgr.search.urls")),
 ]

@@ -44,6 +44,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("provisioning", ("provisioning",)),
     ("actions", ("actions",)),
     ("console", ("console",)),
+    ("search", ("search",)),  # asks the rules about every kind of object
     # What runs actions for others: on many VMs, the creation wizard's submission.
     ("action callers", ("virtual_machines.bulk", "provisioning.submit")),
     ("imports", ("imports",)),
