@@ -110,7 +110,9 @@ def test_memory_of_a_vm_created_stopped_counts_only_when_stopped_vms_count(
 
 def test_starting_a_stopped_vm_needs_its_memory_and_vcpus(creator, cluster):
     limit(cluster, creator, ram=4096)  # inst7 uses 2048
-    with pytest.raises(service.OverQuota, match="memory: 4 GiB more, with 2 GiB in use, exceeds 4 GiB"):
+    with pytest.raises(
+        service.OverQuota, match="memory: 4 GiB more, with 2 GiB in use, exceeds 4 GiB"
+    ):
         service.request(creator, "vm.start", vm("inst4"), {})
     job = service.request(creator, "vm.start", vm("inst5"), {})
     assert Reservation.objects.get(job=job).ram == 512
@@ -130,7 +132,12 @@ def test_modify_counts_what_it_adds_and_a_decrease_always_passes(creator, cluste
         service.request(
             creator, "vm.modify", target, {"maxmem": "4096", "serial_no": target.serial_no}
         )
-    service.request(creator, "vm.modify", target, {"maxmem": "1024", "minmem": "1024", "serial_no": target.serial_no})
+    service.request(
+        creator,
+        "vm.modify",
+        target,
+        {"maxmem": "1024", "minmem": "1024", "serial_no": target.serial_no},
+    )
     with pytest.raises(service.OverQuota, match="disk"):
         service.request(creator, "vm.modify", vm("inst7"), {"add_disk": "2048"})
 
