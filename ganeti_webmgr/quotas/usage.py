@@ -14,6 +14,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
 from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.core.units import format_mib
 from ganeti_webmgr.quotas.models import RESOURCES, Quota, Reservation
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
@@ -94,10 +95,11 @@ def _sums(cluster: Cluster | None) -> dict:
         active = counted & Q(oper_state=True)
     else:  # several clusters: each one's own rule
         active = counted & (Q(oper_state=True) | Q(cluster__quota_counts_stopped_vms=True))
+    # In RESOURCES order, as _RESERVED: union() pairs the columns by position.
     return {
         "ram": Coalesce(Sum("memory", filter=active), 0),
-        "vcpus": Coalesce(Sum("vcpus", filter=active), 0),
         "disk": Coalesce(Sum("disk_size", filter=counted), 0),
+        "vcpus": Coalesce(Sum("vcpus", filter=active), 0),
         "vms": Count("pk", filter=counted),
     }
 
@@ -143,16 +145,20 @@ class OwnerUsage:
         return self.limits.exceeded(self.used)
 
     def rows(self) -> list[dict]:
-        """Per resource: label, used, limit (None: none), left, over, percent."""
+        """Per resource: label, used, limit (None: none), left, over, percent, and the
+        amounts as text (MiB as sizes)."""
         result = []
         for r in RESOURCES:
             limit, value = getattr(self.limits, r), getattr(self.used, r)
+            text = format_mib if r in ("ram", "disk") else str
             result.append(
                 {
                     "resource": r,
                     "label": LABELS[r],
                     "used": value,
                     "limit": limit,
+                    "used_text": text(value),
+                    "limit_text": "no limit" if limit is None else text(limit),
                     "left": None if limit is None else max(0, limit - value),
                     "over": limit is not None and value > limit,
                     "percent": None if not limit else min(100, round(100 * value / limit)),
@@ -200,13 +206,40 @@ def per_owner(cluster: Cluster) -> list[OwnerUsage]:
     return result
 
 
-def of_owners(owners: list[User | Group]) -> dict[int, Amount]:
-    """Synced usage per cluster id, summed over owners (a user and their groups, for
-    the dashboard), in one query; reservations not included."""
-    if not owners:
-        return {}
-    match = Q()
-    for owner in owners:
-        match |= owner_filter(owner)
-    rows = VirtualMachine.objects.filter(match).values("cluster_id").annotate(**_sums(None))
-    return {row["cluster_id"]: Amount(**{r: row[r] for r in RESOURCES}) for row in rows}
+def by_cluster(owner: User | Group) -> dict[int, Amount]:
+    """The owner's usage (synced + reserved) per cluster id, in one query."""
+    vms = (
+        VirtualMachine.objects.filter(owner_filter(owner))
+        .values("cluster_id")
+        .annotate(**_sums(None))
+        .order_by()
+    )
+    reserved = (
+        Reservation.objects.filter(owner_filter(owner))
+        .values("cluster_id")
+        .annotate(**_RESERVED)
+        .order_by()
+    )
+    totals: dict[int, Amount] = defaultdict(Amount)
+    for row in vms.union(reserved, all=True):
+        totals[row["cluster_id"]] += Amount(**{r: row[r] for r in RESOURCES})
+    return dict(totals)
+
+
+def overview(owner: User | Group, clusters) -> list[tuple[Cluster, OwnerUsage]]:
+    """Per cluster (of those given) where the owner has a limit or uses something:
+    its usage against its quota. Two queries (usage, the owner's own quotas)."""
+    used_on = by_cluster(owner)
+    own = {q.cluster_id: q for q in Quota.objects.filter(owner_filter(owner))}
+    result = []
+    for cluster in clusters:
+        quota = own.get(cluster.pk)
+        limits = (
+            Limits(quota.ram, quota.disk, quota.vcpus, quota.vms, own=True)
+            if quota
+            else cluster_defaults(cluster)
+        )
+        amount = used_on.get(cluster.pk, Amount())
+        if amount or not limits.unlimited:
+            result.append((cluster, OwnerUsage(owner, amount, limits)))
+    return result

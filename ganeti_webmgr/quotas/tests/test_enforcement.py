@@ -38,10 +38,9 @@ def cluster(simulator, make_cluster):
 def creator(cluster, bob):
     """bob, who may create VMs on the cluster and owns inst4, inst5 and inst7."""
     set_permissions(cluster, bob, ["create_vm"])
-    VirtualMachine.objects.filter(name__in=["inst4.sim.test", "inst5.sim.test", "inst7.sim.test"]).update(
-        owner_user=bob
-    )  # fmt: skip
-    for name in ("inst4.sim.test", "inst5.sim.test", "inst7.sim.test"):
+    names = ["inst4.sim.test", "inst5.sim.test", "inst7.sim.test"]
+    VirtualMachine.objects.filter(name__in=names).update(owner_user=bob)
+    for name in names:
         set_permissions(VirtualMachine.objects.get(name=name), bob, ["power", "modify"])
     return bob
 
