@@ -110,15 +110,21 @@ _RESERVED = {r: Coalesce(Sum(r), 0) for r in RESOURCES}
 def used(
     cluster: Cluster, owner: User | Group, *, excluding: VirtualMachine | None = None
 ) -> Amount:
-    """The owner's usage on cluster now (synced + reserved): two queries."""
+    """The owner's usage on cluster now (synced + reserved), in one query."""
     vms = VirtualMachine.objects.filter(owner_filter(owner), cluster=cluster)
     if excluding is not None:
         vms = vms.exclude(pk=excluding.pk)
-    synced = vms.aggregate(**_sums(cluster))
-    reserved = Reservation.objects.filter(owner_filter(owner), cluster=cluster).aggregate(
-        **_RESERVED
+    synced = vms.values("cluster_id").annotate(**_sums(cluster)).order_by()
+    reserved = (
+        Reservation.objects.filter(owner_filter(owner), cluster=cluster)
+        .values("cluster_id")
+        .annotate(**_RESERVED)
+        .order_by()
     )
-    return Amount(**{r: synced[r] + reserved[r] for r in RESOURCES})
+    total = Amount()
+    for row in synced.union(reserved, all=True):
+        total += Amount(**{r: row[r] for r in RESOURCES})
+    return total
 
 
 def of_vm(vm: VirtualMachine) -> Amount:
