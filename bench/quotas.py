@@ -151,9 +151,10 @@ def main(engine: str) -> int:
                     f"median CPU {median:6.2f} ms, {queries} queries{extra}"
                 )
         same = counts["check + reservation"][0] == counts["check + reservation"][-1]
+        kind = "CPU" if engine == "sqlite" else "best wall"
         print(
-            f"[{engine}] the quota's part of a create ({'CPU' if engine == 'sqlite' else 'best wall'}"
-            f" time): at most {worst:.2f} ms (goal <= 5 ms), "
+            f"[{engine}] the quota's part of a create ({kind} time): "
+            f"at most {worst:.2f} ms (goal <= 5 ms), "
             f"queries {'constant' if same else 'GROW'} ({counts['check + reservation']}); "
             f"usage figures: {counts['  of which the figures'][-1]} query (goal 1)"
         )
