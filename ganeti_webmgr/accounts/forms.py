@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm, UsernameField
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
 from django.contrib.auth.models import Group, User
 
 from ganeti_webmgr.accounts import sshkeys
@@ -156,3 +156,17 @@ class SshKeyForm(forms.ModelForm):
         if commit:
             key.save()
         return key
+
+
+class LoginForm(AuthenticationForm):
+    """Django's, except that a sign-in the LDAP directory could not answer says so
+    (accounts.ldap_backend) rather than blaming the password."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            problem = getattr(self.request, "ldap_problem", None)
+            if problem:
+                raise forms.ValidationError(problem, code="ldap_unavailable") from None
+            raise

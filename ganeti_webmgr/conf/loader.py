@@ -254,6 +254,18 @@ def _check_combinations(config: Config, problems: list[str]) -> None:
                 problems.append(
                     f"{config.source('ldap', 'enabled')}: [ldap] enabled: needs [ldap] {name}"
                 )
+        mirror = config.get("ldap", "mirror_groups")
+        if "all" in mirror and len(mirror) > 1:
+            problems.append(
+                f"{config.source('ldap', 'mirror_groups')}: [ldap] mirror_groups: 'all' "
+                "cannot be combined with group names"
+            )
+        for name in ("require_group", "superuser_group"):
+            if config.get("ldap", name) and not config.get("ldap", "group_search_base"):
+                problems.append(
+                    f"{config.source('ldap', name)}: [ldap] {name}: needs [ldap] "
+                    "group_search_base (and group_type)"
+                )
     if config.get("email", "user") and config.get("email", "security") == "none":
         problems.append(
             f"{config.source('email', 'security')}: [email] security: 'none' would send the "

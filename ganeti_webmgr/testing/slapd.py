@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ganeti_webmgr.testing.ports import free_port
+
 SLAPD = "/usr/sbin/slapd"
 SLAPADD = "/usr/sbin/slapadd"
 SUFFIX = "dc=gwm,dc=test"
@@ -124,25 +126,20 @@ def directory_ldif() -> str:
     return "\n\n".join(entries) + "\n"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on (an LDAP server that is down)."""
-    return _free_port()
+def missing() -> str | None:
+    """Why the tests cannot run slapd here, or None."""
+    for program in (SLAPD, SLAPADD, "/usr/bin/ldapmodify"):
+        if not Path(program).exists():
+            return (
+                f"{program} is missing: run bin/install-system-deps test (Debian's slapd "
+                "and ldap-utils; the system's slapd service is left stopped)"
+            )
+    return None
 
 
 @contextmanager
 def slapd() -> Iterator[Slapd]:
     """slapd on 127.0.0.1 with the test directory loaded, stopped afterwards."""
-    if not Path(SLAPD).exists():
-        raise RuntimeError(
-            f"{SLAPD} is missing: run bin/install-system-deps test (Debian's slapd and "
-            "ldap-utils; the system slapd service is left stopped)"
-        )
     workdir = Path(tempfile.mkdtemp(prefix="gwm-slapd-"))
     try:
         (workdir / "db").mkdir()
@@ -179,7 +176,7 @@ def slapd() -> Iterator[Slapd]:
 def _start(workdir: Path, conf: Path) -> tuple[subprocess.Popen, Slapd]:
     log = workdir / "slapd.log"
     for _attempt in range(5):
-        port = _free_port()
+        port = free_port()
         uri = f"ldap://127.0.0.1:{port}"
         # -d: stay in the foreground (logging to stderr), so the test owns the process.
         process = subprocess.Popen(

@@ -1,15 +1,23 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.messages.views import SuccessMessageMixin
 from django.urls import reverse_lazy
 
 from ganeti_webmgr import audit
+from ganeti_webmgr.accounts.forms import LoginForm
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["password_reset_enabled"] = settings.PASSWORD_RESET_ENABLED
+        return context
 
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
