@@ -84,11 +84,16 @@ def directory_problem(sender, context, user, request, exception, **kwargs) -> No
     """django-auth-ldap caught an LDAPError: log what it was (never credentials), and
     leave on the request what the login form should say."""
     info = exception.args[0] if exception.args and isinstance(exception.args[0], dict) else {}
+    hint = ""
+    if isinstance(exception, ldap.CONNECT_ERROR):
+        # What libldap reports when the TLS handshake fails, certificate checks included.
+        hint = "; a TLS failure? check the server's certificate against [ldap] ca_file"
     log.error(
-        "LDAP directory error (%s): %s %s",
+        "LDAP directory error (%s): %s %s%s",
         context,
         type(exception).__name__,
         info.get("desc", "") + (f" ({info['info']})" if info.get("info") else ""),
+        hint,
     )
     if request is not None:
         unreachable = isinstance(exception, ldap.SERVER_DOWN | ldap.TIMEOUT)

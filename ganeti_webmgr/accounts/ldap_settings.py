@@ -18,7 +18,9 @@ GROUP_FILTERS = {
 def django_settings(config: Config) -> dict[str, object]:
     try:
         import ldap
-        from django_auth_ldap.config import GroupOfNamesType, LDAPSearch, PosixGroupType
+        from django_auth_ldap.config import LDAPSearch
+
+        from ganeti_webmgr.accounts.ldap_groups import GroupsOfNames, PosixGroups
     except ImportError as error:
         raise ConfigError(
             [
@@ -64,7 +66,7 @@ def django_settings(config: Config) -> dict[str, object]:
             get("ldap", "group_search_base"), ldap.SCOPE_SUBTREE, GROUP_FILTERS[group_type]
         )
         values["AUTH_LDAP_GROUP_TYPE"] = (
-            PosixGroupType() if group_type == "posixGroup" else GroupOfNamesType()
+            PosixGroups() if group_type == "posixGroup" else GroupsOfNames()
         )
         mirror = get("ldap", "mirror_groups")
         values["AUTH_LDAP_MIRROR_GROUPS"] = True if mirror == ["all"] else (mirror or False)

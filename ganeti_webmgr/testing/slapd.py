@@ -5,7 +5,8 @@ test) with a generated slapd.conf and an mdb database in a temporary directory, 
 The directory (dc=gwm,dc=test) holds a service account GWM binds as, users under
 ou=people (password "<uid>-ldap-password") and groups under ou=groups in both kinds GWM
 reads: posixGroup (memberUid) and groupOfNames (member DNs). Anonymous clients may only
-bind; the service account reads everything but passwords.
+bind; the service account reads everything but passwords. The server offers StartTLS
+with a certificate for 127.0.0.1 signed by a test CA (ca_file).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ganeti_webmgr.testing.ports import free_port
+from ganeti_webmgr.testing.vnc import make_tls
 
 SLAPD = "/usr/sbin/slapd"
 SLAPADD = "/usr/sbin/slapadd"
@@ -46,6 +48,9 @@ suffix "{suffix}"
 rootdn "{root_dn}"
 rootpw {root_password}
 directory {dir}/db
+TLSCACertificateFile {dir}/ca.pem
+TLSCertificateFile {dir}/cert.pem
+TLSCertificateKeyFile {dir}/key.pem
 access to attrs=userPassword by self write by anonymous auth by * none
 access to * by dn.exact="{bind_dn}" read by self read by * none
 """
@@ -60,6 +65,7 @@ PEOPLE = [
 GROUPS = [
     ("vm-operators", 3001, ["dora"]),
     ("gwm-admins", 3002, ["ed"]),
+    ("Ops Team", 3003, ["dora"]),  # not a name GWM groups can have
 ]
 
 
@@ -68,6 +74,11 @@ class Slapd:
     uri: str
     port: int
     workdir: Path
+
+    @property
+    def ca_file(self) -> str:
+        """The test CA that signed the server's certificate (PEM)."""
+        return str(self.workdir / "ca.pem")
 
     def ldapmodify(self, ldif: str) -> None:
         """Change the directory as its manager (ldapmodify from ldap-utils, over LDAP)."""
@@ -143,6 +154,11 @@ def slapd() -> Iterator[Slapd]:
     workdir = Path(tempfile.mkdtemp(prefix="gwm-slapd-"))
     try:
         (workdir / "db").mkdir()
+        tls = make_tls(["localhost"], ca_name="GWM test LDAP CA")
+        (workdir / "ca.pem").write_text(tls.ca_pem)
+        (workdir / "cert.pem").write_bytes(tls.cert_pem)
+        (workdir / "key.pem").write_bytes(tls.key_pem)
+        (workdir / "key.pem").chmod(0o600)
         conf = workdir / "slapd.conf"
         conf.write_text(
             CONFIG.format(

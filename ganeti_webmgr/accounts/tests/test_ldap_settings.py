@@ -6,8 +6,8 @@ import sys
 
 import ldap
 import pytest
-from django_auth_ldap.config import GroupOfNamesType, PosixGroupType
 
+from ganeti_webmgr.accounts.ldap_groups import GroupsOfNames, PosixGroups
 from ganeti_webmgr.accounts.ldap_settings import django_settings
 from ganeti_webmgr.conf import ConfigError, load, secret_key
 
@@ -49,7 +49,7 @@ def test_it_turns_the_section_into_django_auth_ldap_settings(tmp_path):
     assert list(options)[-1] == ldap.OPT_X_TLS_NEWCTX  # applies the TLS options set before it
     assert values["AUTH_LDAP_USER_SEARCH"].filterstr == "(uid=%(user)s)"
     assert values["AUTH_LDAP_USER_ATTR_MAP"]["email"] == "userPrincipalName"
-    assert isinstance(values["AUTH_LDAP_GROUP_TYPE"], GroupOfNamesType)
+    assert isinstance(values["AUTH_LDAP_GROUP_TYPE"], GroupsOfNames)
     assert values["AUTH_LDAP_MIRROR_GROUPS"] == ["ops", "devs"]
     assert values["AUTH_LDAP_USER_FLAGS_BY_GROUP"] == {
         "is_superuser": "cn=admins,ou=groups,dc=example,dc=org"
@@ -59,7 +59,7 @@ def test_it_turns_the_section_into_django_auth_ldap_settings(tmp_path):
 def test_it_mirrors_all_groups_by_default_and_none_without_a_group_base(tmp_path):
     values = django_settings(load_text(tmp_path, BASE + "group_search_base = ou=g,dc=x\n"))
     assert values["AUTH_LDAP_MIRROR_GROUPS"] is True
-    assert isinstance(values["AUTH_LDAP_GROUP_TYPE"], PosixGroupType)
+    assert isinstance(values["AUTH_LDAP_GROUP_TYPE"], PosixGroups)
     values = django_settings(load_text(tmp_path, BASE))
     assert values["AUTH_LDAP_MIRROR_GROUPS"] is False
     assert "AUTH_LDAP_GROUP_SEARCH" not in values

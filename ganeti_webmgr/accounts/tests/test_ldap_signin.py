@@ -101,6 +101,14 @@ def test_it_removes_the_membership_at_the_next_sign_in(
         ldap_directory.add_member("vm-operators", "dora")
 
 
+def test_it_leaves_out_groups_gwm_cannot_name(client, ldap_signin, caplog):
+    ldap_signin()
+    sign_in(client, "dora")
+    assert signed_in_as(client) == "dora"
+    assert list(Group.objects.values_list("name", flat=True)) == ["vm-operators"]
+    assert "LDAP group 'Ops Team' not mirrored" in caplog.text
+
+
 def test_it_mirrors_only_the_listed_groups(client, ldap_signin):
     ldap_signin(mirror_groups=["gwm-admins"])
     local = Group.objects.create(name="local-team")
@@ -123,6 +131,24 @@ def test_it_makes_superusers_of_the_superuser_group(client, ldap_signin):
     client.logout()
     sign_in(client, "dora")
     assert not User.objects.get(username="dora").is_superuser
+
+
+def test_it_signs_in_over_starttls_checking_the_certificate(client, ldap_signin, ldap_directory):
+    ldap_signin(start_tls=True, ca_file=ldap_directory.ca_file)
+    sign_in(client, "dora")
+    assert signed_in_as(client) == "dora"
+
+
+def test_it_refuses_a_server_certificate_of_another_ca(client, ldap_signin, tmp_path, caplog):
+    from ganeti_webmgr.testing.vnc import make_tls
+
+    other_ca = tmp_path / "other-ca.pem"
+    other_ca.write_text(make_tls(["localhost"], ca_name="Someone else's CA").ca_pem)
+    ldap_signin(start_tls=True, ca_file=str(other_ca))
+    response = sign_in(client, "dora")
+    assert b"The directory server (LDAP) refused" in response.content
+    assert signed_in_as(client) is None
+    assert "check the server's certificate against [ldap] ca_file" in caplog.text
 
 
 def test_it_refuses_a_wrong_password(client, ldap_signin):
