@@ -151,6 +151,16 @@ def test_it_refuses_a_server_certificate_of_another_ca(client, ldap_signin, tmp_
     assert "check the server's certificate against [ldap] ca_file" in caplog.text
 
 
+def test_it_refuses_a_directory_user_deactivated_in_gwm(client, ldap_signin):
+    ldap_signin()
+    sign_in(client, "dora")
+    client.logout()
+    User.objects.filter(username="dora").update(is_active=False)
+    response = sign_in(client, "dora")
+    assert b"This account is inactive" in response.content
+    assert signed_in_as(client) is None
+
+
 def test_it_refuses_a_wrong_password(client, ldap_signin):
     ldap_signin()
     response = sign_in(client, "dora", "not-doras-password")
