@@ -10,13 +10,13 @@ import logging
 
 from django_auth_ldap.config import GroupOfNamesType, PosixGroupType
 
+from ganeti_webmgr.accounts.names import GROUP_NAME
+
 log = logging.getLogger(__name__)
 
 
 class _GwmNames:
     def group_name_from_info(self, group_info):
-        from ganeti_webmgr.accounts.forms import GROUP_NAME
-
         name = super().group_name_from_info(group_info)
         if name is not None and not GROUP_NAME.fullmatch(name):
             log.warning(
