@@ -39,13 +39,18 @@ class LDAPBackend(_LDAPBackend):
     def authenticate_ldap_user(self, ldap_user, password):
         User = get_user_model()
         username = self.ldap_to_django_username(ldap_user._username)
-        local = User._default_manager.filter(username=username).first()
+        # Looked up as django-auth-ldap does (whatever the case), so "Admin" is "admin".
+        local = User._default_manager.filter(username__iexact=username).first()
         if local is not None and local.has_usable_password():
             return None
         with transaction.atomic():
             groups_before = _group_names(local)
             user = super().authenticate_ldap_user(ldap_user, password)
-            if user is not None:
+            if user is None:
+                # A sign-in that fails part-way (the groups could not be read after the
+                # account was saved) leaves nothing behind, and so nothing unlogged.
+                transaction.set_rollback(True)
+            else:
                 _record(ldap_user._request, user, created=local is None, before=groups_before)
         return user
 

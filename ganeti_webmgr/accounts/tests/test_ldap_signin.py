@@ -188,6 +188,14 @@ def test_it_never_signs_a_local_account_in_through_ldap(client, ldap_signin):
     assert User.objects.get(username="dora").email == "dora@local.test"
 
 
+def test_it_never_signs_a_local_account_in_whatever_the_case(client, ldap_signin):
+    ldap_signin()
+    User.objects.create_user("Dora", "dora@local.test", "local-dora-password-1")
+    assert WRONG_PASSWORD in sign_in(client, "dora").content
+    assert WRONG_PASSWORD in sign_in(client, "DORA", "dora-ldap-password").content
+    assert list(User.objects.values_list("username", flat=True)) == ["Dora"]
+
+
 def test_it_says_when_the_directory_is_down_and_local_accounts_still_sign_in(
     client, ldap_signin, bob, caplog
 ):
