@@ -1,7 +1,7 @@
 """The Django settings of LDAP sign-in (django-auth-ldap's AUTH_LDAP_*), from [ldap].
 
 ganeti_webmgr.settings calls django_settings() only when [ldap] enabled is true, so
-sites without LDAP never import python-ldap (the main package does not ship it).
+sites without LDAP never import python-ldap (the packages do not ship it).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ def django_settings(config: Config) -> dict[str, object]:
         raise ConfigError(
             [
                 f"{config.source('ldap', 'enabled')}: [ldap] enabled: python-ldap and "
-                f"django-auth-ldap are not installed ({error}); install the "
-                "ganeti-webmgr-ldap package (in a checkout: make dev-venv)"
+                f"django-auth-ldap are not installed ({error}); install "
+                "requirements/ldap.txt into GWM's virtualenv (in a checkout: make dev-venv)"
             ]
         ) from None
     get = config.get

@@ -49,9 +49,9 @@ SECTIONS = {
     "console": "VM consoles in the browser (VNC and serial), through gwm-server's proxy.",
     "password_reset": "Forgotten passwords, reset through a link sent by e-mail (needs "
     "[email] host). Accounts signed in through LDAP are reset in the directory, not here.",
-    "ldap": "Sign-in with the accounts and groups of an LDAP directory (needs the "
-    "ganeti-webmgr-ldap package, or python-ldap and django-auth-ldap in a checkout's venv; "
-    "see the LDAP chapter of the documentation).",
+    "ldap": "Sign-in with the accounts and groups of an LDAP directory (needs python-ldap "
+    "and django-auth-ldap in GWM's virtualenv, from requirements/ldap.txt; see the LDAP "
+    "chapter of the documentation).",
 }
 
 

@@ -89,14 +89,14 @@ def test_it_never_shows_the_bind_password(tmp_path):
 
 
 def test_it_says_which_package_is_missing(tmp_path, monkeypatch):
-    """LDAP on where python-ldap cannot be imported (the main package alone): a clear
+    """LDAP on where python-ldap cannot be imported (as in the packages): a clear
     error at startup, naming the package to install."""
     config = load_text(tmp_path, BASE)
     monkeypatch.setitem(sys.modules, "ldap", None)  # makes `import ldap` fail
     with pytest.raises(ConfigError) as caught:
         django_settings(config)
     assert "python-ldap and django-auth-ldap are not installed" in str(caught.value)
-    assert "install the ganeti-webmgr-ldap package" in str(caught.value)
+    assert "install requirements/ldap.txt into GWM's virtualenv" in str(caught.value)
 
 
 def test_settings_py_adds_the_backend_after_local_accounts(tmp_path):
