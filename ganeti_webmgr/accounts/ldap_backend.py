@@ -85,21 +85,23 @@ def _record(request, user, *, created: bool, before: set[str]) -> None:
             )
 
 
-def directory_problem(sender, context, user, request, exception, **kwargs) -> None:
-    """django-auth-ldap caught an LDAPError: log what it was (never credentials), and
-    leave on the request what the login form should say."""
+def describe(exception: ldap.LDAPError) -> str:
+    """An LDAP error in one line, for the log and gwm-manage ldap_check (python-ldap's
+    errors carry the server's words, never the credentials sent)."""
     info = exception.args[0] if exception.args and isinstance(exception.args[0], dict) else {}
-    hint = ""
+    text = f"{type(exception).__name__} {info.get('desc', '')}"
+    if info.get("info"):
+        text += f" ({info['info']})"
     if isinstance(exception, ldap.CONNECT_ERROR):
         # What libldap reports when the TLS handshake fails, certificate checks included.
-        hint = "; a TLS failure? check the server's certificate against [ldap] ca_file"
-    log.error(
-        "LDAP directory error (%s): %s %s%s",
-        context,
-        type(exception).__name__,
-        info.get("desc", "") + (f" ({info['info']})" if info.get("info") else ""),
-        hint,
-    )
+        text += "; a TLS failure? check the server's certificate against [ldap] ca_file"
+    return text
+
+
+def directory_problem(sender, context, user, request, exception, **kwargs) -> None:
+    """django-auth-ldap caught an LDAPError: log what it was, and leave on the request
+    what the login form should say."""
+    log.error("LDAP directory error (%s): %s", context, describe(exception))
     if request is not None:
         unreachable = isinstance(exception, ldap.SERVER_DOWN | ldap.TIMEOUT)
         request.ldap_problem = UNREACHABLE if unreachable else UNUSABLE
