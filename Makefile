@@ -46,7 +46,8 @@ $(VENV)/.run-stamp: requirements/base.txt requirements/build.txt pyproject.toml 
 $(VENV)/.dev-stamp: $(VENV)/.run-stamp requirements/*.txt
 	bin/install-system-deps test
 	$(PIP_INSTALL) -r requirements/build.txt -r requirements/base.txt \
-		-r requirements/postgresql.txt -r requirements/mysql.txt -r requirements/dev.txt
+		-r requirements/postgresql.txt -r requirements/mysql.txt -r requirements/ldap.txt \
+		-r requirements/dev.txt
 	touch $@
 
 venv: $(VENV)/.run-stamp
@@ -169,7 +170,7 @@ config-files: $(VENV)/.run-stamp
 	$(BIN)/python -m ganeti_webmgr.conf.render reference > docs/configuration-reference.rst
 
 lock: $(VENV)/.dev-stamp
-	cd requirements && for f in base build postgresql mysql dev docs release; do \
+	cd requirements && for f in base build postgresql mysql ldap dev docs release; do \
 		$(LOCK) --output-file=$$f.txt $$f.in || exit 1; done
 
 clean:

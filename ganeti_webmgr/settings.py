@@ -142,6 +142,17 @@ LOGIN_URL = "accounts-login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts-login"
 SESSION_COOKIE_AGE = get("web", "session_age")
+# Password reset by e-mail (accounts/views/password_reset.py): only with an SMTP server.
+PASSWORD_RESET_ENABLED = bool(get("email", "host"))
+PASSWORD_RESET_TIMEOUT = get("password_reset", "timeout")
+PASSWORD_RESET_MIN_INTERVAL = get("password_reset", "min_interval")
+# Sign-in through LDAP (accounts/ldap_settings.py): AUTH_LDAP_* and the backend, tried
+# after local accounts.
+if get("ldap", "enabled"):
+    from ganeti_webmgr.accounts import ldap_settings
+
+    globals().update(ldap_settings.django_settings(CONFIG))
+    AUTHENTICATION_BACKENDS.insert(1, ldap_settings.BACKEND)
 
 # --- behind a reverse proxy / mounted below the site root
 _script_name = get("web", "script_name")

@@ -46,6 +46,30 @@ MATRIX = {
     "accounts-login": ("get", {}, expect(200, 302, 302, 302, 302, 302, 302), None, None),
     "accounts-logout": ("get", {}, expect(405, 405, 405, 405, 405, 405, 405), None, None),
     "accounts-password": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
+    # Forgotten passwords: open to all (the mailed link is the credential; a made-up
+    # one shows "this link does not work").
+    "accounts-password-reset": ("get", {}, expect(200, 200, 200, 200, 200, 200, 200), None, None),
+    "accounts-password-reset-sent": (
+        "get",
+        {},
+        expect(200, 200, 200, 200, 200, 200, 200),
+        None,
+        None,
+    ),
+    "accounts-password-reset-confirm": (
+        "get",
+        {"uidb64": "MQ", "token": "made-up"},
+        expect(200, 200, 200, 200, 200, 200, 200),
+        None,
+        None,
+    ),
+    "accounts-password-reset-complete": (
+        "get",
+        {},
+        expect(200, 200, 200, 200, 200, 200, 200),
+        None,
+        None,
+    ),
     # Token-authenticated (the Ganeti hook): a login counts for nothing.
     "cluster-notify": (
         "post",

@@ -21,6 +21,8 @@ PROJECT = "ganeti_webmgr"
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # The RAPI client (no Django, nothing else of GWM), the configuration, the version.
     ("base", ("ganeti", "conf", "")),
+    # What settings.py derives LDAP sign-in's Django settings with.
+    ("site settings", ("accounts.ldap_settings", "accounts.ldap_groups", "accounts.names")),
     ("site", ("settings", "wsgi")),
     ("core", ("core",)),
     ("accounts", ("accounts",)),
@@ -39,6 +41,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("nodes", ("nodes",)),
     ("permissions", ("permissions",)),
     ("audit", ("audit",)),
+    # Sign-in through LDAP: writes the accounts and group memberships it mirrors, logged.
+    ("sign-in", ("accounts.ldap_backend",)),
     ("virtual_machines", ("virtual_machines",)),
     ("inventory", ("inventory",)),
     ("jobs", ("jobs",)),  # follows a job to its end, refreshes its targets through inventory

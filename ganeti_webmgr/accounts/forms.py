@@ -1,20 +1,16 @@
 from __future__ import annotations
 
-import re
-
 from django import forms
-from django.contrib.auth.forms import UserCreationForm, UsernameField
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
 from django.contrib.auth.models import Group, User
 
 from ganeti_webmgr.accounts import sshkeys
 from ganeti_webmgr.accounts.models import GroupProfile, SshKey
+from ganeti_webmgr.accounts.names import GROUP_NAME
 
 # What the log records of a user's edits (never the password hash).
 USER_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "is_superuser")
 PROFILE_FIELDS = ("first_name", "last_name", "email")
-# Group names appear in URLs and in Ganeti owner tags (gwm:owner:group:<name>, at most
-# 128 characters from [\w.+*/:@-]): the same characters as Django's user names.
-GROUP_NAME = re.compile(r"[\w.+@-]{1,100}")
 
 
 class UserCreateForm(UserCreationForm):
@@ -156,3 +152,17 @@ class SshKeyForm(forms.ModelForm):
         if commit:
             key.save()
         return key
+
+
+class LoginForm(AuthenticationForm):
+    """Django's, except that a sign-in the LDAP directory could not answer says so
+    (accounts.ldap_backend) rather than blaming the password."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            problem = getattr(self.request, "ldap_problem", None)
+            if problem:
+                raise forms.ValidationError(problem, code="ldap_unavailable") from None
+            raise

@@ -1,13 +1,34 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from ganeti_webmgr.accounts.views import auth, groups, profile, users
+from ganeti_webmgr.accounts.views import auth, groups, password_reset, profile, users
 
 urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="accounts-login"),
     # Django's LogoutView accepts POST only (a GET link could log users out from other sites).
     path("logout/", auth_views.LogoutView.as_view(), name="accounts-logout"),
     path("password/", auth.PasswordChangeView.as_view(), name="accounts-password"),
+    # Forgotten passwords: anyone (the link in the mail is the credential).
+    path(
+        "password/reset/",
+        password_reset.PasswordResetView.as_view(),
+        name="accounts-password-reset",
+    ),
+    path(
+        "password/reset/sent/",
+        password_reset.PasswordResetSentView.as_view(),
+        name="accounts-password-reset-sent",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        password_reset.PasswordResetConfirmView.as_view(),
+        name="accounts-password-reset-confirm",
+    ),
+    path(
+        "password/reset/done/",
+        password_reset.PasswordResetCompleteView.as_view(),
+        name="accounts-password-reset-complete",
+    ),
     # Users: superusers (a user may see their own page).
     path("users/", users.user_list, name="accounts-user-list"),
     path("users/new", users.user_create, name="accounts-user-create"),

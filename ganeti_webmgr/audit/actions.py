@@ -18,6 +18,9 @@ ACTIONS: dict[str, str] = {
     "user.deactivate": "user deactivated (users are never deleted)",
     "profile.edit": "user edited their own name or e-mail",
     "profile.password_change": "user changed their own password",
+    "user.password_reset_request": "password reset link mailed (or asked for an address "
+    "of no account: no mail)",
+    "user.password_reset": "password set through a reset link",
     "sshkey.add": "SSH public key added",
     "sshkey.remove": "SSH public key removed",
     "group.create": "group created",

@@ -70,6 +70,17 @@ class Config:
             raise ConfigError([problem]) from None
         return lines[0] if lines else ""
 
+    def ldap_bind_password(self) -> str:
+        path = self.get("ldap", "bind_password_file")
+        if not path:
+            return self.get("ldap", "bind_password")
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            problem = f"{path}: cannot read the LDAP bind password: {error.strerror}"
+            raise ConfigError([problem]) from None
+        return lines[0] if lines else ""
+
 
 def config_dir(environ: Mapping[str, str] | None = None) -> Path:
     environ = os.environ if environ is None else environ
@@ -231,6 +242,30 @@ def _check_combinations(config: Config, problems: list[str]) -> None:
             f"either password ({config.source('database', 'password')}) or password_file, "
             "not both"
         )
+    if config.get("ldap", "bind_password") and config.get("ldap", "bind_password_file"):
+        problems.append(
+            f"{config.source('ldap', 'bind_password_file')}: [ldap] bind_password_file: set "
+            f"either bind_password ({config.source('ldap', 'bind_password')}) or "
+            "bind_password_file, not both"
+        )
+    if config.get("ldap", "enabled"):
+        for name in ("server_uri", "user_search_base"):
+            if not config.get("ldap", name):
+                problems.append(
+                    f"{config.source('ldap', 'enabled')}: [ldap] enabled: needs [ldap] {name}"
+                )
+        mirror = config.get("ldap", "mirror_groups")
+        if "all" in mirror and len(mirror) > 1:
+            problems.append(
+                f"{config.source('ldap', 'mirror_groups')}: [ldap] mirror_groups: 'all' "
+                "cannot be combined with group names"
+            )
+        for name in ("require_group", "superuser_group"):
+            if config.get("ldap", name) and not config.get("ldap", "group_search_base"):
+                problems.append(
+                    f"{config.source('ldap', name)}: [ldap] {name}: needs [ldap] "
+                    "group_search_base (and group_type)"
+                )
     if config.get("email", "user") and config.get("email", "security") == "none":
         problems.append(
             f"{config.source('email', 'security')}: [email] security: 'none' would send the "

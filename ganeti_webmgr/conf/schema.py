@@ -47,6 +47,11 @@ SECTIONS = {
     "follows the Ganeti jobs started from GWM.",
     "audit": "The audit log of who did what (see the audit log chapter of the documentation).",
     "console": "VM consoles in the browser (VNC and serial), through gwm-server's proxy.",
+    "password_reset": "Forgotten passwords, reset through a link sent by e-mail (needs "
+    "[email] host). Accounts signed in through LDAP are reset in the directory, not here.",
+    "ldap": "Sign-in with the accounts and groups of an LDAP directory (needs python-ldap "
+    "and django-auth-ldap in GWM's virtualenv, from requirements/ldap.txt; see the LDAP "
+    "chapter of the documentation).",
 }
 
 
@@ -314,6 +319,141 @@ KEYS += [
         4,
         "Console sessions one user may have open at once.",
     ),
+]
+
+KEYS += [
+    Key(
+        "password_reset",
+        "timeout",
+        t.Integer(300, 7 * 86400),
+        3600,
+        "Seconds a password reset link stays valid (Django's PASSWORD_RESET_TIMEOUT). A "
+        "link also stops working once it has been used, or the password changed otherwise.",
+    ),
+    Key(
+        "password_reset",
+        "min_interval",
+        t.Integer(0, 86400),
+        300,
+        "Seconds before another reset mail is sent to the same account; requests in "
+        "between get the usual answer and send nothing. 0: no limit.",
+    ),
+]
+KEYS += [
+    Key("ldap", "enabled", t.Boolean(), False, "Sign users in with the LDAP directory."),
+    Key(
+        "ldap",
+        "server_uri",
+        t.String(),
+        "",
+        "The directory's address, e.g. ldap://ldap.example.org or ldaps://ldap.example.org "
+        "(several: separated by spaces, tried in turn).",
+    ),
+    Key(
+        "ldap",
+        "start_tls",
+        t.Boolean(),
+        False,
+        "Switch an ldap:// connection to TLS (StartTLS) before binding; sign-in fails if "
+        "the server cannot. Not needed with ldaps://.",
+    ),
+    Key(
+        "ldap",
+        "ca_file",
+        t.Path(optional=True),
+        "",
+        "CA certificates (PEM) the server's certificate must chain to; empty: the "
+        "system's. Certificates are always checked.",
+    ),
+    Key(
+        "ldap",
+        "timeout",
+        t.Integer(1, 120),
+        5,
+        "Seconds to wait for the directory before a sign-in fails with 'the directory "
+        "cannot be reached' (local accounts still sign in).",
+    ),
+    Key(
+        "ldap",
+        "bind_dn",
+        t.String(),
+        "",
+        "DN GWM binds as to search for users and groups; empty: an anonymous bind.",
+    ),
+    Key(
+        "ldap",
+        "bind_password",
+        t.String(),
+        "",
+        "Password of bind_dn. Prefer bind_password_file, or keep this file readable only "
+        "by root and the gwm group.",
+        secret=True,
+    ),
+    Key(
+        "ldap",
+        "bind_password_file",
+        t.Path(optional=True),
+        "",
+        "Read the bind password from this file instead (first line).",
+    ),
+    Key(
+        "ldap",
+        "user_search_base",
+        t.String(),
+        "",
+        "Where users are searched, e.g. ou=people,dc=example,dc=org.",
+    ),
+    Key(
+        "ldap",
+        "user_filter",
+        t.String(),
+        "(uid=%(user)s)",
+        "Filter that finds a user by the name typed at sign-in (%(user)s); e.g. "
+        "(sAMAccountName=%(user)s) for Active Directory.",
+    ),
+    Key(
+        "ldap",
+        "group_search_base",
+        t.String(),
+        "",
+        "Where groups are searched, e.g. ou=groups,dc=example,dc=org; empty: groups are "
+        "not read (and not mirrored).",
+    ),
+    Key(
+        "ldap",
+        "group_type",
+        t.Choice("posixGroup", "groupOfNames"),
+        "posixGroup",
+        "How groups list their members: posixGroup (memberUid) or groupOfNames (member DNs).",
+    ),
+    Key(
+        "ldap",
+        "mirror_groups",
+        t.List(),
+        ["all"],
+        "LDAP groups mirrored into GWM groups at each sign-in (membership added and "
+        "removed), so that grants to them apply: 'all', or a list of group names (other "
+        "GWM groups are then left alone); empty: none. With 'all', a user's membership "
+        "of GWM-only groups is removed at sign-in.",
+    ),
+    Key(
+        "ldap",
+        "require_group",
+        t.String(),
+        "",
+        "DN of a group whose members alone may sign in; empty: any user found.",
+    ),
+    Key(
+        "ldap",
+        "superuser_group",
+        t.String(),
+        "",
+        "DN of a group whose members are GWM superusers (set or cleared at each sign-in); "
+        "empty: LDAP makes no superusers.",
+    ),
+    Key("ldap", "attr_first_name", t.String(), "givenName", "Attribute of the first name."),
+    Key("ldap", "attr_last_name", t.String(), "sn", "Attribute of the last name."),
+    Key("ldap", "attr_email", t.String(), "mail", "Attribute of the e-mail address."),
 ]
 
 BY_NAME: dict[tuple[str, str], Key] = {(k.section, k.name): k for k in KEYS}

@@ -116,6 +116,70 @@ def console_vm(simulator, make_cluster, vnc_server, bob):
     return vm
 
 
+@pytest.fixture(scope="session")
+def _smtp_server():
+    from ganeti_webmgr.testing.smtp import smtp_server
+
+    with smtp_server() as server:
+        yield server
+
+
+@pytest.fixture
+def smtp_server(_smtp_server, settings):
+    """A real SMTP server (aiosmtpd) on loopback that GWM sends its mail to, as [email]
+    host and port would make it; .received lists what arrived, this test's only."""
+    _smtp_server.clear()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = _smtp_server.host, _smtp_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.PASSWORD_RESET_ENABLED = True
+    return _smtp_server
+
+
+@pytest.fixture(scope="session")
+def ldap_directory():
+    """Debian's slapd on loopback with the test directory of testing/slapd.py (people
+    dora and ed, groups vm-operators and gwm-admins); fails when slapd is missing."""
+    from ganeti_webmgr.testing.slapd import missing, slapd
+
+    if why := missing():
+        pytest.fail(why)
+    with slapd() as directory:
+        yield directory
+
+
+@pytest.fixture
+def ldap_signin(ldap_directory, configure, settings):
+    """ldap_signin(**keys): LDAP sign-in on for this test, against ldap_directory, with
+    [ldap] keys (posixGroup groups, all mirrored, unless overridden) turned into Django
+    settings by the code settings.py runs."""
+    from ganeti_webmgr import conf
+    from ganeti_webmgr.accounts import ldap_settings
+    from ganeti_webmgr.testing import slapd
+
+    def enable(**keys):
+        values = {
+            "enabled": True,
+            "server_uri": ldap_directory.uri,
+            "bind_dn": slapd.BIND_DN,
+            "bind_password": slapd.BIND_PASSWORD,
+            "user_search_base": f"ou=people,{slapd.SUFFIX}",
+            "group_search_base": f"ou=groups,{slapd.SUFFIX}",
+            "group_type": "posixGroup",
+            "mirror_groups": ["all"],
+            **keys,
+        }
+        for name, value in values.items():
+            configure("ldap", name, value)
+        for name, value in ldap_settings.django_settings(conf.current()).items():
+            setattr(settings, name, value)
+        backends = [b for b in settings.AUTHENTICATION_BACKENDS if b != ldap_settings.BACKEND]
+        settings.AUTHENTICATION_BACKENDS = [backends[0], ldap_settings.BACKEND, *backends[1:]]
+        return ldap_directory
+
+    return enable
+
+
 @pytest.fixture
 def make_cluster(db):
     """make_cluster(sim, slug="sim", **fields): a Cluster that talks to a simulator."""

@@ -58,3 +58,21 @@ def test_it_logs_the_change_but_not_the_password(client):
     assert entry.actor.username == "bob"
     row = str(Entry.objects.filter(pk=entry.pk).values().get())
     assert "N3w-passphrase" not in row and "old-password" not in row
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_it_tells_accounts_without_a_local_password_to_change_it_elsewhere(client, method):
+    user = User.objects.create_user("dora")  # as an LDAP account: no usable password
+    client.force_login(user)
+    response = getattr(client, method)(
+        "/accounts/password/",
+        {
+            "old_password": "",
+            "new_password1": "N3w-passphrase!",
+            "new_password2": "N3w-passphrase!",
+        },
+    )
+    assert response.status_code == 200
+    assert b"its password is not kept in GWM" in response.content
+    user.refresh_from_db()
+    assert not user.has_usable_password()
