@@ -20,6 +20,12 @@ ACTIONS: dict[str, str] = {
     "profile.password_change": "user changed their own password",
     "sshkey.add": "SSH public key added",
     "sshkey.remove": "SSH public key removed",
+    # Two-factor sign-in (two_factor pages and gwm-manage two_factor)
+    "two_factor.enrol": "authenticator app enrolled for two-factor sign-in",
+    "two_factor.disable": "user turned their two-factor sign-in off",
+    "two_factor.reset": "an administrator removed a user's second factor",
+    "two_factor.recovery_code": "recovery code used (each works once)",
+    "two_factor.code_failed": "wrong second-factor code entered",
     "group.create": "group created",
     "group.edit": "group renamed or described",
     "group.member_add": "member added to a group",

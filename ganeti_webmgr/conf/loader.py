@@ -70,6 +70,17 @@ class Config:
             raise ConfigError([problem]) from None
         return lines[0] if lines else ""
 
+    def oidc_client_secret(self) -> str:
+        path = self.get("oidc", "client_secret_file")
+        if not path:
+            return self.get("oidc", "client_secret")
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            problem = f"{path}: cannot read the OIDC client secret: {error.strerror}"
+            raise ConfigError([problem]) from None
+        return lines[0].strip() if lines else ""
+
 
 def config_dir(environ: Mapping[str, str] | None = None) -> Path:
     environ = os.environ if environ is None else environ
@@ -231,11 +242,29 @@ def _check_combinations(config: Config, problems: list[str]) -> None:
             f"either password ({config.source('database', 'password')}) or password_file, "
             "not both"
         )
+    _check_oidc(config, problems)
     if config.get("email", "user") and config.get("email", "security") == "none":
         problems.append(
             f"{config.source('email', 'security')}: [email] security: 'none' would send the "
             "SMTP password in clear text; use starttls or tls"
         )
+
+
+def _check_oidc(config: Config, problems: list[str]) -> None:
+    if config.get("oidc", "client_secret") and config.get("oidc", "client_secret_file"):
+        problems.append(
+            f"{config.source('oidc', 'client_secret_file')}: [oidc] client_secret_file: set "
+            f"either client_secret ({config.source('oidc', 'client_secret')}) or "
+            "client_secret_file, not both"
+        )
+    if not config.get("oidc", "enabled"):
+        return
+    where = config.source("oidc", "enabled")
+    for name in ("issuer", "client_id"):
+        if not config.get("oidc", name):
+            problems.append(f"{where}: [oidc] enabled: needs [oidc] {name}")
+    if not (config.get("oidc", "client_secret") or config.get("oidc", "client_secret_file")):
+        problems.append(f"{where}: [oidc] enabled: needs client_secret or client_secret_file")
 
 
 def _hint(name: str, candidates, template: str) -> str:

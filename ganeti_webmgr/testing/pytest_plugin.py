@@ -183,6 +183,66 @@ def charlie(db):
     return User.objects.create_user("charlie", "charlie@example.org", "charlie-password-1")
 
 
+# -- single sign-on: a real OpenID Connect provider (django-oauth-toolkit) on loopback -------
+SSO_CALLBACK = "http://testserver/sso/callback"  # the test client's host
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """The provider: dora (groups ops and auditors there), erin (none) and frank (ops)."""
+    from ganeti_webmgr.testing.oidc_provider import IdpUser, OidcProvider
+
+    users = [
+        IdpUser("dora", "dora-idp-password", ["ops", "auditors"]),
+        IdpUser("erin", "erin-idp-password"),
+        IdpUser("frank", "frank-idp-password", ["ops"]),
+    ]
+    with OidcProvider(users, SSO_CALLBACK) as idp:
+        yield idp
+
+
+@pytest.fixture(scope="session")
+def other_oidc_provider():
+    """Another provider, with a key of its own, that says it is http://idp.example."""
+    from ganeti_webmgr.testing.oidc_provider import IdpUser, OidcProvider
+
+    users = [IdpUser("dora", "dora-idp-password", ["ops"])]
+    with OidcProvider(users, SSO_CALLBACK, issuer="http://idp.example") as idp:
+        yield idp
+
+
+@pytest.fixture
+def closed_port():
+    """A loopback port nothing listens on (bound, then let go)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def sso(configure, oidc_provider, db):
+    """[oidc] set up for oidc_provider, the ops group mirrored; sso.sign_in(client, name,
+    password) runs the whole authorization-code flow and returns GWM's answer to the
+    callback."""
+    from ganeti_webmgr.sso import provider
+    from ganeti_webmgr.testing.oidc_provider.flow import SignIn
+
+    for name, value in {
+        "enabled": True,
+        "issuer": oidc_provider.issuer,
+        "client_id": oidc_provider.client_id,
+        "client_secret": oidc_provider.client_secret,
+        "scopes": ["openid", "profile", "email", "groups"],
+        "mirrored_groups": ["ops"],
+    }.items():
+        configure("oidc", name, value)
+    provider.forget()
+    yield SignIn(oidc_provider, configure)
+    provider.forget()
+
+
 @pytest.fixture
 def run_worker():
     """run_worker(): one gwm-worker pass in this process: submit what users asked for,
