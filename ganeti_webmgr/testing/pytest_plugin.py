@@ -183,6 +183,38 @@ def charlie(db):
     return User.objects.create_user("charlie", "charlie@example.org", "charlie-password-1")
 
 
+# -- two-factor sign-in ---------------------------------------------------------------
+@pytest.fixture
+def totp_code():
+    """totp_code(device, steps=0): the code the user's authenticator app shows now
+    (steps later), computed from the device's key as the app does (it knows no drift)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    def code(device, steps: int = 0) -> str:
+        generator = TOTP(device.bin_key, device.step, device.t0, device.digits, 0)
+        generator.time = time.time() + steps * device.step
+        return f"{generator.token():0{device.digits}d}"
+
+    return code
+
+
+@pytest.fixture
+def enrolled(totp_code):
+    """enrolled(user): user with a confirmed authenticator; returns (device, recovery
+    codes). The current code confirmed it (a code works once): use totp_code(device, 1)."""
+    from ganeti_webmgr.two_factor import devices
+
+    def enrol(user):
+        device = devices.enrolment_device(user)
+        codes = devices.confirm(None, device, totp_code(device))
+        assert codes is not None
+        return device, codes
+
+    return enrol
+
+
 # -- single sign-on: a real OpenID Connect provider (django-oauth-toolkit) on loopback -------
 SSO_CALLBACK = "http://testserver/sso/callback"  # the test client's host
 

@@ -20,12 +20,15 @@ EXPIRED = "Your sign-in took too long or was interrupted; please log in again."
 def verify(request: HttpRequest) -> HttpResponse:
     """The second step: a code from the app, or a recovery code."""
     user = pending.user(request)
-    if user is None or not devices.is_enrolled(user):
-        pending.drop(request)
+    if user is None:
         if request.user.is_authenticated:
             return redirect("home")
-        messages.error(request, EXPIRED)
+        if pending.SESSION_KEY in request.session:
+            pending.drop(request)
+            messages.error(request, EXPIRED)
         return redirect("accounts-login")
+    if not devices.is_enrolled(user):  # must enrol first
+        return redirect("two-factor-enrol")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         result = devices.check(request, user, form.cleaned_data["code"])
