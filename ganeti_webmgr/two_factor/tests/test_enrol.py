@@ -10,6 +10,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ganeti_webmgr.audit.models import Entry
+from ganeti_webmgr.two_factor import devices
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,8 @@ def test_it_turns_on_with_a_code_and_shows_the_recovery_codes_once(client, bob, 
     codes = re.findall(rb"<li><code>([a-z2-7]{8})</code></li>", response.content)
     assert len(codes) == 10
     stored = set(StaticToken.objects.filter(device__user=bob).values_list("token", flat=True))
-    assert stored == {code.decode() for code in codes}
+    assert stored == {devices.recovery_digest(code.decode()) for code in codes}
+    assert not stored & {code.decode() for code in codes}  # not in clear
     assert TOTPDevice.objects.get(pk=device.pk).confirmed
     entry = Entry.objects.get(action="two_factor.enrol")
     assert entry.actor == bob
