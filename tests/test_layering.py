@@ -39,6 +39,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("nodes", ("nodes",)),
     ("permissions", ("permissions",)),
     ("audit", ("audit",)),
+    # Sign-in: the second factor, then single sign-on (which may ask for it).
+    ("two_factor", ("two_factor",)),
+    ("sso", ("sso",)),
     ("virtual_machines", ("virtual_machines",)),
     ("inventory", ("inventory",)),
     ("jobs", ("jobs",)),  # follows a job to its end, refreshes its targets through inventory

@@ -77,7 +77,7 @@ def confirm(request, device: TOTPDevice, code: str) -> list[str] | None:
     once, never stored in clear), or None when the code is wrong."""
     user = device.user
     with audit.change(
-        "two_factor.enrol",
+        "twofactor.enrol",
         request=request,
         actor=user,
         targets=[user],
@@ -138,7 +138,7 @@ def check(request, user, code: str) -> Check:
                 return Check(False)
             left = recovery_codes_left(user)
             audit.record(
-                "two_factor.recovery_code",
+                "twofactor.recovery_code",
                 request=request,
                 actor=user,
                 targets=[user],

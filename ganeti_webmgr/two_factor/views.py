@@ -43,7 +43,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 )
             return redirect(next_url)
         audit.record(
-            "two_factor.code_failed",
+            "twofactor.code_failed",
             request=request,
             actor=None,
             targets=[user],
@@ -130,14 +130,14 @@ def disable(request: HttpRequest) -> HttpResponse:
             devices.remove(
                 request,
                 user,
-                action="two_factor.disable",
+                action="twofactor.disable",
                 message="Turned two-factor sign-in off",
                 actor=user,
             )
             messages.success(request, "Two-factor sign-in is off.")
             return redirect("two-factor-profile")
         audit.record(
-            "two_factor.code_failed",
+            "twofactor.code_failed",
             request=request,
             targets=[user],
             message="Wrong second-factor code when turning two-factor sign-in off",

@@ -30,7 +30,7 @@ def test_it_resets_a_users_second_factor(client, bob, enrolled):
     )
     assert not TOTPDevice.objects.filter(user=bob).exists()
     assert not StaticDevice.objects.filter(user=bob).exists()
-    entry = Entry.objects.get(action="two_factor.reset")
+    entry = Entry.objects.get(action="twofactor.reset")
     assert entry.actor is None
     assert [t.object_pk for t in entry.targets.all()] == [bob.pk]
     assert _run("status", "bob") == "bob: off\n"
@@ -48,7 +48,7 @@ def test_it_says_when_a_required_user_must_enrol_again(alice, enrolled, configur
 
 def test_it_has_nothing_to_reset_without_a_device(bob):
     assert _run("reset", "bob") == "bob had no second factor: nothing to reset.\n"
-    assert not Entry.objects.filter(action="two_factor.reset").exists()
+    assert not Entry.objects.filter(action="twofactor.reset").exists()
 
 
 def test_it_refuses_an_unknown_user(db):

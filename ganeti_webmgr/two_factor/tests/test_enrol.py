@@ -42,7 +42,7 @@ def test_it_refuses_a_wrong_code(client, bob, totp_code):
     assert response.status_code == 200
     assert b"That code is not right" in response.content
     assert not TOTPDevice.objects.get(pk=device.pk).confirmed
-    assert not Entry.objects.filter(action="two_factor.enrol").exists()
+    assert not Entry.objects.filter(action="twofactor.enrol").exists()
 
 
 def test_it_turns_on_with_a_code_and_shows_the_recovery_codes_once(client, bob, totp_code):
@@ -57,7 +57,7 @@ def test_it_turns_on_with_a_code_and_shows_the_recovery_codes_once(client, bob, 
     assert stored == {devices.recovery_digest(code.decode()) for code in codes}
     assert not stored & {code.decode() for code in codes}  # not in clear
     assert TOTPDevice.objects.get(pk=device.pk).confirmed
-    entry = Entry.objects.get(action="two_factor.enrol")
+    entry = Entry.objects.get(action="twofactor.enrol")
     assert entry.actor == bob
     # Shown once: the enrolment page now sends back to the profile, without codes.
     again = client.get("/accounts/two-factor/enrol", follow=True)
@@ -74,7 +74,7 @@ def test_it_turns_off_with_a_code(client, bob, enrolled, totp_code):
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=bob).exists()
     assert not StaticToken.objects.filter(device__user=bob).exists()
-    assert Entry.objects.get(action="two_factor.disable").actor == bob
+    assert Entry.objects.get(action="twofactor.disable").actor == bob
 
 
 def test_it_stays_on_after_a_wrong_code(client, bob, enrolled):
@@ -83,7 +83,7 @@ def test_it_stays_on_after_a_wrong_code(client, bob, enrolled):
     response = client.post("/accounts/profile/two-factor/disable", {"code": "000000"}, follow=True)
     assert b"That code is not right; two-factor sign-in stays on." in response.content
     assert TOTPDevice.objects.filter(user=bob, confirmed=True).exists()
-    assert Entry.objects.filter(action="two_factor.code_failed").count() == 1
+    assert Entry.objects.filter(action="twofactor.code_failed").count() == 1
 
 
 def test_it_stays_on_when_required(client, alice, enrolled, totp_code, configure):

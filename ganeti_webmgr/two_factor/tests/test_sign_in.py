@@ -56,7 +56,7 @@ def test_a_wrong_code_is_refused_and_throttled(client, bob, enrolled, totp_code)
     response = client.post("/accounts/login/code", {"code": totp_code(device, 1)})
     assert b"wait a minute, then try again" in response.content
     assert not _logged_in(client)
-    assert Entry.objects.filter(action="two_factor.code_failed").count() == 2
+    assert Entry.objects.filter(action="twofactor.code_failed").count() == 2
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)
     response = client.post("/accounts/login/code", {"code": totp_code(device, 1)})
     assert response.url == "/vms/"
@@ -72,7 +72,7 @@ def test_too_many_wrong_codes_end_the_sign_in(client, bob, enrolled):
     assert response.redirect_chain == [("/accounts/login/", 302)]
     assert b"Too many wrong codes. Log in again." in response.content
     assert client.get("/accounts/login/code").url == "/accounts/login/"
-    assert Entry.objects.filter(action="two_factor.code_failed").count() == pending.MAX_FAILURES
+    assert Entry.objects.filter(action="twofactor.code_failed").count() == pending.MAX_FAILURES
 
 
 def test_a_recovery_code_works_once(client, bob, enrolled):
@@ -81,7 +81,7 @@ def test_a_recovery_code_works_once(client, bob, enrolled):
     response = client.post("/accounts/login/code", {"code": codes[0].upper()}, follow=True)
     assert _logged_in(client)
     assert b"You used a recovery code; 9 left." in response.content
-    entry = Entry.objects.get(action="two_factor.recovery_code")
+    entry = Entry.objects.get(action="twofactor.recovery_code")
     assert entry.message == "Used a recovery code (9 left)"
     client.logout()
     _password(client, "bob", "bob-password-1")

@@ -42,7 +42,7 @@ class Command(BaseCommand):
         removed = devices.remove(
             None,
             user,
-            action="two_factor.reset",
+            action="twofactor.reset",
             message="Two-factor sign-in reset by an administrator (gwm-manage two_factor reset)",
             actor=None,
         )
