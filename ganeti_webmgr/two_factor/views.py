@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import user_login_failed
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -48,6 +49,12 @@ def verify(request: HttpRequest) -> HttpResponse:
             actor=None,
             targets=[user],
             message="Wrong second-factor code at sign-in",
+        )
+        # A failed login to whatever counts them (a lockout after too many failures).
+        user_login_failed.send(
+            sender=__name__,
+            credentials={"username": user.get_username(), "second_factor": True},
+            request=request,
         )
         if pending.failed(request):
             messages.error(request, "Too many wrong codes. Log in again.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth import user_login_failed
 from django.contrib.auth.models import Group
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -61,6 +62,25 @@ def test_a_wrong_code_is_refused_and_throttled(client, bob, enrolled, totp_code)
     response = client.post("/accounts/login/code", {"code": totp_code(device, 1)})
     assert response.url == "/vms/"
     assert _logged_in(client)
+
+
+def test_a_wrong_code_is_a_failed_login_for_lockouts(client, bob, enrolled):
+    enrolled(bob)
+    failures = []
+
+    def count(sender, credentials, request=None, **kwargs):
+        failures.append((credentials["username"], request.path))
+
+    user_login_failed.connect(count)
+    try:
+        _password(client, "bob", "bob-password-1")
+        client.post("/accounts/login/code", {"code": "000000"})
+    finally:
+        user_login_failed.disconnect(count)
+    assert failures == [("bob", "/accounts/login/code")]
+    # Recorded once, as what it was.
+    assert Entry.objects.filter(action="twofactor.code_failed").count() == 1
+    assert not Entry.objects.filter(action="user.login_failed").exists()
 
 
 def test_too_many_wrong_codes_end_the_sign_in(client, bob, enrolled):
