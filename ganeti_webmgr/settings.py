@@ -44,6 +44,12 @@ INSTALLED_APPS = [
     "ganeti_webmgr.console",
     "ganeti_webmgr.search",
     "ganeti_webmgr.quotas",
+    # Sign-in: single sign-on (OIDC) and a second factor (django-otp's devices).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "ganeti_webmgr.two_factor",
+    "ganeti_webmgr.sso",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +141,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
+    # Answers only single sign-on callbacks, and only when [oidc] enabled.
+    "ganeti_webmgr.sso.backend.OidcBackend",
 ]
 # No guardian "AnonymousUser" row: anonymous visitors are never granted anything.
 ANONYMOUS_USER_NAME = None

@@ -12,6 +12,8 @@ urlpatterns = [
     path("health", core_views.health, name="health"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("ganeti_webmgr.accounts.urls")),
+    path("accounts/", include("ganeti_webmgr.two_factor.urls")),
+    path("sso/", include("ganeti_webmgr.sso.urls")),
     path("clusters/<slug:slug>/", include("ganeti_webmgr.console.urls")),
     path("clusters/<slug:slug>/quotas/", include("ganeti_webmgr.quotas.urls")),
     path("clusters/", include("ganeti_webmgr.clusters.urls")),

@@ -520,6 +520,17 @@ MATRIX = {
         None,
         None,
     ),
+    # Two-factor sign-in. The code page belongs to a sign-in between its steps: without
+    # one, visitors go to the login form and logged-in users home.
+    "two-factor-verify": ("get", {}, expect(LOGIN, 302, 302, 302, 302, 302, 302), None, None),
+    # Enrolment: one's own (or, between the steps, the one signing in's).
+    "two-factor-enrol": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
+    "two-factor-profile": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
+    # Nobody here has a device: back to the profile page with a message.
+    "two-factor-disable": ("post", {}, expect(LOGIN, 302, 302, 302, 302, 302, 302), None, None),
+    # Single sign-on is off in the matrix's configuration: both ends are not found.
+    "sso-start": ("get", {}, expect(404, 404, 404, 404, 404, 404, 404), None, None),
+    "sso-callback": ("get", {}, expect(404, 404, 404, 404, 404, 404, 404), None, None),
 }
 
 

@@ -43,6 +43,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("audit", ("audit",)),
     # Sign-in through LDAP: writes the accounts and group memberships it mirrors, logged.
     ("sign-in", ("accounts.ldap_backend",)),
+    # Sign-in: the second factor, then single sign-on (which may ask for it).
+    ("two_factor", ("two_factor",)),
+    ("sso", ("sso",)),
     ("virtual_machines", ("virtual_machines",)),
     ("inventory", ("inventory",)),
     ("jobs", ("jobs",)),  # follows a job to its end, refreshes its targets through inventory

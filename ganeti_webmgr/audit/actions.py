@@ -23,6 +23,12 @@ ACTIONS: dict[str, str] = {
     "user.password_reset": "password set through a reset link",
     "sshkey.add": "SSH public key added",
     "sshkey.remove": "SSH public key removed",
+    # Two-factor sign-in (two_factor pages and gwm-manage two_factor)
+    "twofactor.enrol": "authenticator app enrolled for two-factor sign-in",
+    "twofactor.disable": "user turned their two-factor sign-in off",
+    "twofactor.reset": "an administrator removed a user's second factor",
+    "twofactor.recovery_code": "recovery code used (each works once)",
+    "twofactor.code_failed": "wrong second-factor code entered",
     "group.create": "group created",
     "group.edit": "group renamed or described",
     "group.member_add": "member added to a group",

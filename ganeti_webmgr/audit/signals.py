@@ -33,6 +33,9 @@ def logged_out(sender, request, user, **kwargs) -> None:
 def login_failed(sender, credentials, request=None, **kwargs) -> None:
     """Keep the attempted user name and the address; Django has already masked the password."""
     User = get_user_model()
+    if User.USERNAME_FIELD not in credentials or credentials.get("second_factor"):
+        # Not a password: single sign-on and the second factor record their own.
+        return
     attempted = str(credentials.get(User.USERNAME_FIELD, ""))[:MAX_ATTEMPTED_NAME]
     user = User._default_manager.filter(**{User.USERNAME_FIELD: attempted}).first()
     record(

@@ -60,27 +60,24 @@ class Config:
         return self.directory / "credentials_key"
 
     def database_password(self) -> str:
-        path = self.get("database", "password_file")
-        if not path:
-            return self.get("database", "password")
-        try:
-            lines = Path(path).read_text(encoding="utf-8").splitlines()
-        except OSError as error:
-            problem = f"{path}: cannot read the database password: {error.strerror}"
-            raise ConfigError([problem]) from None
-        return lines[0] if lines else ""
+        return self._secret("database", "password", "the database password")
 
     def ldap_bind_password(self) -> str:
-        path = self.get("ldap", "bind_password_file")
+        return self._secret("ldap", "bind_password", "the LDAP bind password")
+
+    def oidc_client_secret(self) -> str:
+        return self._secret("oidc", "client_secret", "the OIDC client secret").strip()
+
+    def _secret(self, section: str, name: str, what: str) -> str:
+        """[section] name, or the first line of the file [section] name_file names."""
+        path = self.get(section, f"{name}_file")
         if not path:
-            return self.get("ldap", "bind_password")
+            return self.get(section, name)
         try:
             lines = Path(path).read_text(encoding="utf-8").splitlines()
         except OSError as error:
-            problem = f"{path}: cannot read the LDAP bind password: {error.strerror}"
-            raise ConfigError([problem]) from None
+            raise ConfigError([f"{path}: cannot read {what}: {error.strerror}"]) from None
         return lines[0] if lines else ""
-
 
 def config_dir(environ: Mapping[str, str] | None = None) -> Path:
     environ = os.environ if environ is None else environ
@@ -266,11 +263,29 @@ def _check_combinations(config: Config, problems: list[str]) -> None:
                     f"{config.source('ldap', name)}: [ldap] {name}: needs [ldap] "
                     "group_search_base (and group_type)"
                 )
+    _check_oidc(config, problems)
     if config.get("email", "user") and config.get("email", "security") == "none":
         problems.append(
             f"{config.source('email', 'security')}: [email] security: 'none' would send the "
             "SMTP password in clear text; use starttls or tls"
         )
+
+
+def _check_oidc(config: Config, problems: list[str]) -> None:
+    if config.get("oidc", "client_secret") and config.get("oidc", "client_secret_file"):
+        problems.append(
+            f"{config.source('oidc', 'client_secret_file')}: [oidc] client_secret_file: set "
+            f"either client_secret ({config.source('oidc', 'client_secret')}) or "
+            "client_secret_file, not both"
+        )
+    if not config.get("oidc", "enabled"):
+        return
+    where = config.source("oidc", "enabled")
+    for name in ("issuer", "client_id"):
+        if not config.get("oidc", name):
+            problems.append(f"{where}: [oidc] enabled: needs [oidc] {name}")
+    if not (config.get("oidc", "client_secret") or config.get("oidc", "client_secret_file")):
+        problems.append(f"{where}: [oidc] enabled: needs client_secret or client_secret_file")
 
 
 def _hint(name: str, candidates, template: str) -> str:

@@ -52,6 +52,10 @@ SECTIONS = {
     "ldap": "Sign-in with the accounts and groups of an LDAP directory (needs python-ldap "
     "and django-auth-ldap in GWM's virtualenv, from requirements/ldap.txt; see the LDAP "
     "chapter of the documentation).",
+    "oidc": "Single sign-on with an OpenID Connect provider (Keycloak, Authentik, Dex, ...); "
+    "see the single sign-on chapter of the documentation.",
+    "two_factor": "Two-factor sign-in with an authenticator app (TOTP) and recovery codes; "
+    "see the two-factor chapter of the documentation.",
 }
 
 
@@ -454,6 +458,164 @@ KEYS += [
     Key("ldap", "attr_first_name", t.String(), "givenName", "Attribute of the first name."),
     Key("ldap", "attr_last_name", t.String(), "sn", "Attribute of the last name."),
     Key("ldap", "attr_email", t.String(), "mail", "Attribute of the e-mail address."),
+]
+
+KEYS += [
+    Key("oidc", "enabled", t.Boolean(), False, "Offer single sign-on on the login page."),
+    Key(
+        "oidc",
+        "issuer",
+        t.Url(optional=True),
+        "",
+        "The provider's issuer URL, e.g. https://sso.example.org/realms/main. Its "
+        "endpoints are read from <issuer>/.well-known/openid-configuration when first "
+        "needed, and ID tokens from another issuer are refused.",
+    ),
+    Key(
+        "oidc",
+        "authorization_endpoint",
+        t.Url(optional=True),
+        "",
+        "Overrides the discovered authorization endpoint.",
+    ),
+    Key(
+        "oidc",
+        "token_endpoint",
+        t.Url(optional=True),
+        "",
+        "Overrides the discovered token endpoint.",
+    ),
+    Key(
+        "oidc",
+        "userinfo_endpoint",
+        t.Url(optional=True),
+        "",
+        "Overrides the discovered userinfo endpoint.",
+    ),
+    Key(
+        "oidc",
+        "jwks_uri",
+        t.Url(optional=True),
+        "",
+        "Overrides the discovered URL of the provider's signing keys (JWKS).",
+    ),
+    Key("oidc", "client_id", t.String(), "", "The client ID GWM is registered with."),
+    Key(
+        "oidc",
+        "client_secret",
+        t.String(),
+        "",
+        "The client's secret. Prefer client_secret_file, or keep this file readable only "
+        "by root and the gwm group.",
+        secret=True,
+    ),
+    Key(
+        "oidc",
+        "client_secret_file",
+        t.Path(optional=True),
+        "",
+        "Read the client secret from this file instead (first line).",
+    ),
+    Key(
+        "oidc",
+        "sign_algorithm",
+        t.Choice("RS256", "ES256"),
+        "RS256",
+        "The algorithm the provider signs ID tokens with.",
+    ),
+    Key(
+        "oidc",
+        "scopes",
+        t.List(),
+        ["openid", "email", "profile"],
+        "Scopes asked for; openid is always added. Keycloak sends groups with a "
+        "'groups' client scope or mapper.",
+    ),
+    Key(
+        "oidc",
+        "username_claim",
+        t.String(),
+        "preferred_username",
+        "The claim that gives the GWM user name (matched to existing users).",
+    ),
+    Key(
+        "oidc",
+        "groups_claim",
+        t.String(),
+        "groups",
+        "The claim listing the user's groups at the provider (leading slashes, as "
+        "Keycloak's full group paths have, are dropped).",
+    ),
+    Key(
+        "oidc",
+        "mirrored_groups",
+        t.List(),
+        [],
+        "GWM groups whose membership follows the provider: at each sign-in the user is "
+        "added to those the groups claim lists and removed from the others. Missing "
+        "groups are created. Groups not named here are never touched.",
+    ),
+    Key(
+        "oidc",
+        "create_users",
+        t.Boolean(),
+        True,
+        "Create a GWM user at a person's first sign-in; false admits only existing users.",
+    ),
+    Key(
+        "oidc",
+        "button_label",
+        t.String(),
+        "single sign-on",
+        "Shown on the login page as 'Sign in with <label>'.",
+    ),
+    Key("oidc", "verify_tls", t.Boolean(), True, "Check the provider's TLS certificate."),
+    Key(
+        "oidc",
+        "ca_file",
+        t.Path(optional=True),
+        "",
+        "CA certificates (PEM) to check the provider's certificate with, instead of the system's.",
+    ),
+    Key(
+        "oidc",
+        "timeout",
+        t.Integer(1, 120),
+        10,
+        "Seconds to wait for the provider's answers.",
+    ),
+]
+KEYS += [
+    Key(
+        "two_factor",
+        "required_for_superusers",
+        t.Boolean(),
+        False,
+        "Superusers must use a second factor; one without a device is sent to enrol "
+        "right after the password.",
+    ),
+    Key(
+        "two_factor",
+        "required_groups",
+        t.List(),
+        [],
+        "Members of these GWM groups must use a second factor.",
+    ),
+    Key(
+        "two_factor",
+        "apply_to_sso",
+        t.Boolean(),
+        False,
+        "Ask for GWM's second factor after single sign-on too; by default the provider "
+        "is trusted to have done its own.",
+    ),
+    Key(
+        "two_factor",
+        "issuer_name",
+        t.String(),
+        "Ganeti Web Manager",
+        "The name authenticator apps show beside the user name.",
+    ),
 ]
 
 BY_NAME: dict[tuple[str, str], Key] = {(k.section, k.name): k for k in KEYS}

@@ -141,6 +141,22 @@ class Origin(ValueType):
         return text
 
 
+class Url(ValueType):
+    """An http(s) URL; optional ones may be empty."""
+
+    name = "URL"
+
+    def __init__(self, optional=False):
+        self.optional = optional
+
+    def parse(self, text: str) -> str:
+        if text == "" and self.optional:
+            return ""
+        if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s#]*)?", text):
+            raise ValueError("is not a URL like https://sso.example.org/realms/main")
+        return text
+
+
 class Bind(ValueType):
     """host:port, [v6]:port or unix:/path, as gunicorn takes them."""
 

@@ -31,6 +31,8 @@ The rules:
 - A user's page and log: the user and superusers.
 - Groups: superusers see and edit every group; a group's administrators see it,
   add and remove its members and read its log; its members see it.
+- A second factor at sign-in: required of superusers and of members of the groups
+  [two_factor] names, when so configured; anyone may enrol and manage their own.
 
 Two kinds of question, asked by every view and template (templates get booleans
 from their view, or from context_processors.nav for the top bar; none reads
@@ -48,6 +50,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from ganeti_webmgr import conf
 from ganeti_webmgr.accounts.models import GroupProfile
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.jobs.models import Job
@@ -341,6 +344,17 @@ def may_add_member(user, group: Group, member) -> bool:
 def may_edit_group(user, group: Group) -> bool:
     """Rename and describe the group, name and remove its administrators."""
     return group_role(user, group) == SUPERUSER
+
+
+def must_use_two_factor(user) -> bool:
+    """Whether user must sign in with a second factor ([two_factor] settings)."""
+    if not _active(user):
+        return False
+    config = conf.current()
+    if user.is_superuser and config.get("two_factor", "required_for_superusers"):
+        return True
+    groups = config.get("two_factor", "required_groups")
+    return bool(groups) and user.groups.filter(name__in=groups).exists()
 
 
 # -- helpers -------------------------------------------------------------------------

@@ -247,6 +247,98 @@ def charlie(db):
     return User.objects.create_user("charlie", "charlie@example.org", "charlie-password-1")
 
 
+# -- two-factor sign-in ---------------------------------------------------------------
+@pytest.fixture
+def totp_code():
+    """totp_code(device, steps=0): the code the user's authenticator app shows now
+    (steps later), computed from the device's key as the app does (it knows no drift)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    def code(device, steps: int = 0) -> str:
+        generator = TOTP(device.bin_key, device.step, device.t0, device.digits, 0)
+        generator.time = time.time() + steps * device.step
+        return f"{generator.token():0{device.digits}d}"
+
+    return code
+
+
+@pytest.fixture
+def enrolled(totp_code):
+    """enrolled(user): user with a confirmed authenticator; returns (device, recovery
+    codes). The current code confirmed it (a code works once): use totp_code(device, 1)."""
+    from ganeti_webmgr.two_factor import devices
+
+    def enrol(user):
+        device = devices.enrolment_device(user)
+        codes = devices.confirm(None, device, totp_code(device))
+        assert codes is not None
+        return device, codes
+
+    return enrol
+
+
+# -- single sign-on: a real OpenID Connect provider (django-oauth-toolkit) on loopback -------
+SSO_CALLBACK = "http://testserver/sso/callback"  # the test client's host
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """The provider: dora (groups ops and auditors there), erin (none) and frank (ops)."""
+    from ganeti_webmgr.testing.oidc_provider import IdpUser, OidcProvider
+
+    users = [
+        IdpUser("dora", "dora-idp-password", ["ops", "auditors"]),
+        IdpUser("erin", "erin-idp-password"),
+        IdpUser("frank", "frank-idp-password", ["ops"]),
+    ]
+    with OidcProvider(users, SSO_CALLBACK) as idp:
+        yield idp
+
+
+@pytest.fixture(scope="session")
+def other_oidc_provider():
+    """Another provider, with a key of its own, that says it is http://idp.example."""
+    from ganeti_webmgr.testing.oidc_provider import IdpUser, OidcProvider
+
+    users = [IdpUser("dora", "dora-idp-password", ["ops"])]
+    with OidcProvider(users, SSO_CALLBACK, issuer="http://idp.example") as idp:
+        yield idp
+
+
+@pytest.fixture
+def closed_port():
+    """A loopback port nothing listens on (bound, then let go)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def sso(configure, oidc_provider, db):
+    """[oidc] set up for oidc_provider, the ops group mirrored; sso.sign_in(client, name,
+    password) runs the whole authorization-code flow and returns GWM's answer to the
+    callback."""
+    from ganeti_webmgr.sso import provider
+    from ganeti_webmgr.testing.oidc_provider.flow import SignIn
+
+    for name, value in {
+        "enabled": True,
+        "issuer": oidc_provider.issuer,
+        "client_id": oidc_provider.client_id,
+        "client_secret": oidc_provider.client_secret,
+        "scopes": ["openid", "profile", "email", "groups"],
+        "mirrored_groups": ["ops"],
+    }.items():
+        configure("oidc", name, value)
+    provider.forget()
+    yield SignIn(oidc_provider, configure)
+    provider.forget()
+
+
 @pytest.fixture
 def run_worker():
     """run_worker(): one gwm-worker pass in this process: submit what users asked for,

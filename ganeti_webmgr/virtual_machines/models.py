@@ -83,7 +83,7 @@ class VirtualMachine(SyncedFromGaneti):
                     name=f"vm_usage_{owner.removeprefix('owner_')}_idx",
                 )
                 for owner in ("owner_user", "owner_group")
-            ],  # fmt: skip
+            ],
         ]
         # What may be granted on a VM (see ganeti_webmgr/permissions/rules.py).
         default_permissions = ()

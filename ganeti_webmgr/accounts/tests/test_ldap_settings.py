@@ -114,6 +114,7 @@ def test_settings_py_adds_the_backend_after_local_accounts(tmp_path):
     assert output == [
         "['django.contrib.auth.backends.ModelBackend', "
         "'ganeti_webmgr.accounts.ldap_backend.LDAPBackend', "
-        "'guardian.backends.ObjectPermissionBackend']",
+        "'guardian.backends.ObjectPermissionBackend', "
+        "'ganeti_webmgr.sso.backend.OidcBackend']",
         "ldap://ldap.example.org",
     ]

@@ -8,6 +8,7 @@ from django.urls import reverse_lazy
 
 from ganeti_webmgr import audit
 from ganeti_webmgr.accounts.forms import LoginForm
+from ganeti_webmgr.two_factor import pending, policy
 
 
 class LoginView(auth_views.LoginView):
@@ -19,6 +20,13 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["password_reset_enabled"] = settings.PASSWORD_RESET_ENABLED
         return context
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if policy.second_step_needed(user):
+            # Not logged in yet: the second step's page logs the user in (two_factor).
+            return pending.begin(self.request, user, self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
