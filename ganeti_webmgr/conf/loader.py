@@ -79,6 +79,7 @@ class Config:
             raise ConfigError([f"{path}: cannot read {what}: {error.strerror}"]) from None
         return lines[0] if lines else ""
 
+
 def config_dir(environ: Mapping[str, str] | None = None) -> Path:
     environ = os.environ if environ is None else environ
     return Path(environ.get(CONFIG_DIR_ENV) or DEFAULT_CONFIG_DIR)
