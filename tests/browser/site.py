@@ -111,10 +111,15 @@ class LiveGWM:
                 raise RuntimeError(f"gwm-server not healthy:\n{self.tail('server')}")
             time.sleep(0.2)
 
-    def manage(self, *args: str) -> str:
+    def manage(self, *args: str, input: str | None = None) -> str:
         """gwm-manage on the live site's database; its output."""
         done = subprocess.run(
-            [str(BIN / "gwm-manage"), *args], env=self.env, capture_output=True, text=True
+            [str(BIN / "gwm-manage"), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            input=input,
+            stdin=None if input is not None else subprocess.DEVNULL,
         )
         if done.returncode:
             raise RuntimeError(f"gwm-manage {args[0]}: {done.stderr or done.stdout}")
