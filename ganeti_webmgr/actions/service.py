@@ -92,13 +92,17 @@ class Offer:
         return self.action.name.partition(".")[2]
 
 
+def available(user, target) -> list[Action]:
+    """The actions user may ask for on target now: allowed to them, and what Ganeti
+    would do in the target's state (what a page's header offers)."""
+    return [action for action in of_kind(kind_of(target)) if not why_not(user, action, target)]
+
+
 def offers(user, target, data=None, failed: str = "", form: ActionForm | None = None):
     """The actions user may ask for on target now, each with its (unbound) form;
     the one that just failed (`failed`) keeps its bound form and errors."""
     result = []
-    for action in of_kind(kind_of(target)):
-        if why_not(user, action, target):
-            continue
+    for action in available(user, target):
         if action.name == failed and form is not None:
             bound = form
         else:

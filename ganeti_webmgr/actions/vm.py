@@ -444,6 +444,7 @@ register(
         submit_with("startup_instance"),
         available=_stopped,
         section="power",
+        prominent=True,
     ),
     Action(
         "vm.shutdown",
@@ -457,6 +458,12 @@ register(
         available=_running,
         confirm=_confirm_shutdown,
         section="power",
+        prominent=True,
+        destructive=True,
+        warning=(
+            "Its programs are asked to end and it stops: what it serves is down until "
+            "it is started again."
+        ),
     ),
     Action(
         "vm.reboot",
@@ -469,6 +476,7 @@ register(
         form=RebootForm,
         available=_running,
         section="power",
+        prominent=True,
     ),
     Action(
         "vm.migrate",
@@ -497,6 +505,8 @@ register(
             f"{p.get('target_node') or 'its secondary node'}: it is down meanwhile."
         ),
         section="placement",
+        destructive=True,
+        warning="It is stopped on its node and started on another: it is down meanwhile.",
     ),
     Action(
         "vm.reinstall",
@@ -513,6 +523,8 @@ register(
             f"({p.get('os') or vm.os}): everything on its disks is lost."
         ),
         section="system",
+        destructive=True,
+        warning="Its operating system is installed afresh: everything on its disks is lost.",
     ),
     Action(
         "vm.rename",
@@ -549,6 +561,7 @@ register(
         form=VMParametersForm,
         available=present,
         section="",  # its own page
+        own_page="vm-parameters",
     ),
     Action(
         "vm.grow_disk",
@@ -575,5 +588,6 @@ register(
         # One gone from Ganeti is forgotten in the import tools instead.
         available=present,
         section="remove",
+        destructive=True,
     ),
 )

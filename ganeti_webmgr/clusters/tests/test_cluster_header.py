@@ -28,7 +28,9 @@ PAGES = {
     "log": "/log/cluster/c/",
     "import": "/clusters/c/import/",
 }
-TAB = re.compile(rb'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>')
+TAB = re.compile(
+    rb'<a role="tab" id="[^"]+" href="([^"]+)" aria-selected="(true|false)"[^>]*>([^<]+)</a>'
+)
 
 
 @pytest.fixture
@@ -61,9 +63,14 @@ def role(name: str, cluster: Cluster) -> User:
 
 def tabs(content: bytes) -> list[tuple[str, bool]]:
     """(href, current) of each tab in the page's cluster tab bar."""
-    nav = re.search(rb'<nav class="tabs" aria-label="Cluster c">(.*?)</nav>', content, re.S)
-    assert nav, "no cluster tab bar"
-    return [(m[1].decode(), bool(m[2])) for m in TAB.finditer(nav[1])]
+    bar = re.search(
+        rb'<div class="tabs" role="tablist" id="cluster-tabs" aria-label="Cluster c" data-tabs>'
+        rb"(.*?)</div>",
+        content,
+        re.S,
+    )
+    assert bar, "no cluster tab bar"
+    return [(m[1].decode(), m[2] == b"true") for m in TAB.finditer(bar[1])]
 
 
 ALL = list(PAGES)
@@ -163,7 +170,9 @@ def test_the_interval_comes_from_the_worker_settings(admin_client, cluster, monk
 
 
 @pytest.mark.parametrize(
-    "url", ["/clusters/c/", "/clusters/c/nodes/n1/", "/clusters/c/vms/vm1/"], ids=str
+    "url",
+    ["/clusters/c/", "/clusters/c/nodes/n1/?tab=jobs", "/clusters/c/vms/vm1/?tab=jobs"],
+    ids=str,
 )
 def test_recent_jobs_are_one_partial(admin_client, cluster, url):
     vm = VirtualMachine.objects.get(name="vm1")
