@@ -202,6 +202,26 @@
     });
   });
 
+  // showModal makes the page behind inert; Tab past the dialog's last control would
+  // still leave the document (for the browser's own bar): keep it going round.
+  document.addEventListener("keydown", function (event) {
+    var d = dialog();
+    if (event.key !== "Tab" || !d || !d.open) return;
+    var stops = Array.from(
+      d.querySelectorAll("a[href], button:not([disabled]), input:not([type=hidden]), select, textarea"),
+    );
+    if (!stops.length) return;
+    var first = stops[0];
+    var last = stops[stops.length - 1];
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  });
+
   function onClose() {
     var d = dialog();
     d.querySelector(".dialog-body").innerHTML = "";
