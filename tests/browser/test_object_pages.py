@@ -11,7 +11,6 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from .console_site import simulated_cluster
-from .pages import shoot
 from .test_accessibility import serious_findings
 
 pytestmark = pytest.mark.browser
@@ -61,7 +60,6 @@ def test_the_header_offers_what_may_be_done_now(page: Page, pages_cluster):
     expect(menu).to_be_visible()
     expect(menu.get_by_role("menuitem", name="Delete…")).to_be_visible()
     expect(menu.get_by_role("menuitem", name="Rename…")).to_have_count(0)  # it runs
-    shoot(page, "vm-detail-menu")
     page.keyboard.press("Escape")
     expect(menu).to_be_hidden()
 
@@ -75,7 +73,6 @@ def test_a_shutdown_is_asked_confirmed_and_followed_in_place(page: Page, pages_c
     expect(dialog).to_contain_text("what it serves is down until it is started again")
     timeout = dialog.get_by_label("Timeout (s)")
     expect(timeout).to_be_focused()
-    shoot(page, "vm-dialog")
     # Cancel: nothing asked, focus back on what opened it.
     dialog.get_by_role("link", name="Cancel").click()
     expect(dialog).to_be_hidden()
@@ -275,3 +272,21 @@ def test_axe_finds_nothing_serious_on_the_tabs_menus_and_dialogs(page: Page, pag
         red, green, blue = (int(v) for v in background[4:-1].split(",")[:3])
         assert red + green + blue < 3 * 64, f"background {background} is not dark"
     assert findings == [], "\n".join(findings)
+
+
+def test_the_header_and_tabs_fit_a_phone(browser: Browser, browser_context_args, pages_cluster):
+    viewport = {"width": 390, "height": 844}
+    context = browser.new_context(
+        **{**browser_context_args, "viewport": viewport, "is_mobile": True, "has_touch": True}
+    )
+    page = context.new_page()
+    page.goto(VM_PAGE)
+    actions(page).get_by_role("button", name="More").click()
+    expect(page.get_by_role("menu", name="More")).to_be_visible()
+    # Nothing wider than the phone, the open menu included: no sideways scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    page.keyboard.press("Escape")
+    actions(page).get_by_role("link", name="Reboot…").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    context.close()
