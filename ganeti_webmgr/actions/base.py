@@ -54,7 +54,7 @@ class Action:
     available: Callable[[Any], str] = always
     # What will happen, asked before it is recorded; None: no confirmation.
     confirm: Callable[[Any, dict], str] | None = None
-    section: str = ""  # where the VM or node page shows it
+    section: str = ""  # its group in the page's More menu (web.SECTIONS)
     # A button of its own in the page's header (the others go in its "More" menu).
     prominent: bool = False
     # Undoes work or stops service (deletes, powers off, wipes): its dialog asks first.

@@ -560,7 +560,7 @@ register(
         lambda c, name, p, *, reason="": c.modify_instance(name, reason=reason or None, **p),
         form=VMParametersForm,
         available=present,
-        section="",  # its own page
+        section="resources",
         own_page="vm-parameters",
     ),
     Action(

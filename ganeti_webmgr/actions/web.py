@@ -17,7 +17,7 @@ then its Ganeti job.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -34,6 +34,8 @@ from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.permissions.rules import can
 
 CONFIRM_FIELD = "confirmed"
+# The More menu's groups, in order (Action.section); the destructive ones come last.
+SECTIONS = ["power", "placement", "resources", "storage", "system", "tags", "remove", ""]
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Link:
     url: str  # its own page: GET shows its form, POST asks for it
     asks_first: bool  # a form or a confirmation first; otherwise one click asks
     dialog: bool  # with JavaScript, its page opens in a dialog
+    group_start: bool = False  # in the More menu, the first of its group
 
     @property
     def label(self) -> str:
@@ -75,9 +78,23 @@ def header_actions(user, target) -> HeaderActions:
         Link(action, url_of(action, target), asks_first(action), not action.own_page)
         for action in service.available(user, target)
     ]
-    more = [link for link in links if not link.action.prominent]
-    more.sort(key=lambda link: link.action.destructive)  # stable: declaration order kept
+    more = sorted(
+        (link for link in links if not link.action.prominent),
+        key=lambda link: (link.action.destructive, _rank(link.action)),
+    )  # stable: declaration order within a group
+    groups = [(link.action.destructive, _rank(link.action)) for link in more]
+    more = [
+        replace(link, group_start=n > 0 and groups[n] != groups[n - 1])
+        for n, link in enumerate(more)
+    ]
     return HeaderActions([link for link in links if link.action.prominent], more)
+
+
+def _rank(action: Action) -> int:
+    # The destructive ones are one group of their own, at the end.
+    if action.destructive:
+        return len(SECTIONS)
+    return SECTIONS.index(action.section) if action.section in SECTIONS else len(SECTIONS) - 1
 
 
 def action_page(

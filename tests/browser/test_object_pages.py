@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from .console_site import simulated_cluster
+from .pages import shoot
 from .test_accessibility import serious_findings
 
 pytestmark = pytest.mark.browser
@@ -60,6 +61,7 @@ def test_the_header_offers_what_may_be_done_now(page: Page, pages_cluster):
     expect(menu).to_be_visible()
     expect(menu.get_by_role("menuitem", name="Delete…")).to_be_visible()
     expect(menu.get_by_role("menuitem", name="Rename…")).to_have_count(0)  # it runs
+    shoot(page, "vm-detail-menu")  # for the user guide (make screenshots)
     page.keyboard.press("Escape")
     expect(menu).to_be_hidden()
 
@@ -73,6 +75,7 @@ def test_a_shutdown_is_asked_confirmed_and_followed_in_place(page: Page, pages_c
     expect(dialog).to_contain_text("what it serves is down until it is started again")
     timeout = dialog.get_by_label("Timeout (s)")
     expect(timeout).to_be_focused()
+    shoot(page, "vm-detail-dialog")
     # Cancel: nothing asked, focus back on what opened it.
     dialog.get_by_role("link", name="Cancel").click()
     expect(dialog).to_be_hidden()

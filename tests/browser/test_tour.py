@@ -51,22 +51,6 @@ def test_page(page: Page, vms, name, path, heading):
     assert errors == []
 
 
-def test_vm_page_menu_and_dialog(page: Page, vms):
-    """The VM page's More menu open, then an action's dialog."""
-    errors = without_script_errors(page)
-    page.goto(f"/clusters/{CLUSTER}/vms/{VM}/")
-    header = page.get_by_role("group", name="Actions")
-    header.get_by_role("button", name="More").click()
-    expect(page.get_by_role("menu", name="More")).to_be_visible()
-    shoot(page, "vm-detail-menu")
-    page.keyboard.press("Escape")
-    header.get_by_role("link", name="Reboot…").click()
-    expect(page.get_by_role("dialog", name=f"Reboot: {VM}")).to_be_visible()
-    shoot(page, "vm-detail-dialog")
-    page.keyboard.press("Escape")
-    assert errors == []
-
-
 def test_job_page(page: Page, vms):
     errors = without_script_errors(page)
     page.goto("/jobs/?status=error")

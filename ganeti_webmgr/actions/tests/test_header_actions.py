@@ -47,6 +47,17 @@ def test_the_header_splits_buttons_and_more_with_destructive_ones_last(vm, alice
     assert not by_name["vm.parameters"].dialog and by_name["vm.reboot"].dialog
 
 
+def test_the_more_menu_is_grouped_by_section(vm, alice):
+    more = web.header_actions(alice, vm).more
+    names = [link.action.name for link in more]
+    starts = [link.action.name for link in more if link.group_start]
+    # Resources (modify, its parameters, its card), then tags; the destructive ones last.
+    assert names.index("vm.modify") < names.index("vm.parameters") < names.index("vm.tags")
+    assert starts == ["vm.tags", "vm.reinstall"] and names[-1] == "vm.remove"
+    first_destructive = next(link for link in more if link.action.destructive)
+    assert first_destructive.group_start and not more[0].group_start
+
+
 def test_only_a_plain_action_is_one_click():
     assert not asks_first(ACTIONS["vm.start"])
     assert asks_first(ACTIONS["vm.reboot"])  # its reboot type

@@ -26,7 +26,7 @@
       p.list.removeAttribute("aria-label");
       p.list.setAttribute("aria-labelledby", p.button.id);
       p.list.hidden = true;
-      p.list.querySelectorAll("li").forEach(function (li) {
+      p.list.querySelectorAll("li:not([role=separator])").forEach(function (li) {
         li.setAttribute("role", "none");
       });
       p.list.querySelectorAll("a").forEach(function (a) {
