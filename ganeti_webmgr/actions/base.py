@@ -66,6 +66,8 @@ class Action:
     own_page: str = ""
     # For a creation: the name of the one VM it makes ("" for several), from params.
     creates: Callable[[dict], str] | None = None
+    # What it asks of an owner's quota: (target, params) -> (owner or None, Amount).
+    charges: Callable[[Any, dict], tuple] | None = None
 
 
 def asks_first(action: Action) -> bool:

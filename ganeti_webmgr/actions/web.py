@@ -34,6 +34,7 @@ from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.permissions.rules import can
 
 CONFIRM_FIELD = "confirmed"
+OVERRIDE_FIELD = "override_quota"
 # The More menu's groups, in order (Action.section); the destructive ones come last.
 SECTIONS = ["power", "placement", "resources", "storage", "system", "tags", "remove", ""]
 
@@ -160,27 +161,19 @@ def perform(
             request.POST,
             request=request,
             confirmed=request.POST.get(CONFIRM_FIELD) == "yes",
+            override_quota=request.POST.get(OVERRIDE_FIELD) == "yes",
         )
     except service.NeedsConfirmation as ask:
-        return render(
-            request,
-            "actions/_confirm.html" if in_dialog else "actions/confirm.html",
-            {
-                "action": ask.action,
-                "target": target,
-                "text": ask.text,
-                "description": ask.action.describe(target, ask.form.params()),
-                "posted": [
-                    (key, value)
-                    for key in request.POST
-                    if key not in ("csrfmiddlewaretoken", CONFIRM_FIELD)
-                    for value in request.POST.getlist(key)
-                ],
-                "url": request.path,
-                "back": back,
-                "in_dialog": in_dialog,
-            },
-        )
+        return _confirm(request, ask.action, target, ask.text, ask.form, back, in_dialog)
+    except service.OverQuota as over:
+        if over.may_override:
+            text = f"{over} As a superuser or its cluster's admin you may go beyond it (logged)."
+            return _confirm(
+                request, ACTIONS[name], target, text, over.form, back, in_dialog, override=True
+            )
+        if not in_dialog:
+            messages.error(request, str(over))
+        return page(failed=name, form=over.form, status=over.status)
     except service.Invalid as refused:
         if not in_dialog:  # the dialog shows the errors on the form itself
             messages.error(request, str(refused))
@@ -195,6 +188,36 @@ def perform(
     if in_dialog:
         return HttpResponseClientRedirect(done or back)
     return redirect(done or back)
+
+
+def _confirm(
+    request, action, target, text, form, back, in_dialog, *, override=False
+) -> HttpResponse:
+    """The page (or the dialog's content) asking "really?", which posts the same
+    values again, confirmed, to the action's address."""
+    posted = [
+        (key, value)
+        for key in request.POST
+        if key not in ("csrfmiddlewaretoken", CONFIRM_FIELD, OVERRIDE_FIELD)
+        for value in request.POST.getlist(key)
+    ]
+    if override:
+        posted.append((OVERRIDE_FIELD, "yes"))
+    return render(
+        request,
+        "actions/_confirm.html" if in_dialog else "actions/confirm.html",
+        {
+            "action": action,
+            "target": target,
+            "text": text,
+            "description": action.describe(target, form.params()),
+            "posted": posted,
+            "url": request.path,
+            "back": back,
+            "beyond_quota": override,
+            "in_dialog": in_dialog,
+        },
+    )
 
 
 def known(name: str) -> bool:

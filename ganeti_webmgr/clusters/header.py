@@ -17,7 +17,12 @@ from django.utils import timezone
 from ganeti_webmgr import conf
 from ganeti_webmgr.actions import web
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.permissions.rules import can, may_see_nodes, may_see_sync_errors
+from ganeti_webmgr.permissions.rules import (
+    can,
+    may_see_nodes,
+    may_see_sync_errors,
+    may_set_quotas,
+)
 
 # (key, label, URL name), in the order shown.
 TABS = [
@@ -29,6 +34,7 @@ TABS = [
     ("templates", "VM templates", "cluster-vm-template-list"),
     ("log", "Log", "audit-log-cluster"),
     ("import", "Import tools", "cluster-import"),
+    ("quotas", "Quotas", "cluster-quotas"),
 ]
 
 
@@ -90,6 +96,7 @@ def cluster_header(user, cluster: Cluster, current: str, *, panel: bool = False)
         "permissions": can(user, "grant", cluster),
         "import": can(user, "grant", cluster),
         "templates": can(user, "create_vm", cluster),
+        "quotas": may_set_quotas(user, cluster),
     }
     tabs = [
         Tab(key, label, reverse(url_name, args=[cluster.slug]), key == current)

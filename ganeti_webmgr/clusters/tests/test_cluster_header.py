@@ -27,6 +27,7 @@ PAGES = {
     "templates": "/clusters/c/templates/",
     "log": "/log/cluster/c/",
     "import": "/clusters/c/import/",
+    "quotas": "/clusters/c/quotas/",
 }
 TAB = re.compile(
     rb'<a role="tab" id="[^"]+" href="([^"]+)" aria-selected="(true|false)"[^>]*>([^<]+)</a>'
