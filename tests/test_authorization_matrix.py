@@ -545,6 +545,38 @@ def url_names(patterns=None, prefix="") -> set[str]:
     return names
 
 
+# URLs that answer a second method too: (name, method, kwargs, {role: status}, kwargs of
+# an object in another cluster or None, {role: status} for it).
+ALSO = [
+    # An action's own page (its form; in the page's dialog with JavaScript).
+    (
+        "vm-action",
+        "get",
+        {**MINE, "action": "start"},
+        expect(LOGIN, 404, 200, 200, 200, 200, 200),
+        {**OTHER, "action": "start"},
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    # No VM on the node to migrate: the page says why not (409).
+    (
+        "node-action",
+        "get",
+        {**NODE_A, "action": "migrate"},
+        expect(LOGIN, 404, 404, 404, 404, 409, 409),
+        {**NODE_B, "action": "migrate"},
+        expect(LOGIN, 404, 404, 404, 404, 404, 409),
+    ),
+    (
+        "cluster-action",
+        "get",
+        {**A, "action": "redistribute"},
+        expect(LOGIN, 404, 403, 403, 403, 200, 200),
+        {**B, "action": "redistribute"},
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+]
+
+
 def test_every_url_has_an_expectation():
     names = url_names()
     assert sorted(names - set(MATRIX)) == [], "add these URLs to the matrix"
@@ -594,12 +626,14 @@ def people(db):
 
 
 def cases():
-    for name, (method, mine, expected, other, expected_other) in sorted(MATRIX.items()):
+    rows = [(name, name, *row) for name, row in sorted(MATRIX.items())]
+    rows += [(f"{row[0]}-{row[1]}", *row) for row in ALSO]
+    for label, name, method, mine, expected, other, expected_other in rows:
         for role in ROLES:
-            yield pytest.param(name, method, mine, expected[role], role, id=f"{name}-{role}")
+            yield pytest.param(name, method, mine, expected[role], role, id=f"{label}-{role}")
             if other is not None:
                 yield pytest.param(
-                    name, method, other, expected_other[role], role, id=f"{name}-other-{role}"
+                    name, method, other, expected_other[role], role, id=f"{label}-other-{role}"
                 )
 
 

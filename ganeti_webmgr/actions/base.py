@@ -54,11 +54,31 @@ class Action:
     available: Callable[[Any], str] = always
     # What will happen, asked before it is recorded; None: no confirmation.
     confirm: Callable[[Any, dict], str] | None = None
-    section: str = ""  # where the VM or node page shows it
+    section: str = ""  # its group in the page's More menu (web.SECTIONS)
+    # A button of its own in the page's header (the others go in its "More" menu).
+    prominent: bool = False
+    # Undoes work or stops service (deletes, powers off, wipes): its dialog asks first.
+    destructive: bool = False
+    # What its dialog says before anything is asked (a destructive one's consequence).
+    warning: str = ""
+    # The URL name of a page of its own (a form too large for a dialog), taking the
+    # target's cluster slug and name; "" for the common per-action page.
+    own_page: str = ""
     # For a creation: the name of the one VM it makes ("" for several), from params.
     creates: Callable[[dict], str] | None = None
     # What it asks of an owner's quota: (target, params) -> (owner or None, Amount).
     charges: Callable[[Any, dict], tuple] | None = None
+
+
+def asks_first(action: Action) -> bool:
+    """Its page (or dialog) is shown before anything is asked of Ganeti: it has
+    parameters, or it is destructive; otherwise one click asks for it."""
+    return action.form is not NoParams or action.destructive or action.confirm is not None
+
+
+def slug_of(action: Action) -> str:
+    """Its part of URLs: "reboot" for vm.reboot."""
+    return action.name.partition(".")[2]
 
 
 def submit_with(method: str, **fixed) -> Callable[..., int]:

@@ -139,6 +139,7 @@ register(
         _migrate,
         form=NodeMigrateForm,
         available=_migratable,
+        prominent=True,
     ),
     Action(
         "node.evacuate",
@@ -151,6 +152,7 @@ register(
         form=EvacuateForm,
         available=_evacuable,
         confirm=_confirm_evacuate,
+        prominent=True,
     ),
     tags_action("node", "node", lambda node: f"node {node.name}", available=_present),
 )

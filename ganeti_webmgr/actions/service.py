@@ -13,7 +13,6 @@ to Ganeti, so a sick cluster never holds a web request.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
@@ -92,33 +91,10 @@ def why_not(user, action: Action, target) -> str:
     return action.available(target)
 
 
-@dataclass
-class Offer:
-    action: Action
-    form: ActionForm
-
-    @property
-    def name(self) -> str:
-        return self.action.name
-
-    @property
-    def slug(self) -> str:
-        return self.action.name.partition(".")[2]
-
-
-def offers(user, target, data=None, failed: str = "", form: ActionForm | None = None):
-    """The actions user may ask for on target now, each with its (unbound) form;
-    the one that just failed (`failed`) keeps its bound form and errors."""
-    result = []
-    for action in of_kind(kind_of(target)):
-        if why_not(user, action, target):
-            continue
-        if action.name == failed and form is not None:
-            bound = form
-        else:
-            bound = action.form(target, user=user, auto_id=f"id_{_slug(action)}_%s")
-        result.append(Offer(action, bound))
-    return result
+def available(user, target) -> list[Action]:
+    """The actions user may ask for on target now: allowed to them, and what Ganeti
+    would do in the target's state (what a page's header offers)."""
+    return [action for action in of_kind(kind_of(target)) if not why_not(user, action, target)]
 
 
 def request(

@@ -446,6 +446,7 @@ register(
         available=_stopped,
         section="power",
         charges=demand.start,
+        prominent=True,
     ),
     Action(
         "vm.shutdown",
@@ -459,6 +460,12 @@ register(
         available=_running,
         confirm=_confirm_shutdown,
         section="power",
+        prominent=True,
+        destructive=True,
+        warning=(
+            "Its programs are asked to end and it stops: what it serves is down until "
+            "it is started again."
+        ),
     ),
     Action(
         "vm.reboot",
@@ -471,6 +478,7 @@ register(
         form=RebootForm,
         available=_running,
         section="power",
+        prominent=True,
     ),
     Action(
         "vm.migrate",
@@ -499,6 +507,8 @@ register(
             f"{p.get('target_node') or 'its secondary node'}: it is down meanwhile."
         ),
         section="placement",
+        destructive=True,
+        warning="It is stopped on its node and started on another: it is down meanwhile.",
     ),
     Action(
         "vm.reinstall",
@@ -516,6 +526,8 @@ register(
         ),
         section="system",
         charges=demand.reinstall,
+        destructive=True,
+        warning="Its operating system is installed afresh: everything on its disks is lost.",
     ),
     Action(
         "vm.rename",
@@ -552,7 +564,8 @@ register(
         lambda c, name, p, *, reason="": c.modify_instance(name, reason=reason or None, **p),
         form=VMParametersForm,
         available=present,
-        section="",  # its own page
+        section="resources",
+        own_page="vm-parameters",
     ),
     Action(
         "vm.grow_disk",
@@ -580,5 +593,6 @@ register(
         # One gone from Ganeti is forgotten in the import tools instead.
         available=present,
         section="remove",
+        destructive=True,
     ),
 )

@@ -307,6 +307,8 @@ register(
         available=_disk_removable,
         confirm=lambda vm, p: f"Disk {p['disk']} of {vm.name} and all that is on it are deleted.",
         section="storage",
+        destructive=True,
+        warning="The disk and everything on it are deleted.",
     ),
     Action(
         "vm.nic",

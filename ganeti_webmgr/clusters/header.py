@@ -1,7 +1,9 @@
-"""The header of every page about one cluster: its tabs and how fresh GWM's copy is.
+"""The header of every page about one cluster: its name, state and actions, its tabs
+and how fresh GWM's copy is.
 
 Views put `cluster_header(user, cluster, "tab")` into the context as
-"cluster_header"; templates include "clusters/_header.html".
+"cluster_header"; templates include "clusters/_header.html". Each tab is a page of
+its own; a page that wraps its content in the tab panel says so (`panel=True`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ganeti_webmgr import conf
+from ganeti_webmgr.actions import web
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.permissions.rules import (
     can,
@@ -69,10 +72,25 @@ class ClusterHeader:
     cluster: Cluster
     tabs: list[Tab]
     freshness: Freshness
+    actions: web.HeaderActions
+    panel: bool  # the page's content is the selected tab's panel
+
+    @property
+    def state(self) -> str:
+        """In a word or three, for the header."""
+        fresh = self.freshness
+        if fresh.never_synced:
+            return "not synced yet"
+        if fresh.failures:
+            return "sync failing"
+        if fresh.stale:
+            return "out of date"
+        return "read-only in GWM" if self.cluster.read_only else "in sync"
 
 
-def cluster_header(user, cluster: Cluster, current: str) -> ClusterHeader:
-    """The header of the cluster's `current` tab, showing the tabs user may open."""
+def cluster_header(user, cluster: Cluster, current: str, *, panel: bool = False) -> ClusterHeader:
+    """The header of the cluster's `current` tab, showing the tabs user may open and
+    the actions they may ask for now."""
     allowed = {
         "nodes": may_see_nodes(user, cluster),
         "permissions": can(user, "grant", cluster),
@@ -85,7 +103,9 @@ def cluster_header(user, cluster: Cluster, current: str) -> ClusterHeader:
         for key, label, url_name in TABS
         if allowed.get(key, True)  # the others: whoever sees the cluster
     ]
-    return ClusterHeader(cluster, tabs, freshness(cluster, user=user))
+    return ClusterHeader(
+        cluster, tabs, freshness(cluster, user=user), web.header_actions(user, cluster), panel
+    )
 
 
 def freshness(cluster: Cluster, now: datetime | None = None, user=None) -> Freshness:

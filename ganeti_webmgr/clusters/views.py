@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganeti_webmgr import audit
-from ganeti_webmgr.actions import service, web
+from ganeti_webmgr.actions import web
 from ganeti_webmgr.clusters import connection
 from ganeti_webmgr.clusters.forms import ClusterEditForm, ClusterForm, ConfirmForm
 from ganeti_webmgr.clusters.header import cluster_header
@@ -80,7 +80,7 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _detail(request, get_visible_or_404(request.user, Cluster.objects.all(), slug=slug))
 
 
-def _detail(request: HttpRequest, cluster: Cluster, failed: str = "", form=None, status=200):
+def _detail(request: HttpRequest, cluster: Cluster):
     user = request.user
     vms = visible(user, VirtualMachine.objects.filter(cluster=cluster, missing=False))
     running = vms.filter(status="running").count()
@@ -90,7 +90,7 @@ def _detail(request: HttpRequest, cluster: Cluster, failed: str = "", form=None,
         "clusters/detail.html",
         {
             "cluster": cluster,
-            "cluster_header": cluster_header(user, cluster, "overview"),
+            "cluster_header": cluster_header(user, cluster, "overview", panel=True),
             "vm_count": vms.count(),
             "running": running,
             "nodes": nodes,
@@ -99,9 +99,7 @@ def _detail(request: HttpRequest, cluster: Cluster, failed: str = "", form=None,
             "sees_workings": rules.may_see_sync_errors(user, cluster),
             "may_edit": rules.may_edit_cluster(user, cluster),
             "may_remove": rules.may_remove_cluster(user, cluster),
-            "offers": service.offers(user, cluster, failed=failed, form=form),
         },
-        status=status,
     )
 
 
@@ -122,19 +120,18 @@ def cluster_refresh(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cluster_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
-    """Redistribute the configuration, the cluster's tags (ganeti_webmgr/actions/cluster.py)."""
+    """Redistribute the configuration, the cluster's tags (ganeti_webmgr/actions/cluster.py):
+    the action's own page (GET: its form, in the page's dialog with JavaScript) and the
+    request for it (POST)."""
     cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
     if not web.known(f"cluster.{action}"):
         return HttpResponse(f"unknown action {action!r}", status=404, content_type="text/plain")
-    return web.perform(
-        request,
-        f"cluster.{action}",
-        cluster,
-        back=reverse("cluster-detail", args=[slug]),
-        page=lambda **refused: _detail(request, cluster, **refused),
-    )
+    back = reverse("cluster-detail", args=[slug])
+    if request.method == "GET":
+        return web.action_page(request, f"cluster.{action}", cluster, back=back)
+    return web.perform(request, f"cluster.{action}", cluster, back=back)
 
 
 @login_required

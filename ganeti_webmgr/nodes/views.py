@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from ganeti_webmgr.actions import service, web
+from ganeti_webmgr.actions import web
+from ganeti_webmgr.audit import paging as log_paging
+from ganeti_webmgr.audit import queries as log_queries
+from ganeti_webmgr.audit.access import entry_filter
 from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.core import tabs
 from ganeti_webmgr.core.sorting import natural_key
 from ganeti_webmgr.jobs import live
 from ganeti_webmgr.nodes.models import Node
@@ -51,21 +57,46 @@ def _vms_of(node: Node, vms) -> list:
     return result
 
 
-def _detail(request: HttpRequest, node: Node, failed: str = "", form=None, status=200):
-    vms = visible(
-        request.user, VirtualMachine.objects.filter(cluster=node.cluster, removed_at=None)
-    )
-    return render(
-        request,
-        "nodes/detail.html",
-        {
-            "node": node,
-            "vms": _vms_of(node, vms),
-            "recent": live.of_node(request.user, node),
-            "offers": service.offers(request.user, node, failed=failed, form=form),
-        },
-        status=status,
-    )
+# The node page's tabs (key, label), in order; ?tab=<key> selects one.
+TABS = [
+    ("overview", "Overview"),
+    ("vms", "Virtual machines"),
+    ("jobs", "Jobs"),
+    ("log", "Log"),
+]
+LOG_ENTRIES = 20  # the Log tab's; the whole log is on its own page
+
+
+def _detail(request: HttpRequest, node: Node):
+    """The node page: its header (name, state, actions) and the selected tab; whoever
+    sees the node sees every tab."""
+    current = tabs.selected(request.GET.get("tab"), TABS, [key for key, _ in TABS])
+    path = reverse("node-detail", args=[node.cluster.slug, node.name])
+    context = {
+        "node": node,
+        "tabs": tabs.query_tabs(path, TABS, current),
+        "tab": current,
+        "header_actions": web.header_actions(request.user, node),
+    }
+    if current == "vms":
+        vms = visible(
+            request.user, VirtualMachine.objects.filter(cluster=node.cluster, removed_at=None)
+        )
+        context["vms"] = _vms_of(node, vms)
+    elif current == "jobs":
+        context["recent"] = live.of_node(request.user, node)
+    elif current == "log":
+        entries = log_paging.page(
+            log_queries.for_object(node), QueryDict(), LOG_ENTRIES, keep=entry_filter(request.user)
+        )
+        context["log_page"] = replace(entries, newer=None, older=None)
+        context["more_log"] = entries.older is not None
+    else:
+        context["vm_counts"] = {
+            "primary": node.primary_vms.filter(removed_at=None).count(),
+            "secondary": node.secondary_vms.filter(removed_at=None).count(),
+        }
+    return render(request, "nodes/detail.html", context)
 
 
 @login_required
@@ -77,18 +108,17 @@ def node_jobs(request: HttpRequest, slug: str, name: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def node_action(request: HttpRequest, slug: str, name: str, action: str) -> HttpResponse:
+    """An action's own page (GET: its form, in the page's dialog with JavaScript) and
+    the request for it (POST)."""
     node = _get(request, slug, name)
     if not web.known(f"node.{action}"):
         return HttpResponse(f"unknown action {action!r}", status=404, content_type="text/plain")
-    return web.perform(
-        request,
-        f"node.{action}",
-        node,
-        back=reverse("node-detail", args=[slug, node.name]),
-        page=lambda **refused: _detail(request, node, **refused),
-    )
+    back = reverse("node-detail", args=[slug, node.name])
+    if request.method == "GET":
+        return web.action_page(request, f"node.{action}", node, back=back)
+    return web.perform(request, f"node.{action}", node, back=back, done=f"{back}?tab=jobs")
 
 
 def _get(request: HttpRequest, slug: str, name: str) -> Node:

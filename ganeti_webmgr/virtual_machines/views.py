@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,12 +16,15 @@ from ganeti_webmgr import audit
 from ganeti_webmgr.actions import owner as owners
 from ganeti_webmgr.actions import service, web
 from ganeti_webmgr.actions.registry import ACTIONS
+from ganeti_webmgr.audit import paging as log_paging
+from ganeti_webmgr.audit import queries as log_queries
+from ganeti_webmgr.audit.access import entry_filter
 from ganeti_webmgr.clusters.header import cluster_header, freshness
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.core import params
+from ganeti_webmgr.core import params, tabs
 from ganeti_webmgr.jobs import live
 from ganeti_webmgr.jobs.models import Job
-from ganeti_webmgr.permissions import rules
+from ganeti_webmgr.permissions import grants, rules
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, require, visible
 from ganeti_webmgr.virtual_machines import bulk, ownership
 from ganeti_webmgr.virtual_machines.filters import VMFilter
@@ -81,15 +86,18 @@ def vm_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     )
 
 
-SECTIONS = {
-    "power": "Power",
-    "placement": "Placement",
-    "resources": "Resources",
-    "storage": "Disks and exports",
-    "system": "Name and operating system",
-    "tags": "Tags",
-    "remove": "Delete",
-}
+# The VM page's tabs (key, label), in order; ?tab=<key> selects one.
+TABS = [
+    ("overview", "Overview"),
+    ("console", "Console"),
+    ("disks", "Disks"),
+    ("network", "Network"),
+    ("parameters", "Parameters"),
+    ("jobs", "Jobs"),
+    ("log", "Log"),
+    ("permissions", "Permissions"),
+]
+LOG_ENTRIES = 20  # the Log tab's; the whole log is on its own page
 
 
 @follows_renames
@@ -99,38 +107,83 @@ def vm_detail(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     return _detail(request, _get(request, slug, name))
 
 
-def _detail(request: HttpRequest, vm: VirtualMachine, failed: str = "", form=None, status=200):
-    """The VM page; after a refused action (`failed`), its form keeps what was typed."""
-    recent = live.of_vm(request.user, vm)
-    return render(
-        request,
-        "virtual_machines/detail.html",
-        {
-            **_actions_context(request, vm, failed, form),
-            "active_jobs": [job for job in recent.jobs if not job.finished],
-            "recent": recent,
-            "shown": shown_state(vm),
-            "fresh": freshness(vm.cluster, user=request.user),
-        },
-        status=status,
-    )
-
-
-def _actions_context(request: HttpRequest, vm: VirtualMachine, failed: str = "", form=None):
-    offers = service.offers(request.user, vm, failed=failed, form=form)
-    sections = [
-        (key, title, [o for o in offers if o.action.section == key])
-        for key, title in SECTIONS.items()
-    ]
-    return {
-        "vm": vm,
-        "sections": [s for s in sections if s[2]],
-        "may_change_parameters": any(o.name == "vm.parameters" for o in offers),
-        "may_grant": can(request.user, "grant", vm),
-        "may_make_template": can(request.user, "admin", vm.cluster),
-        "may_use_console": not vm.removed_at and rules.may_use_console(request.user, vm),
-        "may_see_nodes": rules.may_see_nodes(request.user, vm.cluster),
+def shown_tabs(user, vm: VirtualMachine) -> list[str]:
+    """The tabs of the VM page user sees: the console only to those who may use it,
+    the permissions to those who may grant them."""
+    allowed = {
+        "console": not vm.removed_at and rules.may_use_console(user, vm),
+        "permissions": can(user, "grant", vm),
     }
+    return [key for key, _ in TABS if allowed.get(key, True)]
+
+
+def _detail(request: HttpRequest, vm: VirtualMachine):
+    """The VM page: its header (name, live state, actions) and the selected tab."""
+    shown = shown_tabs(request.user, vm)
+    current = tabs.selected(request.GET.get("tab"), TABS, shown)
+    labels = dict(TABS)
+    path = reverse("vm-detail", args=[vm.cluster.slug, vm.name])
+    context = {
+        **_actions_context(request, vm),
+        "tabs": tabs.query_tabs(path, [(key, labels[key]) for key in shown], current),
+        "tab": current,
+        "shown": shown_state(vm),
+        "active_jobs": list(vm.jobs.filter(finished=False).order_by("created_at")),
+        "fresh": freshness(vm.cluster, user=request.user),
+        "may_see_nodes": rules.may_see_nodes(request.user, vm.cluster),
+        **_tab_context(request, vm, current),
+    }
+    return render(request, "virtual_machines/detail.html", context)
+
+
+def _tab_context(request: HttpRequest, vm: VirtualMachine, tab: str) -> dict:
+    user, raw = request.user, vm.raw or {}
+    if tab == "overview":
+        return {
+            "may_grant": can(user, "grant", vm),
+            "may_make_template": can(user, "admin", vm.cluster),
+        }
+    if tab == "disks":
+        sizes = raw.get("disk.sizes") or []
+        return {"disks": [(index, size) for index, size in enumerate(sizes)]}
+    if tab == "network":
+        columns = [raw.get(f"nic.{k}") or [] for k in ("macs", "ips", "modes", "links")]
+        count = max((len(c) for c in columns), default=0)
+        nics = [
+            (index, *(c[index] if index < len(c) else None for c in columns))
+            for index in range(count)
+        ]
+        return {"nics": nics}
+    if tab == "parameters":
+        return {
+            "parameter_groups": [
+                (title, sorted((raw.get(key) or {}).items()))
+                for key, title in (
+                    ("beparams", "Resources (backend parameters)"),
+                    ("hvparams", "Hypervisor parameters"),
+                    ("osparams", "OS parameters"),
+                )
+            ],
+            "may_change_parameters": not service.why_not(user, ACTIONS["vm.parameters"], vm),
+        }
+    if tab == "jobs":
+        return {"recent": live.of_vm(user, vm)}
+    if tab == "log":
+        entries = log_paging.page(
+            log_queries.for_object(vm), QueryDict(), LOG_ENTRIES, keep=entry_filter(user)
+        )
+        # Only the newest: the whole log, with its pages and filters, has its own page.
+        return {
+            "log_page": replace(entries, newer=None, older=None),
+            "more_log": entries.older is not None,
+        }
+    if tab == "permissions":
+        return {"holders": grants.holders(vm)}
+    return {}
+
+
+def _actions_context(request: HttpRequest, vm: VirtualMachine):
+    return {"vm": vm, "header_actions": web.header_actions(request.user, vm)}
 
 
 def shown_state(vm: VirtualMachine) -> str:
@@ -179,21 +232,20 @@ def vm_jobs(request: HttpRequest, slug: str, name: str) -> HttpResponse:
 
 @follows_renames
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def vm_action(request: HttpRequest, slug: str, name: str, action: str) -> HttpResponse:
+    """An action's own page (GET: its form, in the page's dialog with JavaScript) and
+    the request for it (POST)."""
     vm = _get(request, slug, name)
     full_name = f"vm.{action}"
     if action in ("parameters", "create") or not web.known(full_name):
         return HttpResponse(f"unknown action {action!r}", status=404, content_type="text/plain")
     back = reverse("vm-detail", args=[slug, vm.name])
-    return web.perform(
-        request,
-        full_name,
-        vm,
-        back=back,
-        done=reverse("cluster-vm-list", args=[slug]) if action == "remove" else back,
-        page=lambda **refused: _detail(request, vm, **refused),
-    )
+    if request.method == "GET":
+        return web.action_page(request, full_name, vm, back=back)
+    # A deleted VM's page has nothing more to show; the others' Jobs tab shows the job.
+    done = reverse("cluster-vm-list", args=[slug]) if action == "remove" else f"{back}?tab=jobs"
+    return web.perform(request, full_name, vm, back=back, done=done)
 
 
 @follows_renames

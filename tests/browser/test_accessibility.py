@@ -29,6 +29,8 @@ PAGES = [
     "/vms/",
     f"/clusters/{CLUSTER}/vms/{VM}/",
     f"/clusters/{CLUSTER}/vms/{VM}/parameters",
+    f"/clusters/{CLUSTER}/vms/{VM}/?tab=jobs",
+    f"/clusters/{CLUSTER}/vms/{VM}/tags",  # an action's own page
     f"/clusters/{CLUSTER}/nodes/{NODE}/",
     f"/clusters/{CLUSTER}/create-vm",
     f"/clusters/{CLUSTER}/templates/",
@@ -66,20 +68,33 @@ def test_axe_finds_nothing_serious_in_a_confirmation_or_a_refused_form(page: Pag
     """The pages an action's POST answers with: what it will do, or the form's errors.
     Nothing is asked of Ganeti: the confirmation is left by Cancel."""
     page.goto(f"/clusters/{CLUSTER}/nodes/{NODE}/")
-    evacuate = page.get_by_role("form", name="Evacuate")
+    page.get_by_role("group", name="Actions").get_by_role("link", name="Evacuate…").click()
+    evacuate = page.get_by_role("dialog", name=f"Evacuate: {NODE}")
     evacuate.get_by_label("Move").select_option(label="primary VMs")
     evacuate.get_by_role("button", name="Evacuate").click()
-    expect(page.get_by_role("button", name="Yes, evacuate")).to_be_visible()
+    expect(evacuate.get_by_role("button", name="Yes, evacuate")).to_be_visible()
     serious = serious_findings(page, "evacuation confirmation")
+    evacuate.get_by_role("link", name="Cancel").click()
+    expect(evacuate).to_be_hidden()
+
+    # The same without the dialog: the action's own page, and its confirmation page.
+    page.goto(f"/clusters/{CLUSTER}/nodes/{NODE}/evacuate")
+    page.get_by_label("Move").select_option(label="primary VMs")
+    page.get_by_role("button", name="Evacuate").click()
+    expect(page.get_by_role("heading", name=f"Evacuate: {NODE}?", level=1)).to_be_visible()
+    serious += serious_findings(page, "evacuation confirmation page")
     page.get_by_role("link", name="Cancel").click()
     expect(page.get_by_role("heading", name=f"Node {NODE}")).to_be_visible()
 
     page.goto(f"/clusters/{CLUSTER}/vms/{STOPPED}/")
-    rename = page.get_by_role("form", name="Rename")
+    page.get_by_role("group", name="Actions").get_by_role("button", name="More").click()
+    page.get_by_role("menuitem", name="Rename…").click()
+    rename = page.get_by_role("dialog", name=f"Rename: {STOPPED}")
     rename.get_by_label("New name:", exact=True).fill("not a host name")
     rename.get_by_role("button", name="Rename").click()
     expect(rename.get_by_role("alert")).to_be_visible()
     serious += serious_findings(page, "refused rename")
+    rename.get_by_role("link", name="Cancel").click()
     assert serious == [], "\n".join(serious)
 
 

@@ -36,7 +36,8 @@ def test_adding_the_cluster_pins_the_certificate_it_really_has(page: Page, clust
     reload_until(page, ganeti_name.get_by_text(sandbox_env["GANETI_CLUSTER_NAME"]))
     expect(page.locator("dt:text-is('Ganeti version') + dd")).to_contain_text("3.")
 
-    page.get_by_role("navigation", name="Cluster").get_by_role("link", name="Log").click()
+    tabs = page.get_by_role("tablist", name=f"Cluster {cluster.slug}")
+    tabs.get_by_role("tab", name="Log").click()
     expect(page.locator("main")).to_contain_text(f"{cluster.slug} (https://")
     expect(page.locator("main")).to_contain_text("trust: ")
 
@@ -48,6 +49,7 @@ def test_the_node_page_shows_its_capacity_and_vms(page: Page, cluster, vms, sand
     expect(page.get_by_role("heading", name=f"Node {node}")).to_be_visible()
     expect(page.locator("dt:text-is('Role') + dd")).to_have_text("master")
     expect(page.locator("dt:text-is('Memory') + dd")).to_contain_text("MiB free of")
+    page.get_by_role("tab", name="Virtual machines").click()
     primaries = page.get_by_role("region", name="Virtual machines")
     for name in vms:
         expect(primaries.get_by_role("link", name=name, exact=True)).to_be_visible()

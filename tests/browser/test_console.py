@@ -60,7 +60,8 @@ def test_the_vnc_console_shows_what_the_vm_draws(page: Page, console_cluster, vn
     page.on("pageerror", lambda error: errors.append(str(error)))
     paint(vnc_server, "#ff0000")
     page.goto(f"/clusters/{SLUG}/vms/{console_cluster}/")
-    page.get_by_role("link", name="Console", exact=True).click()
+    page.get_by_role("tab", name="Console").click()
+    page.get_by_role("link", name="Open the graphical console (VNC)").click()
     expect(page.locator("[data-console-status]")).to_have_text("Connected", timeout=15000)
     wait_for_pixel(page, [255, 0, 0])
     paint(vnc_server, "#0000ff")  # a change on the VM's screen reaches the page
@@ -144,8 +145,8 @@ def test_the_serial_console_types_and_reads_back(page: Page, serial_cluster):
     (the test's sshd answers each line with ECHO, and "size" with the PTY's size)."""
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"/clusters/{SERIAL_SLUG}/vms/{serial_cluster}/")
-    page.get_by_role("link", name="Serial console", exact=True).click()
+    page.goto(f"/clusters/{SERIAL_SLUG}/vms/{serial_cluster}/?tab=console")
+    page.get_by_role("link", name="Open the serial console").click()
     terminal = page.locator("[data-console-screen] .xterm")
     expect(terminal).to_be_visible()
     expect(page.locator("[data-console-status]")).to_have_text("Connected", timeout=15000)

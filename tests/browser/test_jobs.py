@@ -41,8 +41,11 @@ def test_a_job_waiting_in_ganetis_queue_is_cancelled_from_its_page(page: Page, v
     memory = page.locator("dt:text-is('Memory') + dd")
     expect(memory).to_have_text(re.compile(r"^128 MiB"))
     with node_lock_held(sandbox_env):
-        page.get_by_label("Memory (MiB):", exact=True).fill("256")
-        page.get_by_role("button", name="Modify", exact=True).click()
+        page.get_by_role("group", name="Actions").get_by_role("button", name="More").click()
+        page.get_by_role("menuitem", name="Modify…").click()
+        modify = page.get_by_role("dialog", name=f"Modify: {QUEUED}")
+        modify.get_by_label("Memory (MiB):", exact=True).fill("256")
+        modify.get_by_role("button", name="Modify", exact=True).click()
         requested(page, f"modify {QUEUED}: maxmem 256")
         row = newest_job(page)
         job_id = ganeti_job_id(row)
@@ -61,6 +64,7 @@ def test_a_job_waiting_in_ganetis_queue_is_cancelled_from_its_page(page: Page, v
 
     page.get_by_role("link", name=QUEUED).click()
     expect(memory).to_have_text(re.compile(r"^128 MiB"))
+    page.get_by_role("tab", name="Jobs").click()
     jobs = page.get_by_role("region", name="Recent jobs")
     row = jobs.get_by_role("row").filter(has=page.get_by_role("link", name=job_id, exact=True))
     expect(row).to_contain_text("canceled")
@@ -73,14 +77,16 @@ def test_an_evacuation_ganeti_cannot_do_shows_its_error_until_acknowledged(
     page.goto(f"/clusters/lab/nodes/{node}/")
     expect(page.get_by_role("heading", name=f"Node {node}")).to_be_visible()
     # The master's role changes only by gnt-cluster master-failover: not offered.
-    expect(page.get_by_role("form", name="Change role")).to_have_count(0)
-    evacuate = page.get_by_role("form", name="Evacuate")
+    header = page.get_by_role("group", name="Actions")
+    expect(header.get_by_role("link", name="Change role…")).to_have_count(0)
+    header.get_by_role("link", name="Evacuate…").click()
+    evacuate = page.get_by_role("dialog", name=f"Evacuate: {node}")
     evacuate.get_by_label("Move").select_option(label="primary VMs")
     evacuate.get_by_role("button", name="Evacuate").click()
 
-    # Asked first, naming the VMs that would move.
-    expect(page.get_by_role("heading", name=f"Evacuate: {node}?")).to_be_visible()
-    notice = page.locator("main .notice")
+    # Asked first, in the dialog, naming the VMs that would move.
+    expect(page.get_by_role("dialog", name=f"Evacuate: {node}?")).to_be_visible()
+    notice = evacuate.locator(".notice")
     expect(notice).to_contain_text(f"Ganeti moves the primary VMs of {node} to other nodes")
     for name in vms:
         expect(notice).to_contain_text(name)
@@ -119,7 +125,9 @@ def test_an_evacuation_ganeti_cannot_do_shows_its_error_until_acknowledged(
 
 def test_a_rename_to_a_name_that_resolves_nowhere_is_listed_among_the_failed_jobs(page: Page, vms):
     open_vm(page, UNRESOLVED)
-    rename = page.get_by_role("form", name="Rename")
+    page.get_by_role("group", name="Actions").get_by_role("button", name="More").click()
+    page.get_by_role("menuitem", name="Rename…").click()
+    rename = page.get_by_role("dialog", name=f"Rename: {UNRESOLVED}")
     rename.get_by_label("New name:", exact=True).fill("nowhere.ganeti.test")
     expect(rename.get_by_label("Check that the new name resolves")).to_be_checked()
     rename.get_by_role("button", name="Rename").click()

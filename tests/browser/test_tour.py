@@ -46,7 +46,7 @@ def test_page(page: Page, vms, name, path, heading):
     exact = None if isinstance(heading, re.Pattern) else True
     expect(page.get_by_role("heading", name=heading, exact=exact)).to_be_visible()
     shoot(page, name)
-    if name == "vm-detail":  # its actions are below the fold
+    if name == "vm-detail":  # the whole page, its overview's end included
         shoot(page, "vm-detail-full", full_page=True)
     assert errors == []
 

@@ -50,17 +50,19 @@ def test_the_vm_page_offers_start_or_shut_down_as_its_state_changes(page: Page, 
     expect(page.get_by_role("heading", name=STOP_START)).to_be_visible()
     state = page.locator("#vm-status .state")
     expect(state).to_have_text("running")
-    start = page.get_by_role("form", name="Start")
-    shut_down = page.get_by_role("form", name="Shut down")
+    header = page.get_by_role("group", name="Actions")
+    start = header.get_by_role("form", name="Start")
+    shut_down = header.get_by_role("link", name="Shut down…")
     expect(shut_down).to_be_visible()
     expect(start).to_have_count(0)
 
-    # A timeout of 0 pulls the plug: GWM asks first.
-    shut_down.get_by_label("Timeout (s)").fill("0")
-    shut_down.get_by_role("button", name="Shut down").click()
-    expect(page.get_by_role("heading", name=f"Shut down: {STOP_START}?")).to_be_visible()
-    expect(page.locator("main .notice")).to_contain_text("powered off at once")
-    page.get_by_role("button", name="Yes, shut down").click()
+    # Its dialog asks; a timeout of 0 pulls the plug, so GWM asks once more.
+    shut_down.click()
+    dialog = page.get_by_role("dialog", name=f"Shut down: {STOP_START}?")
+    dialog.get_by_label("Timeout (s)").fill("0")
+    dialog.get_by_role("button", name="Shut down").click()
+    expect(dialog.locator(".notice")).to_contain_text("powered off at once")
+    dialog.get_by_role("button", name="Yes, shut down").click()
 
     for asked, final, offered, withdrawn in (
         (f"power off {STOP_START} at once", "ADMIN_down", start, shut_down),
@@ -131,7 +133,9 @@ def test_a_stopped_vm_renamed_from_its_page_moves_to_its_new_name_by_itself(
     expect(page.get_by_role("heading", name=RENAMED)).to_be_visible()
     old_address = page.url
     expect(page.locator("#vm-status .state")).to_have_text("ADMIN_down")
-    rename = page.get_by_role("form", name="Rename")
+    page.get_by_role("group", name="Actions").get_by_role("button", name="More").click()
+    page.get_by_role("menuitem", name="Rename…").click()
+    rename = page.get_by_role("dialog", name=f"Rename: {RENAMED}")
     rename.get_by_label("New name:", exact=True).fill(NEW_NAME)
     rename.get_by_label("Check that the new name resolves").uncheck()  # it resolves nowhere
     rename.get_by_role("button", name="Rename").click()
@@ -141,6 +145,7 @@ def test_a_stopped_vm_renamed_from_its_page_moves_to_its_new_name_by_itself(
     new_address = f"{gwm.url}/clusters/lab/vms/{NEW_NAME}/"
     expect(page).to_have_url(new_address, timeout=30_000)
     expect(page.get_by_role("heading", name=NEW_NAME)).to_be_visible()
+    page.get_by_role("tab", name="Jobs").click()
     jobs = page.get_by_role("region", name="Recent jobs")
     expect(jobs.get_by_role("row").filter(has_text="INSTANCE_RENAME")).to_contain_text("success")
 
@@ -153,7 +158,9 @@ def test_a_vm_deleted_from_its_page_leaves_the_list_and_its_page_says_so(page: P
     fresh_vm(DELETED)
     page.get_by_role("link", name=DELETED, exact=True).click()
     vm_page = page.url
-    delete = page.get_by_role("form", name="Delete")
+    page.get_by_role("group", name="Actions").get_by_role("button", name="More").click()
+    page.get_by_role("menuitem", name="Delete…").click()
+    delete = page.get_by_role("dialog", name=f"Delete: {DELETED}?")
     delete.get_by_label("Type the VM's name to delete it").fill("web000.ganeti.test")
     delete.get_by_role("button", name="Delete").click()
     # The wrong name: refused, nothing asked of Ganeti.
@@ -168,5 +175,6 @@ def test_a_vm_deleted_from_its_page_leaves_the_list_and_its_page_says_so(page: P
     page.goto(vm_page)  # the page stays, for its log and jobs
     expect(page.locator("#vm-status .state")).to_have_text("deleted")
     expect(page.get_by_text("This VM was deleted on")).to_be_visible()
+    page.get_by_role("tab", name="Jobs").click()
     jobs = page.get_by_role("region", name="Recent jobs")
     expect(jobs.get_by_role("row").filter(has_text="INSTANCE_REMOVE")).to_contain_text("success")

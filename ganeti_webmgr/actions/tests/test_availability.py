@@ -89,7 +89,7 @@ CASES = list(itertools.product(STATES, TEMPLATES, [False, True]))
 @pytest.mark.parametrize(("state", "template", "read_only"), CASES)
 def test_the_page_offers_only_what_ganeti_would_do(root, state, template, read_only):
     vm = make_vm(state, template, read_only)
-    offered = {offer.name for offer in service.offers(root, vm)}
+    offered = {action.name for action in service.available(root, vm)}
     assert offered == expected(state, template, read_only)
 
 
@@ -138,6 +138,6 @@ def test_shared_storage_needs_a_target_node_unless_an_allocator_chooses(root):
     job = service.request(root, "vm.failover", vm, {}, confirmed=True)
     assert job.params == {}  # Ganeti's allocator chooses
     drbd = make_vm("running", "drbd", False)  # goes to its secondary node
-    forms = {o.name: o.form for o in service.offers(root, drbd)}
+    forms = {a.name: a.form(drbd, user=root) for a in service.available(root, drbd)}
     assert "target_node" not in forms["vm.migrate"].fields
     assert "target_node" not in forms["vm.failover"].fields

@@ -29,7 +29,9 @@ PAGES = {
     "import": "/clusters/c/import/",
     "quotas": "/clusters/c/quotas/",
 }
-TAB = re.compile(rb'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>')
+TAB = re.compile(
+    rb'<a role="tab" id="[^"]+" href="([^"]+)" aria-selected="(true|false)"[^>]*>([^<]+)</a>'
+)
 
 
 @pytest.fixture
@@ -62,9 +64,14 @@ def role(name: str, cluster: Cluster) -> User:
 
 def tabs(content: bytes) -> list[tuple[str, bool]]:
     """(href, current) of each tab in the page's cluster tab bar."""
-    nav = re.search(rb'<nav class="tabs" aria-label="Cluster c">(.*?)</nav>', content, re.S)
-    assert nav, "no cluster tab bar"
-    return [(m[1].decode(), bool(m[2])) for m in TAB.finditer(nav[1])]
+    bar = re.search(
+        rb'<div class="tabs" role="tablist" id="cluster-tabs" aria-label="Cluster c" data-tabs>'
+        rb"(.*?)</div>",
+        content,
+        re.S,
+    )
+    assert bar, "no cluster tab bar"
+    return [(m[1].decode(), m[2] == b"true") for m in TAB.finditer(bar[1])]
 
 
 ALL = list(PAGES)
@@ -164,7 +171,9 @@ def test_the_interval_comes_from_the_worker_settings(admin_client, cluster, monk
 
 
 @pytest.mark.parametrize(
-    "url", ["/clusters/c/", "/clusters/c/nodes/n1/", "/clusters/c/vms/vm1/"], ids=str
+    "url",
+    ["/clusters/c/", "/clusters/c/nodes/n1/?tab=jobs", "/clusters/c/vms/vm1/?tab=jobs"],
+    ids=str,
 )
 def test_recent_jobs_are_one_partial(admin_client, cluster, url):
     vm = VirtualMachine.objects.get(name="vm1")
@@ -178,3 +187,25 @@ def test_recent_jobs_are_one_partial(admin_client, cluster, url):
     page = admin_client.get(url)
     assert "jobs/_recent.html" in [t.name for t in page.templates]
     assert b'<a href="/clusters/c/jobs/5/">5</a>' in page.content
+
+
+def test_the_header_names_the_state_and_offers_the_actions(admin_client, cluster):
+    overview = admin_client.get(PAGES["overview"]).content.decode()
+    assert '<span class="state state-running">in sync</span>' in overview
+    assert 'href="/clusters/c/action/redistribute" data-dialog>Redistribute configuration…</a>' in (
+        overview
+    )
+    # The overview's content is the selected tab's panel; other pages have none.
+    assert 'aria-selected="true" aria-controls="cluster-tabs-panel">Overview</a>' in overview
+    assert '<div role="tabpanel" id="cluster-tabs-panel"' in overview
+    jobs = admin_client.get(PAGES["jobs"]).content.decode()
+    assert 'aria-selected="true">Jobs</a>' in jobs and "cluster-tabs-panel" not in jobs
+    assert "Redistribute configuration…" in jobs  # the header is the same on every tab
+
+
+def test_a_vm_holder_sees_the_cluster_without_its_actions(client, cluster):
+    client.force_login(role("vm_power", cluster))
+    page = client.get(PAGES["overview"])
+    assert not page.context["cluster_header"].actions
+    assert b"menu-button" not in page.content and b"Redistribute" not in page.content
+    assert client.get("/clusters/c/action/redistribute").status_code == 403

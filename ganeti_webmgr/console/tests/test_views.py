@@ -131,9 +131,11 @@ def test_the_vm_page_links_the_console_only_for_who_may_use_it(client, vm, bob):
     set_permissions(vm, bob, ["modify"])
     client.force_login(bob)
     detail = reverse("vm-detail", args=[vm.cluster.slug, vm.name])
-    assert page_url(vm) not in client.get(detail).content.decode()
+    assert "?tab=console" not in client.get(detail).content.decode()  # no Console tab
+    assert client.get(detail, {"tab": "console"}).status_code == 404
     set_permissions(vm, bob, ["power"])
-    html = client.get(detail).content.decode()
+    assert f'href="{detail}?tab=console"' in client.get(detail).content.decode()
+    html = client.get(detail, {"tab": "console"}).content.decode()
     assert page_url(vm) in html and page_url(vm, "vm-console-serial") in html
 
 

@@ -86,8 +86,8 @@ def test_pages_poll_only_while_a_job_is_unfinished(admin_client, cluster):
     node = node_of(VM)
     pages = [
         "/clusters/sim/",
-        f"/clusters/sim/nodes/{node.name}/",
-        f"/clusters/sim/vms/{VM}/",
+        f"/clusters/sim/nodes/{node.name}/?tab=jobs",  # the jobs are a tab of theirs
+        f"/clusters/sim/vms/{VM}/?tab=jobs",
         "/clusters/sim/jobs/4/",
     ]
     vm = VirtualMachine.objects.get(name=VM)

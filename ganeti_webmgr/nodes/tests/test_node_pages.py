@@ -29,7 +29,8 @@ def user_with(cluster, codes):
 
 
 def offered(page) -> set[str]:
-    return {offer.name for offer in page.context["offers"]}
+    header = page.context["header_actions"]
+    return {link.action.name for link in header.buttons + header.more}
 
 
 def migratable(node_name="node1.sim.test"):
@@ -42,7 +43,7 @@ def migratable(node_name="node1.sim.test"):
 def test_cluster_admins_see_nodes_and_their_vms(client, cluster):
     client.force_login(user_with(cluster, ["admin"]))
     assert len(client.get("/clusters/sim/nodes/").context["nodes"]) == 3
-    page = client.get(NODE)
+    page = client.get(NODE + "?tab=vms")
     assert page.status_code == 200
     shown = [(vm.name, vm.role_here) for vm in page.context["vms"]]
     primaries = VirtualMachine.objects.filter(primary_node__name="node1.sim.test")
@@ -152,7 +153,7 @@ def test_ganetis_refusal_ends_the_request_not_started(client, cluster, simulator
     run_worker()
     job = Job.objects.get()
     assert job.status == "not_started"
-    page = client.get(NODE)
+    page = client.get(NODE + "?tab=jobs")
     assert b"not started" in page.content
     detail = client.get(job.get_absolute_url())
     assert b"Ganeti refused: Can&#x27;t find any good node" in detail.content

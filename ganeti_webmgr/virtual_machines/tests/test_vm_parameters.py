@@ -191,6 +191,6 @@ def test_the_generic_action_url_does_not_take_parameters(client, vm_admin, simul
 
 def test_reinstall_offers_the_synced_os_list(client, vm_admin, cluster):
     client.force_login(vm_admin)
-    page = client.get("/clusters/sim/vms/inst1.sim.test/")
+    page = client.get("/clusters/sim/vms/inst1.sim.test/reinstall")
     assert b'<option value="debootstrap+default">' in page.content
     assert cluster.operating_systems == ["debootstrap+default", "noop+default", "noop+minimal"]

@@ -63,9 +63,10 @@ def test_the_vm_page_offers_only_allowed_actions(client, alice):
     page = client.get("/clusters/sim/vms/inst1.sim.test/")
     assert page.status_code == 200
     running = VirtualMachine.objects.get(name="inst1.sim.test").running
-    assert (b">Shut down<" in page.content) is running
-    assert (b">Start<" in page.content) is not running
-    assert b">Delete<" not in page.content and b">Rename<" not in page.content
+    text = page.content.decode()
+    assert (">Shut down…<" in text) is running
+    assert (">Start<" in text) is not running
+    assert "Delete…" not in text and "Rename…" not in text
     assert client.get("/clusters/sim/vms/inst3.sim.test/").status_code == 404
 
 
@@ -136,14 +137,17 @@ def test_read_only_clusters_refuse_actions(client, simulator, make_cluster):
     client.force_login(User.objects.create_superuser("root", password="pw"))
     page = client.get("/clusters/ro/vms/inst1.sim.test/")
     assert b"read-only" in page.content and b">Start<" not in page.content
-    assert b">Shut down<" not in page.content
+    assert ">Shut down…<" not in page.content.decode()
     assert client.post("/clusters/ro/vms/inst1.sim.test/start").status_code == 403
     assert not Job.objects.exists()
 
 
-def test_actions_need_post(client, alice):
+def test_actions_are_asked_for_by_post_only(client, alice):
     client.force_login(alice)
-    assert client.get("/clusters/sim/vms/inst1.sim.test/start").status_code == 405
+    # GET shows the action's page (Start: not now, the VM runs); nothing is recorded.
+    assert client.get("/clusters/sim/vms/inst1.sim.test/start").status_code == 409
+    assert client.put("/clusters/sim/vms/inst1.sim.test/start").status_code == 405
+    assert not Job.objects.exists()
 
 
 def test_the_status_fragment_follows_the_vm_and_its_jobs(client, alice):
@@ -191,7 +195,7 @@ def test_the_actions_follow_the_vms_state_while_the_page_is_open(client, alice):
     assert f"shown={shown}".encode() not in poll.content  # the next poll compares anew
     actions = client.get("/clusters/sim/vms/inst1.sim.test/actions")
     assert actions.status_code == 200 and actions["Cache-Control"] == "no-store"
-    assert b">Start<" in actions.content and b">Shut down<" not in actions.content
+    assert b">Start<" in actions.content and ">Shut down…<" not in actions.content.decode()
     assert b"<html" not in actions.content
     assert client.get("/clusters/sim/vms/inst3.sim.test/actions").status_code == 404
 
