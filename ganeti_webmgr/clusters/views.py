@@ -25,6 +25,7 @@ from ganeti_webmgr.jobs import live
 from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.permissions import rules
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, visible
+from ganeti_webmgr.quotas import usage as quota_usage
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 CHECK_AGAIN = "The checked values were changed or are too old; please start again."
@@ -99,6 +100,9 @@ def _detail(request: HttpRequest, cluster: Cluster):
             "sees_workings": rules.may_see_sync_errors(user, cluster),
             "may_edit": rules.may_edit_cluster(user, cluster),
             "may_remove": rules.may_remove_cluster(user, cluster),
+            "over_quota": [o for o in quota_usage.per_owner(cluster) if o.over]
+            if rules.may_set_quotas(user, cluster)
+            else [],
         },
     )
 

@@ -142,6 +142,7 @@ def _tab_context(request: HttpRequest, vm: VirtualMachine, tab: str) -> dict:
         return {
             "may_grant": can(user, "grant", vm),
             "may_make_template": can(user, "admin", vm.cluster),
+            "may_override_quota": rules.may_override_quota(user, vm.cluster),
         }
     if tab == "disks":
         sizes = raw.get("disk.sizes") or []

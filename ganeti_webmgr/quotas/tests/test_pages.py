@@ -54,8 +54,14 @@ def test_a_change_outside_gwm_shows_as_over_quota_and_stops_nothing(
     row = page[page.index("user bob") :].split("</tr>")[0]
     assert "over quota" in row and "8 GiB of 3 GiB <strong>(over)</strong>" in row
     assert VirtualMachine.objects.get(name="inst7.sim.test").status == "running"
+    overview = client.get(reverse("cluster-detail", args=["sim"])).content.decode()
+    assert "1 owner over quota: bob" in overview
     client.force_login(bob)
     assert "over quota" in client.get(reverse("home")).content.decode()
+    assert (
+        "over quota: bob"
+        not in client.get(reverse("cluster-detail", args=["sim"])).content.decode()
+    )
 
 
 def test_setting_a_quota_is_audited_and_back_to_defaults_removes_it(client, alice, bob, cluster):
@@ -147,3 +153,20 @@ def test_a_cluster_admin_goes_beyond_the_quota_through_a_confirmation(
     client.post(start, {"confirmed": "yes", "override_quota": "yes"})
     job = Job.objects.get()
     assert "overridden" in Entry.objects.get(job=job).message
+
+
+def test_an_admin_gives_a_vm_beyond_the_new_owners_quota_from_the_vm_page(
+    client, alice, bob, charlie, cluster
+):
+    Quota.objects.create(cluster=cluster, owner_user=charlie, vms=0)
+    vm_page = reverse("vm-detail", args=["sim", "inst7.sim.test"])
+    client.force_login(alice)
+    assert 'name="override_quota"' in client.get(vm_page).content.decode()
+    owner = reverse("vm-owner", args=["sim", "inst7.sim.test"])
+    refused = client.post(owner, {"owner": "user:charlie"}, follow=True)
+    assert "Over the quota of charlie on sim" in refused.content.decode()
+    assert VirtualMachine.objects.get(name="inst7.sim.test").owner_user == bob
+    client.post(owner, {"owner": "user:charlie", "override_quota": "yes"})
+    assert VirtualMachine.objects.get(name="inst7.sim.test").owner_user == charlie
+    client.force_login(bob)
+    assert 'name="override_quota"' not in client.get(vm_page).content.decode()
