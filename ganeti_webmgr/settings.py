@@ -247,7 +247,11 @@ LOGGING = {
     "filters": {"bounded": {"()": "ganeti_webmgr.core.logs.TruncatingFilter"}},
     "handlers": {"main": _handler},
     "root": {"handlers": ["main"], "level": get("logging", "level").upper()},
-    "loggers": {"django": {"level": "INFO", "propagate": True}},
+    "loggers": {
+        "django": {"level": "INFO", "propagate": True},
+        # axes says INFO of every login; lockouts are its warnings.
+        "axes": {"level": "WARNING", "propagate": True},
+    },
 }
 if ADMINS:
     LOGGING["handlers"]["mail_admins"] = {

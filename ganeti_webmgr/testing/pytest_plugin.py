@@ -409,3 +409,32 @@ def people(db):
         ):
             cursor.execute(sql)
     return users
+
+
+@pytest.fixture
+def loopback_only(monkeypatch):
+    """Sockets may reach loopback addresses only: a test that types arbitrary host
+    names into forms (the fuzz test) can never send anything off this machine."""
+    import ipaddress
+    import socket
+
+    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
+
+    def loopback(host) -> bool:
+        try:
+            return ipaddress.ip_address(str(host).strip("[]").split("%")[0]).is_loopback
+        except ValueError:
+            return host == "localhost"
+
+    def getaddrinfo(host, *args, **kwargs):
+        if not loopback(host):
+            raise socket.gaierror(socket.EAI_NONAME, f"{host!r} is not a loopback address")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    def connect(sock, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not loopback(address[0]):
+            raise ConnectionRefusedError(f"{address[0]!r} is not a loopback address")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket.socket, "connect", connect)
