@@ -95,3 +95,20 @@ def test_a_flood_of_random_user_names_adds_a_bounded_number_of_rows(client, alic
 def test_logging_out_without_a_session_logs_nothing(client, db):
     client.post("/accounts/logout/")
     assert not Entry.objects.exists()
+
+
+def test_the_migration_forgets_names_typed_before(bob):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from ganeti_webmgr import audit
+
+    migration = import_module("ganeti_webmgr.audit.migrations.0002_unknown_login_names")
+    audit.record("user.login_failed", message="Failed login as 'hunter2'")
+    audit.record("user.login_failed", targets=[bob], message="Failed login as 'bob'")
+    migration.forget_typed_names(apps, None)
+    assert sorted(Entry.objects.values_list("message", flat=True)) == [
+        "Failed login",
+        "Failed login with an unknown user name",
+    ]
