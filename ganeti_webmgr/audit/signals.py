@@ -14,10 +14,11 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model, user_logged_in, user_logged_out, user_login_failed
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ganeti_webmgr.audit.api import client_ip, record
-from ganeti_webmgr.audit.models import Entry
+from ganeti_webmgr.audit.models import Entry, Target
 
 # Longer "user names" are not names (often a password typed in the wrong field).
 MAX_ATTEMPTED_NAME = 150
@@ -57,13 +58,13 @@ def login_failed(sender, credentials, request=None, **kwargs) -> None:
         recent = Entry.objects.select_for_update().filter(
             action="user.login_failed", source_ip=source_ip, time__gte=now - FAILED_LOGIN_WINDOW
         )
+        # Subqueries, not joins: FOR UPDATE refuses the nullable side of an outer join.
+        targets = Target.objects.filter(entry=OuterRef("pk"))
         if user is not None:
-            recent = recent.filter(
-                targets__content_type=ContentType.objects.get_for_model(user),
-                targets__object_pk=user.pk,
-            )
+            ct = ContentType.objects.get_for_model(user)
+            recent = recent.filter(Exists(targets.filter(content_type=ct, object_pk=user.pk)))
         else:
-            recent = recent.filter(targets__isnull=True)
+            recent = recent.filter(~Exists(targets))
         entry = recent.order_by("-time", "-id").first()
         if entry is None:
             record(
