@@ -159,7 +159,10 @@ if get("ldap", "enabled"):
     from ganeti_webmgr.accounts import ldap_settings
 
     globals().update(ldap_settings.django_settings(CONFIG))
-    AUTHENTICATION_BACKENDS.insert(1, ldap_settings.BACKEND)
+    AUTHENTICATION_BACKENDS.insert(
+        AUTHENTICATION_BACKENDS.index("django.contrib.auth.backends.ModelBackend") + 1,
+        ldap_settings.BACKEND,
+    )
 
 # --- login lockout (django-axes; accounts/lockout.py, docs/authentication.rst)
 _LOCKOUT_PARAMETERS = {

@@ -174,7 +174,12 @@ def ldap_signin(ldap_directory, configure, settings):
         for name, value in ldap_settings.django_settings(conf.current()).items():
             setattr(settings, name, value)
         backends = [b for b in settings.AUTHENTICATION_BACKENDS if b != ldap_settings.BACKEND]
-        settings.AUTHENTICATION_BACKENDS = [backends[0], ldap_settings.BACKEND, *backends[1:]]
+        after = backends.index("django.contrib.auth.backends.ModelBackend") + 1
+        settings.AUTHENTICATION_BACKENDS = [
+            *backends[:after],
+            ldap_settings.BACKEND,
+            *backends[after:],
+        ]
         return ldap_directory
 
     return enable
