@@ -44,7 +44,7 @@ VALUES = st.one_of(
 )
 ROLES = ["superuser", "plain"]
 # Kept small for the default run (under a minute); FUZZ_EXAMPLES=200 explores more.
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 # The same examples every run unless asked otherwise (FUZZ_RANDOM=1): the suite
 # does not fail by chance, and a failure is reproduced by running it again.
 DERANDOMIZE = os.environ.get("FUZZ_RANDOM") != "1"
