@@ -6,6 +6,7 @@ Operators never edit this module: everything site-specific comes from
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from ganeti_webmgr import conf
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "guardian",
+    "axes",
     "django_htmx",
     "ganeti_webmgr.core",
     "ganeti_webmgr.accounts",
@@ -63,6 +65,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ganeti_webmgr.core.middleware.MethodNotAllowedPage",
+    "ganeti_webmgr.core.headers.SecurityHeaders",
+    # Last, as axes wants: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ganeti_webmgr.urls"
@@ -139,6 +144,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # First: a locked-out login is refused before any backend checks its password.
+    "ganeti_webmgr.accounts.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
     # Answers only single sign-on callbacks, and only when [oidc] enabled.
@@ -160,7 +167,31 @@ if get("ldap", "enabled"):
     from ganeti_webmgr.accounts import ldap_settings
 
     globals().update(ldap_settings.django_settings(CONFIG))
-    AUTHENTICATION_BACKENDS.insert(1, ldap_settings.BACKEND)
+    AUTHENTICATION_BACKENDS.insert(
+        AUTHENTICATION_BACKENDS.index("django.contrib.auth.backends.ModelBackend") + 1,
+        ldap_settings.BACKEND,
+    )
+
+# --- login lockout (django-axes; accounts/lockout.py, docs/authentication.rst)
+_LOCKOUT_PARAMETERS = {
+    "user_and_ip": ["username", "ip_address"],
+    "user": "username",
+    "ip": "ip_address",
+}
+AXES_FAILURE_LIMIT = get("login", "failures_before_lockout")
+AXES_COOLOFF_TIME = timedelta(minutes=get("login", "lockout_minutes"))
+AXES_LOCKOUT_PARAMETERS = [_LOCKOUT_PARAMETERS[n] for n in get("login", "lock_out_by")] or [
+    "ip_address"
+]
+AXES_LOCK_OUT_AT_FAILURE = bool(get("login", "lock_out_by"))
+AXES_RESET_ON_SUCCESS = True
+# The audit log records logins (audit/signals.py); axes keeps only the counts.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+AXES_CLIENT_IP_CALLABLE = "ganeti_webmgr.audit.api.client_ip"
+AXES_USERNAME_CALLABLE = "ganeti_webmgr.accounts.lockout.known_username"
+AXES_LOCKOUT_CALLABLE = "ganeti_webmgr.accounts.lockout.refused"
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "ip_address", "csrfmiddlewaretoken"]
 
 # --- behind a reverse proxy / mounted below the site root
 _script_name = get("web", "script_name")
@@ -170,6 +201,10 @@ if get("web", "behind_tls_proxy"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = get("web", "hsts_seconds")
+# includeSubDomains and preload bind every host of the domain, which is not GWM's to
+# decide: check --deploy's reminders of them are silenced (docs/security.rst).
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 
 # --- internationalisation
 LANGUAGE_CODE = get("web", "language")
@@ -223,7 +258,11 @@ LOGGING = {
     "filters": {"bounded": {"()": "ganeti_webmgr.core.logs.TruncatingFilter"}},
     "handlers": {"main": _handler},
     "root": {"handlers": ["main"], "level": get("logging", "level").upper()},
-    "loggers": {"django": {"level": "INFO", "propagate": True}},
+    "loggers": {
+        "django": {"level": "INFO", "propagate": True},
+        # axes says INFO of every login; lockouts are its warnings.
+        "axes": {"level": "WARNING", "propagate": True},
+    },
 }
 if ADMINS:
     LOGGING["handlers"]["mail_admins"] = {

@@ -10,19 +10,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.core.management.color import no_style
-from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.jobs.models import Job
-from ganeti_webmgr.nodes.models import Node
-from ganeti_webmgr.permissions.grants import set_permissions
-from ganeti_webmgr.provisioning.models import CreationRequest, VMTemplate
-from ganeti_webmgr.virtual_machines.models import VirtualMachine
+from ganeti_webmgr.testing.pytest_plugin import ROLES
 
-ROLES = ["anonymous", "plain", "vm_power", "vm_admin", "via_group", "cluster_admin", "superuser"]
 LOGIN = 302  # anonymous visitors are sent to the login page
 
 
@@ -581,48 +572,6 @@ def test_every_url_has_an_expectation():
     names = url_names()
     assert sorted(names - set(MATRIX)) == [], "add these URLs to the matrix"
     assert sorted(set(MATRIX) - names) == [], "these URLs are gone: drop them here"
-
-
-@pytest.fixture
-def people(db):
-    # Nothing listens on 127.0.0.1:1: allowed writes fail at once, never leave the host.
-    a = Cluster.objects.create(slug="a", hostname="127.0.0.1", port=1)
-    b = Cluster.objects.create(slug="b", hostname="127.0.0.1", port=1)
-    a1 = VirtualMachine.objects.create(cluster=a, name="a1")
-    b1 = VirtualMachine.objects.create(cluster=b, name="b1")
-    Job.objects.create(cluster=a, job_id=1, virtual_machine=a1, target_kind="vm", target_name="a1")
-    Job.objects.create(cluster=b, job_id=2, virtual_machine=b1, target_kind="vm", target_name="b1")
-    for pk, cluster, vm in ((101, a, a1), (102, b, b1)):
-        Job.objects.create(
-            pk=pk, cluster=cluster, status="submitting", virtual_machine=vm, target_kind="vm"
-        )
-    Node.objects.create(cluster=a, name="n1")
-    Node.objects.create(cluster=b, name="n2")
-    users = {
-        role: User.objects.create_user(role, f"{role}@example.org", "pw")
-        for role in ROLES
-        if role not in ("anonymous", "superuser")
-    }
-    users["superuser"] = User.objects.create_superuser("superuser", "s@example.org", "pw")
-    group = Group.objects.create(name="team")
-    users["via_group"].groups.add(group)
-    set_permissions(a1, users["vm_power"], ["power"])
-    set_permissions(a1, users["vm_admin"], ["admin"])
-    set_permissions(a1, group, ["power"])
-    set_permissions(a, users["cluster_admin"], ["admin"])
-    # Creation requests: their requester's and the cluster admins' business.
-    CreationRequest.objects.create(pk=1, cluster=a, requested_by=users["vm_power"])
-    CreationRequest.objects.create(pk=2, cluster=b, requested_by=users["superuser"])
-    VMTemplate.objects.create(pk=1, cluster=a, name="t")
-    VMTemplate.objects.create(pk=2, cluster=b, name="t")
-    # Rows made with explicit ids: PostgreSQL's sequences must learn of them, or the
-    # next row made (a copied template) would take id 1 again.
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(
-            no_style(), [VMTemplate, CreationRequest, Job]
-        ):
-            cursor.execute(sql)
-    return users
 
 
 def cases():

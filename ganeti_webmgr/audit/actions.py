@@ -11,7 +11,9 @@ ACTIONS: dict[str, str] = {
     # Sessions (recorded from Django's own auth signals)
     "user.login": "logged in",
     "user.logout": "logged out",
-    "user.login_failed": "failed login (the attempted user name is kept, never the password)",
+    "user.login_failed": "failed logins of a user, or with unknown user names, from one address "
+    "within an hour (never the password, nor a name no user has)",
+    "login.unlock": "login lockouts lifted (gwm-manage unlock)",
     # Users, groups, profiles (accounts pages)
     "user.create": "user created",
     "user.edit": "user edited by a superuser",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.contrib.auth.models import Group, User
@@ -41,6 +41,23 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+class LogDateField(forms.DateField):
+    """A day the log can be filtered by: within years every database and time zone
+    can compute the bounds of (9999-12-31 has no next day to end at)."""
+
+    FIRST, LAST = date(1970, 1, 1), date(9998, 12, 31)
+
+    def __init__(self, **kwargs):
+        super().__init__(widget=DateInput(attrs={"min": self.FIRST, "max": self.LAST}), **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not self.FIRST <= value <= self.LAST:
+            raise forms.ValidationError(
+                f"Enter a day between {self.FIRST:%Y-%m-%d} and {self.LAST:%Y-%m-%d}."
+            )
+
+
 class LogFilterForm(forms.Form):
     actor = forms.CharField(label="User", required=False, max_length=150)
     action = forms.ChoiceField(label="Action", required=False, choices=_action_choices)
@@ -50,8 +67,8 @@ class LogFilterForm(forms.Form):
         choices=[("", "any"), *((key, label) for key, (label, _) in OBJECT_TYPES.items())],
     )
     name = forms.CharField(label="Object name contains", required=False, max_length=255)
-    since = forms.DateField(label="From", required=False, widget=DateInput)
-    until = forms.DateField(label="To (inclusive)", required=False, widget=DateInput)
+    since = LogDateField(label="From", required=False)
+    until = LogDateField(label="To (inclusive)", required=False)
 
     def clean(self):
         data = super().clean()

@@ -56,6 +56,8 @@ SECTIONS = {
     "see the single sign-on chapter of the documentation.",
     "two_factor": "Two-factor sign-in with an authenticator app (TOTP) and recovery codes; "
     "see the two-factor chapter of the documentation.",
+    "login": "Logging in: how repeated wrong passwords lock a login out (see the "
+    "authentication chapter of the documentation).",
 }
 
 
@@ -182,7 +184,18 @@ KEYS: list[Key] = [
         t.Boolean(),
         False,
         "True when a reverse proxy terminates HTTPS and sets X-Forwarded-Proto; cookies "
-        "are then marked secure and HTTP is redirected to HTTPS.",
+        "are then marked secure, HTTP is redirected to HTTPS, browsers are told to use "
+        "HTTPS only (hsts_seconds) and a client's address is read from the last "
+        "X-Forwarded-For address, the one the proxy added.",
+    ),
+    Key(
+        "web",
+        "hsts_seconds",
+        t.Integer(0, 10 * 365 * 86400),
+        365 * 86400,
+        "With behind_tls_proxy: seconds browsers keep to HTTPS for this host after a visit "
+        "(Strict-Transport-Security); 0 sends no such header. Not sent without "
+        "behind_tls_proxy.",
     ),
     Key(
         "web",
@@ -458,6 +471,35 @@ KEYS += [
     Key("ldap", "attr_first_name", t.String(), "givenName", "Attribute of the first name."),
     Key("ldap", "attr_last_name", t.String(), "sn", "Attribute of the last name."),
     Key("ldap", "attr_email", t.String(), "mail", "Attribute of the e-mail address."),
+]
+KEYS += [
+    Key(
+        "login",
+        "failures_before_lockout",
+        t.Integer(1, 1000),
+        5,
+        "Wrong passwords after which further logins are refused, even with the right "
+        "password, until lockout_minutes have passed or gwm-manage unlock is run.",
+    ),
+    Key(
+        "login",
+        "lockout_minutes",
+        t.Integer(1, 7 * 24 * 60),
+        15,
+        "Minutes a lockout lasts; each refused login starts them again. Failures older "
+        "than this are forgotten.",
+    ),
+    Key(
+        "login",
+        "lock_out_by",
+        t.List(t.Choice("user_and_ip", "user", "ip")),
+        ["user_and_ip"],
+        "What failures are counted for: user_and_ip (one user name from one address; "
+        "all unknown user names from an address count together), user (a user name from "
+        "anywhere: stops guessing from many addresses, but lets anyone lock a user out), "
+        "ip (an address, whatever the user names: locks out everyone behind a shared "
+        "address). Several may be given; empty turns lockout off.",
+    ),
 ]
 
 KEYS += [

@@ -16,6 +16,7 @@ from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.console import tickets
 from ganeti_webmgr.console.forms import ConsoleAccessForm, ConsoleSettingsForm
 from ganeti_webmgr.console.models import ClusterConsole
+from ganeti_webmgr.core.headers import allow_inline_style_elements
 from ganeti_webmgr.permissions import rules
 from ganeti_webmgr.permissions.rules import get_visible_or_404
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
@@ -37,7 +38,7 @@ def _console_vm(request: HttpRequest, slug: str, name: str) -> VirtualMachine:
 def console(request: HttpRequest, slug: str, name: str, kind: str = "vnc") -> HttpResponse:
     vm = _console_vm(request, slug, name)
     popout = request.GET.get("popout") == "1"
-    return render(
+    response = render(
         request,
         TEMPLATES[kind],
         {
@@ -48,6 +49,9 @@ def console(request: HttpRequest, slug: str, name: str, kind: str = "vnc") -> Ht
             "popout_url": f"{request.path}?popout=1",
         },
     )
+    if kind == "serial":  # xterm.js styles its terminal with <style> elements
+        allow_inline_style_elements(response)
+    return response
 
 
 @login_required

@@ -31,6 +31,12 @@ class Capacity:
         return min(self.percent, 100)
 
     @property
+    def fill_step(self) -> int:
+        """width in steps of 5, for gwm.css's fill-N classes (no style attributes
+        under the Content-Security-Policy)."""
+        return 5 * round(self.width / 5)
+
+    @property
     def ratio(self) -> str:
         """used per unit of total, "7.5:1": how far vCPUs are overcommitted."""
         if not self.total:

@@ -174,7 +174,12 @@ def ldap_signin(ldap_directory, configure, settings):
         for name, value in ldap_settings.django_settings(conf.current()).items():
             setattr(settings, name, value)
         backends = [b for b in settings.AUTHENTICATION_BACKENDS if b != ldap_settings.BACKEND]
-        settings.AUTHENTICATION_BACKENDS = [backends[0], ldap_settings.BACKEND, *backends[1:]]
+        after = backends.index("django.contrib.auth.backends.ModelBackend") + 1
+        settings.AUTHENTICATION_BACKENDS = [
+            *backends[:after],
+            ldap_settings.BACKEND,
+            *backends[after:],
+        ]
         return ldap_directory
 
     return enable
@@ -440,3 +445,93 @@ def wizard_data():
         return data
 
     return make
+
+
+# Who the people fixture has, from nobody to everything.
+ROLES = ["anonymous", "plain", "vm_power", "vm_admin", "via_group", "cluster_admin", "superuser"]
+
+
+@pytest.fixture
+def people(db):
+    """Two clusters (a, b) with a VM, a job, a request, a node and a template each, and
+    one user per ROLES entry (but anonymous), granted what the role says: the world
+    of the authorization matrix, the page-header test and the fuzz test.
+    """
+    from django.contrib.auth.models import Group, User
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    from ganeti_webmgr.clusters.models import Cluster
+    from ganeti_webmgr.jobs.models import Job
+    from ganeti_webmgr.nodes.models import Node
+    from ganeti_webmgr.permissions.grants import set_permissions
+    from ganeti_webmgr.provisioning.models import CreationRequest, VMTemplate
+    from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+    # Nothing listens on 127.0.0.1:1: allowed writes fail at once, never leave the host.
+    a = Cluster.objects.create(slug="a", hostname="127.0.0.1", port=1)
+    b = Cluster.objects.create(slug="b", hostname="127.0.0.1", port=1)
+    a1 = VirtualMachine.objects.create(cluster=a, name="a1")
+    b1 = VirtualMachine.objects.create(cluster=b, name="b1")
+    Job.objects.create(cluster=a, job_id=1, virtual_machine=a1, target_kind="vm", target_name="a1")
+    Job.objects.create(cluster=b, job_id=2, virtual_machine=b1, target_kind="vm", target_name="b1")
+    for pk, cluster, vm in ((101, a, a1), (102, b, b1)):
+        Job.objects.create(
+            pk=pk, cluster=cluster, status="submitting", virtual_machine=vm, target_kind="vm"
+        )
+    Node.objects.create(cluster=a, name="n1")
+    Node.objects.create(cluster=b, name="n2")
+    users = {
+        role: User.objects.create_user(role, f"{role}@example.org", "pw")
+        for role in ROLES
+        if role not in ("anonymous", "superuser")
+    }
+    users["superuser"] = User.objects.create_superuser("superuser", "s@example.org", "pw")
+    group = Group.objects.create(name="team")
+    users["via_group"].groups.add(group)
+    set_permissions(a1, users["vm_power"], ["power"])
+    set_permissions(a1, users["vm_admin"], ["admin"])
+    set_permissions(a1, group, ["power"])
+    set_permissions(a, users["cluster_admin"], ["admin"])
+    # Creation requests: their requester's and the cluster admins' business.
+    CreationRequest.objects.create(pk=1, cluster=a, requested_by=users["vm_power"])
+    CreationRequest.objects.create(pk=2, cluster=b, requested_by=users["superuser"])
+    VMTemplate.objects.create(pk=1, cluster=a, name="t")
+    VMTemplate.objects.create(pk=2, cluster=b, name="t")
+    # Rows made with explicit ids: PostgreSQL's sequences must learn of them, or the
+    # next row made (a copied template) would take id 1 again.
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(
+            no_style(), [VMTemplate, CreationRequest, Job]
+        ):
+            cursor.execute(sql)
+    return users
+
+
+@pytest.fixture
+def loopback_only(monkeypatch):
+    """Sockets may reach loopback addresses only: a test that types arbitrary host
+    names into forms (the fuzz test) can never send anything off this machine."""
+    import ipaddress
+    import socket
+
+    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
+
+    def loopback(host) -> bool:
+        try:
+            return ipaddress.ip_address(str(host).strip("[]").split("%")[0]).is_loopback
+        except ValueError:
+            return host == "localhost"
+
+    def getaddrinfo(host, *args, **kwargs):
+        if not loopback(host):
+            raise socket.gaierror(socket.EAI_NONAME, f"{host!r} is not a loopback address")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    def connect(sock, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not loopback(address[0]):
+            raise ConnectionRefusedError(f"{address[0]!r} is not a loopback address")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket.socket, "connect", connect)

@@ -112,7 +112,8 @@ def test_settings_py_adds_the_backend_after_local_accounts(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=environ
     ).stdout.splitlines()
     assert output == [
-        "['django.contrib.auth.backends.ModelBackend', "
+        "['ganeti_webmgr.accounts.lockout.LockoutBackend', "
+        "'django.contrib.auth.backends.ModelBackend', "
         "'ganeti_webmgr.accounts.ldap_backend.LDAPBackend', "
         "'guardian.backends.ObjectPermissionBackend', "
         "'ganeti_webmgr.sso.backend.OidcBackend']",

@@ -110,6 +110,14 @@ def test_it_says_what_is_wrong_with_a_filter(as_alice, alice):
     assert b"Select a valid choice" in response.content
 
 
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1969-12-31"])
+def test_it_refuses_days_at_the_ends_of_the_calendar(as_alice, alice, day):
+    for name in ("since", "until"):
+        response = as_alice.get("/log/", {name: day})
+        assert response.status_code == 200
+        assert b"Enter a day between 1970-01-01 and 9998-12-31." in response.content
+
+
 def test_it_pages_by_cursor(as_alice, alice, monkeypatch):
     monkeypatch.setattr("ganeti_webmgr.audit.paging.PER_PAGE", 2)
     now = timezone.now()

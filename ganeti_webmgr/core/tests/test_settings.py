@@ -92,3 +92,27 @@ def test_log_file_and_level(tmp_path):
     assert handler["class"] == "logging.handlers.WatchedFileHandler"
     assert handler["filename"] == f"{tmp_path}/gwm.log"
     assert handler["level"] == "WARNING"
+
+
+def test_login_lockout_follows_the_login_section(tmp_path):
+    names = ("AXES_FAILURE_LIMIT", "AXES_COOLOFF_TIME", "AXES_LOCKOUT_PARAMETERS")
+    s = settings_for(
+        tmp_path,
+        "[login]\nfailures_before_lockout = 3\nlockout_minutes = 90\nlock_out_by = user, ip\n",
+        *names,
+        "AXES_LOCK_OUT_AT_FAILURE",
+    )
+    assert s == {
+        "AXES_FAILURE_LIMIT": 3,
+        "AXES_COOLOFF_TIME": "1:30:00",
+        "AXES_LOCKOUT_PARAMETERS": ["username", "ip_address"],
+        "AXES_LOCK_OUT_AT_FAILURE": True,
+    }
+    off = settings_for(tmp_path, "[login]\nlock_out_by =\n", "AXES_LOCK_OUT_AT_FAILURE")
+    assert off == {"AXES_LOCK_OUT_AT_FAILURE": False}
+
+
+def test_hsts_only_behind_tls(tmp_path):
+    assert settings_for(tmp_path, "", "SECURE_HSTS_SECONDS") == {"SECURE_HSTS_SECONDS": 0}
+    behind = settings_for(tmp_path, "[web]\nbehind_tls_proxy = true\n", "SECURE_HSTS_SECONDS")
+    assert behind == {"SECURE_HSTS_SECONDS": 365 * 86400}

@@ -83,7 +83,8 @@ def test_a_wrong_code_is_a_failed_login_for_lockouts(client, bob, enrolled):
     assert not Entry.objects.filter(action="user.login_failed").exists()
 
 
-def test_too_many_wrong_codes_end_the_sign_in(client, bob, enrolled):
+def test_too_many_wrong_codes_end_the_sign_in(client, bob, enrolled, settings):
+    settings.AXES_FAILURE_LIMIT = 10  # the login lockout (below) would come first
     enrolled(bob)
     _password(client, "bob", "bob-password-1")
     for _ in range(pending.MAX_FAILURES - 1):
@@ -93,6 +94,21 @@ def test_too_many_wrong_codes_end_the_sign_in(client, bob, enrolled):
     assert b"Too many wrong codes. Log in again." in response.content
     assert client.get("/accounts/login/code").url == "/accounts/login/"
     assert Entry.objects.filter(action="twofactor.code_failed").count() == pending.MAX_FAILURES
+
+
+def test_wrong_codes_count_towards_the_login_lockout(client, bob, enrolled, settings):
+    enrolled(bob)
+    _password(client, "bob", "bob-password-1")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.post("/accounts/login/code", {"code": "000000"}).status_code == 200
+    assert client.post("/accounts/login/code", {"code": "000000"}).status_code == 429
+    client.logout()
+    assert (
+        client.post(
+            "/accounts/login/", {"username": "bob", "password": "bob-password-1"}
+        ).status_code
+        == 429
+    )
 
 
 def test_a_recovery_code_works_once(client, bob, enrolled):
