@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ganeti_webmgr.actions",
     "ganeti_webmgr.console",
     "ganeti_webmgr.search",
+    "ganeti_webmgr.vmkeys",
 ]
 
 MIDDLEWARE = [

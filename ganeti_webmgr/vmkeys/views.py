@@ -1,0 +1,159 @@
+"""A cluster's SSH key settings page (its admins), and the key feed (a token)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ganeti_webmgr import audit
+from ganeti_webmgr.clusters.header import cluster_header
+from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.permissions import rules
+from ganeti_webmgr.permissions.rules import get_visible_or_404
+from ganeti_webmgr.virtual_machines.models import VirtualMachine
+from ganeti_webmgr.vmkeys import feed as key_feed
+from ganeti_webmgr.vmkeys import mapping
+from ganeti_webmgr.vmkeys.forms import KeyParameterForm
+from ganeti_webmgr.vmkeys.models import KeyFeed, KeyParameter
+
+NOT_FOUND = "unknown cluster or wrong token\n"
+
+
+@require_GET
+def feed(request: HttpRequest, slug: str, token: str, name: str = "") -> HttpResponse:
+    """authorized_keys lines of who administers the cluster (for its nodes) or the VM.
+
+    A wrong token answers 404 as an unknown cluster or VM does, so the feed tells
+    nothing about which clusters and VMs exist.
+    """
+    key = KeyFeed.objects.filter(cluster__slug=slug).select_related("cluster").first()
+    if key is None or not key.matches(token):
+        return _text(NOT_FOUND, status=404)
+    target = key.cluster
+    if name:
+        target = VirtualMachine.objects.filter(cluster=key.cluster, name=name).first()
+        if target is None:
+            return _text(NOT_FOUND, status=404)
+    return _text(key_feed.authorized_keys(target))
+
+
+def _text(body: str, status: int = 200) -> HttpResponse:
+    response = HttpResponse(body, status=status, content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
+    if not rules.may_manage_ssh_keys(request.user, cluster):
+        raise PermissionDenied("not allowed to change this cluster's SSH key settings")
+    which = request.POST.get("form", "") if request.method == "POST" else ""
+    form = KeyParameterForm(request.POST if which == "map" else None, cluster=cluster)
+    status = 200
+    token = ""
+    if which == "map":
+        if form.is_valid():
+            saved = _save_mapping(request, cluster, form)
+            if saved:
+                return redirect("cluster-ssh-keys", slug=slug)
+        status = 400
+    elif which == "unmap":
+        found = KeyParameter.objects.filter(cluster=cluster, pk=request.POST.get("mapping") or 0)
+        mapping_row = found.first()
+        if mapping_row is not None:
+            with audit.change(
+                "cluster.ssh_keys",
+                request=request,
+                targets=[cluster],
+                message=f"{cluster.slug}: keys no longer put into {mapping_row}",
+            ):
+                mapping_row.delete()
+            messages.success(request, f"Mapping for {mapping_row.os} removed.")
+        return redirect("cluster-ssh-keys", slug=slug)
+    elif which == "check":
+        try:
+            problems = mapping.refresh(cluster)
+        except mapping.CheckFailed as error:
+            messages.error(request, str(error))
+        else:
+            for text in problems:
+                messages.error(request, text)
+            if not problems:
+                messages.success(request, "Every mapping's OS declares its parameter.")
+        return redirect("cluster-ssh-keys", slug=slug)
+    elif which == "token":
+        token = rotate_token(cluster, request=request)
+    elif which:
+        return HttpResponse("unknown form", status=400, content_type="text/plain")
+    response = render(
+        request,
+        "vmkeys/settings.html",
+        {
+            "cluster": cluster,
+            "cluster_header": cluster_header(request.user, cluster, "ssh-keys"),
+            "mappings": KeyParameter.objects.filter(cluster=cluster),
+            "form": form,
+            "feed": KeyFeed.objects.filter(cluster=cluster).first(),
+            "token": token,
+            "feed_url": request.build_absolute_uri(
+                reverse("cluster-key-feed", args=[cluster.slug, token or "TOKEN"])
+            ),
+        },
+        status=status,
+    )
+    if token:
+        response["Cache-Control"] = "no-store"  # the token is shown this once
+    return response
+
+
+def _save_mapping(request: HttpRequest, cluster: Cluster, form: KeyParameterForm) -> bool:
+    """Check the mapping against Ganeti's OS definitions and save it; errors on the form."""
+    data = form.cleaned_data
+    try:
+        declared = mapping.declared_parameters(cluster)
+    except mapping.CheckFailed as error:
+        form.add_error(None, f"{error} The mapping was not saved.")
+        return False
+    if text := mapping.problem(data["os"], data["parameter"], declared, cluster.operating_systems):
+        form.add_error("parameter" if "declare" in text else "os", text)
+        return False
+    row = form.save(commit=False)
+    row.cluster = cluster
+    row.declared = declared[row.base_os]
+    row.checked_at = timezone.now()
+    how = "the first key" if row.first_key_only else "all keys"
+    with audit.change(
+        "cluster.ssh_keys",
+        request=request,
+        targets=[cluster],
+        message=f"{cluster.slug}: {how} into {row.parameter} of {row.os} at creation",
+    ):
+        row.save()
+    messages.success(request, f"Keys go into {row.parameter} of {row.os} from now on.")
+    return True
+
+
+def rotate_token(cluster: Cluster, *, actor=None, request=None) -> str:
+    """A new feed token for cluster (the old one stops working); returns it, once."""
+    with transaction.atomic():
+        key = KeyFeed.objects.select_for_update().filter(cluster=cluster).first()
+        key = key or KeyFeed(cluster=cluster)
+        token = key.new_token()
+        with audit.change(
+            "cluster.ssh_keys",
+            actor=actor,
+            request=request,
+            targets=[cluster],
+            message=f"{cluster.slug}: new key feed token (the old one no longer works)",
+        ):
+            key.save()
+    return token
