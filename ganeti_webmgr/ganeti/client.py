@@ -760,9 +760,7 @@ class RapiClient:
         out: dict[str, list[str]] = {}
         for row in self.query("os", ["name", "parameters"]).get("data", []):
             (_, name), (status, parameters) = row
-            out[str(name)] = (
-                sorted(str(p[0]) for p in parameters or []) if status == 0 else []
-            )
+            out[str(name)] = sorted(str(p[0]) for p in parameters or []) if status == 0 else []
         return out
 
     def list_exports(self) -> dict[str, list[str]]:

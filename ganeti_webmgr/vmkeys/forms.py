@@ -45,5 +45,6 @@ class KeyParameterForm(forms.ModelForm):
 
     def validate_unique(self) -> None:
         # The cluster is not a field: say it here rather than fail at save().
-        if KeyParameter.objects.filter(cluster=self.cluster, os=self.cleaned_data.get("os")).exists():
+        taken = KeyParameter.objects.filter(cluster=self.cluster, os=self.cleaned_data.get("os"))
+        if taken.exists():
             self.add_error("os", "This OS has a mapping already; remove it first.")

@@ -70,7 +70,8 @@ def mapping_for(cluster: Cluster, os: str) -> KeyParameter | None:
 
 def key_lines(user) -> list[str]:
     """user's keys as authorized_keys lines, oldest first (the "first key")."""
-    return list(SshKey.objects.filter(user=user).order_by("created_at", "pk").values_list("key", flat=True))
+    keys = SshKey.objects.filter(user=user).order_by("created_at", "pk")
+    return list(keys.values_list("key", flat=True))
 
 
 def osparams_for(user, cluster: Cluster, os: str) -> tuple[dict[str, str], str]:

@@ -6,37 +6,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clusters', '0006_cluster_simulated'),
+        ("clusters", "0006_cluster_simulated"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='KeyFeed',
+            name="KeyFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(editable=False, max_length=64)),
-                ('rotated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('cluster', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='key_feed', to='clusters.cluster')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token_hash", models.CharField(editable=False, max_length=64)),
+                ("rotated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "cluster",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="key_feed",
+                        to="clusters.cluster",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='KeyParameter',
+            name="KeyParameter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('os', models.CharField(max_length=128)),
-                ('parameter', models.CharField(max_length=64)),
-                ('first_key_only', models.BooleanField(default=False)),
-                ('declared', models.JSONField(default=list)),
-                ('checked_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('cluster', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ssh_key_parameters', to='clusters.cluster')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("os", models.CharField(max_length=128)),
+                ("parameter", models.CharField(max_length=64)),
+                ("first_key_only", models.BooleanField(default=False)),
+                ("declared", models.JSONField(default=list)),
+                ("checked_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ssh_key_parameters",
+                        to="clusters.cluster",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['os'],
-                'constraints': [models.UniqueConstraint(fields=('cluster', 'os'), name='keyparameter_unique_os')],
+                "ordering": ["os"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("cluster", "os"), name="keyparameter_unique_os")
+                ],
             },
         ),
     ]
