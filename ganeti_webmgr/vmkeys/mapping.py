@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from ganeti_webmgr import audit
 from ganeti_webmgr.accounts.models import SshKey
 from ganeti_webmgr.clusters import rapi
 from ganeti_webmgr.clusters.models import Cluster
@@ -24,6 +25,14 @@ QUERY_TIMEOUTS = Timeouts(connect=5, read=30, total=60)
 
 class CheckFailed(Exception):
     """Ganeti could not be asked (str() says why, for the page)."""
+
+
+class Undeclared(ValueError):
+    """The OS does not exist or does not declare the parameter (str() says which)."""
+
+    def __init__(self, text: str, field: str):
+        super().__init__(text)
+        self.field = field  # "os" or "parameter"
 
 
 def declared_parameters(cluster: Cluster) -> dict[str, list[str]]:
@@ -47,6 +56,43 @@ def problem(os: str, parameter: str, declared: dict[str, list[str]], known: list
             f"has: {names})."
         )
     return ""
+
+
+def add(
+    cluster: Cluster, os: str, parameter: str, first_key_only: bool = False, *, request=None
+) -> KeyParameter:
+    """Check the mapping against Ganeti's OS definitions now, save it and its audit entry.
+    CheckFailed if Ganeti cannot be asked, Undeclared if the OS does not declare it."""
+    declared = declared_parameters(cluster)
+    if text := problem(os, parameter, declared, cluster.operating_systems):
+        raise Undeclared(text, "parameter" if "declare" in text else "os")
+    row = KeyParameter(
+        cluster=cluster,
+        os=os,
+        parameter=parameter,
+        first_key_only=first_key_only,
+        declared=declared[os.partition("+")[0]],
+        checked_at=timezone.now(),
+    )
+    how = "the first key" if first_key_only else "all keys"
+    with audit.change(
+        "cluster.ssh_keys",
+        request=request,
+        targets=[cluster],
+        message=f"{cluster.slug}: {how} into {parameter} of {os} at creation",
+    ):
+        row.save()
+    return row
+
+
+def remove(row: KeyParameter, *, request=None) -> None:
+    with audit.change(
+        "cluster.ssh_keys",
+        request=request,
+        targets=[row.cluster],
+        message=f"{row.cluster.slug}: keys no longer put into {row}",
+    ):
+        row.delete()
 
 
 def refresh(cluster: Cluster) -> list[str]:

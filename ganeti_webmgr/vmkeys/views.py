@@ -5,14 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ganeti_webmgr import audit
 from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.permissions import rules
@@ -70,13 +67,7 @@ def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
         found = KeyParameter.objects.filter(cluster=cluster, pk=request.POST.get("mapping") or 0)
         mapping_row = found.first()
         if mapping_row is not None:
-            with audit.change(
-                "cluster.ssh_keys",
-                request=request,
-                targets=[cluster],
-                message=f"{cluster.slug}: keys no longer put into {mapping_row}",
-            ):
-                mapping_row.delete()
+            mapping.remove(mapping_row, request=request)
             messages.success(request, f"Mapping for {mapping_row.os} removed.")
         return redirect("cluster-ssh-keys", slug=slug)
     elif which == "check":
@@ -91,7 +82,7 @@ def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, "Every mapping's OS declares its parameter.")
         return redirect("cluster-ssh-keys", slug=slug)
     elif which == "token":
-        token = rotate_token(cluster, request=request)
+        token = key_feed.rotate_token(cluster, request=request)
     elif which:
         return HttpResponse("unknown form", status=400, content_type="text/plain")
     response = render(
@@ -119,41 +110,14 @@ def _save_mapping(request: HttpRequest, cluster: Cluster, form: KeyParameterForm
     """Check the mapping against Ganeti's OS definitions and save it; errors on the form."""
     data = form.cleaned_data
     try:
-        declared = mapping.declared_parameters(cluster)
+        row = mapping.add(
+            cluster, data["os"], data["parameter"], data["first_key_only"], request=request
+        )
     except mapping.CheckFailed as error:
         form.add_error(None, f"{error} The mapping was not saved.")
         return False
-    if text := mapping.problem(data["os"], data["parameter"], declared, cluster.operating_systems):
-        form.add_error("parameter" if "declare" in text else "os", text)
+    except mapping.Undeclared as error:
+        form.add_error(error.field, str(error))
         return False
-    row = form.save(commit=False)
-    row.cluster = cluster
-    row.declared = declared[row.base_os]
-    row.checked_at = timezone.now()
-    how = "the first key" if row.first_key_only else "all keys"
-    with audit.change(
-        "cluster.ssh_keys",
-        request=request,
-        targets=[cluster],
-        message=f"{cluster.slug}: {how} into {row.parameter} of {row.os} at creation",
-    ):
-        row.save()
     messages.success(request, f"Keys go into {row.parameter} of {row.os} from now on.")
     return True
-
-
-def rotate_token(cluster: Cluster, *, actor=None, request=None) -> str:
-    """A new feed token for cluster (the old one stops working); returns it, once."""
-    with transaction.atomic():
-        key = KeyFeed.objects.select_for_update().filter(cluster=cluster).first()
-        key = key or KeyFeed(cluster=cluster)
-        token = key.new_token()
-        with audit.change(
-            "cluster.ssh_keys",
-            actor=actor,
-            request=request,
-            targets=[cluster],
-            message=f"{cluster.slug}: new key feed token (the old one no longer works)",
-        ):
-            key.save()
-    return token
