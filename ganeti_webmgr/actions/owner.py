@@ -36,9 +36,10 @@ def set_owner(
     """Give vm to owner; returns the tag jobs. OwnerError if its name cannot be a tag,
     or if user may not give vm to owner (worded as for an owner that does not exist).
 
+    user None: GWM itself, not a person (no rule to ask).
     audit_action None: the caller writes its own entry (and links the last job).
     """
-    if not may_give_to(user, vm, owner):
+    if user is not None and not may_give_to(user, vm, owner):
         raise OwnerError(no_such_owner(owner_label(owner)))
     new_tag = owner_tag(owner) if owner is not None else None
     old_tags = [t for t in vm.tags if t.startswith(PREFIX) and t != new_tag]
