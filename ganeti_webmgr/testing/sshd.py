@@ -72,7 +72,9 @@ def _run(*argv: str) -> None:
 
 
 @contextmanager
-def sshd() -> Iterator[Sshd]:
+def sshd(extra_config: str = "") -> Iterator[Sshd]:
+    """extra_config: sshd_config lines that win over the defaults (sshd takes the first
+    value it reads), e.g. an AuthorizedKeysCommand."""
     pid = os.getpid()
     namespace, outside, inside = f"gwm-ssh-{pid}", f"gwmsh{pid}", f"gwmsn{pid}"
     net = ipaddress.ip_network("198.18.0.0/15")
@@ -106,7 +108,7 @@ def sshd() -> Iterator[Sshd]:
         (workdir / "authorized_keys").write_text("")
         config = workdir / "sshd_config"
         config.write_text(
-            f"ListenAddress {ns_ip}:22\n"
+            extra_config + f"ListenAddress {ns_ip}:22\n"
             f"HostKey {workdir / 'host_key'}\n"
             f"AuthorizedKeysFile {workdir / 'authorized_keys'}\n"
             f"PidFile {workdir / 'sshd.pid'}\n"
