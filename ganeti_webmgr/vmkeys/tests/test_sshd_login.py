@@ -108,9 +108,7 @@ def test_gwms_admins_log_in_and_others_do_not(tmp_path, cast, live_server, setti
                 assert ok.returncode == 0 and ok.stdout == "logged-in\n", ok.stderr
                 refused = login(server, erin_key)
                 assert refused.returncode == 255 and "Permission denied" in refused.stderr
-                assert (cache / "a1.keys").read_text().count(
-                    "\n"
-                ) == 5  # alice, carol, dave, bob twice
+                assert (cache / "a1.keys").read_text().count("\n") == 5  # alice carol dave, bob 2
             finally:
                 proxy.close()
             # GWM gone: the cache still lets bob in.
