@@ -14,22 +14,25 @@ PARAMETER = re.compile(r"[A-Za-z_][\w-]*")
 class KeyParameterForm(forms.ModelForm):
     class Meta:
         model = KeyParameter
-        fields = ["os", "parameter", "first_key_only"]
+        fields = ["os", "parameter", "layout"]
         labels = {
             "os": "Operating system",
             "parameter": "OS parameter",
-            "first_key_only": "First key only",
+            "layout": "Keys",
         }
         help_texts = {
             "os": "As Ganeti names it: image (all its variants) or image+debian (one variant).",
             "parameter": "The parameter the OS's create script reads keys from, e.g. ssh_key.",
-            "first_key_only": "Send only the user's oldest key (for OS definitions that take "
-            "one key); otherwise all of them, one authorized_keys line each.",
+            "layout": "As the OS's create script reads the parameter.",
         }
 
     def __init__(self, *args, cluster, **kwargs):
         self.cluster = cluster
         super().__init__(*args, **kwargs)
+        self.fields["layout"].required = False  # left out: one line each
+
+    def clean_layout(self) -> str:
+        return self.cleaned_data.get("layout") or KeyParameter.Layout.LINES
 
     def clean_os(self) -> str:
         os = self.cleaned_data["os"].strip()

@@ -59,7 +59,12 @@ def problem(os: str, parameter: str, declared: dict[str, list[str]], known: list
 
 
 def add(
-    cluster: Cluster, os: str, parameter: str, first_key_only: bool = False, *, request=None
+    cluster: Cluster,
+    os: str,
+    parameter: str,
+    layout: str = KeyParameter.Layout.LINES,
+    *,
+    request=None,
 ) -> KeyParameter:
     """Check the mapping against Ganeti's OS definitions now, save it and its audit entry.
     CheckFailed if Ganeti cannot be asked, Undeclared if the OS does not declare it."""
@@ -70,11 +75,11 @@ def add(
         cluster=cluster,
         os=os,
         parameter=parameter,
-        first_key_only=first_key_only,
+        layout=layout,
         declared=declared[os.partition("+")[0]],
         checked_at=timezone.now(),
     )
-    how = "the first key" if first_key_only else "all keys"
+    how = KeyParameter.Layout(layout).label
     with audit.change(
         "cluster.ssh_keys",
         request=request,
@@ -137,5 +142,4 @@ def osparams_for(user, cluster: Cluster, os: str) -> tuple[dict[str, str], str]:
             "correct the cluster's SSH key settings, or remove your keys to create it "
             "without them."
         )
-    value = lines[0] if mapping.first_key_only else "\n".join(lines)
-    return {mapping.parameter: value}, ""
+    return {mapping.parameter: mapping.value(lines)}, ""

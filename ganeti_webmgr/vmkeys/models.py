@@ -21,8 +21,14 @@ class KeyParameter(models.Model):
     # An OS as Ganeti names it: "image" (all its variants) or "image+debian" (one).
     os = models.CharField(max_length=128)
     parameter = models.CharField(max_length=64)
-    # Some OS definitions take one key, not authorized_keys lines.
-    first_key_only = models.BooleanField(default=False)
+
+    class Layout(models.TextChoices):
+        # What the OS's create script expects in the parameter.
+        LINES = "lines", "all keys, one authorized_keys line each"
+        COMMAS = "commas", "all keys, comma-separated (without their comments)"
+        FIRST = "first", "the oldest key only"
+
+    layout = models.CharField(max_length=8, choices=Layout.choices, default=Layout.LINES)
     # The OS's declared parameters (its parameters.list) when last read from Ganeti.
     declared = models.JSONField(default=list)
     checked_at = models.DateTimeField(default=timezone.now)
@@ -43,6 +49,15 @@ class KeyParameter(models.Model):
     @property
     def is_declared(self) -> bool:
         return self.parameter in self.declared
+
+    def value(self, lines: list[str]) -> str:
+        """The parameter's value for these authorized_keys lines (oldest first)."""
+        if self.layout == self.Layout.FIRST:
+            return lines[0]
+        if self.layout == self.Layout.COMMAS:
+            # A comment may hold a comma: only "type data" of each key.
+            return ",".join(" ".join(line.split()[:2]) for line in lines)
+        return "\n".join(lines)
 
 
 class KeyFeed(models.Model):

@@ -110,9 +110,7 @@ def _save_mapping(request: HttpRequest, cluster: Cluster, form: KeyParameterForm
     """Check the mapping against Ganeti's OS definitions and save it; errors on the form."""
     data = form.cleaned_data
     try:
-        row = mapping.add(
-            cluster, data["os"], data["parameter"], data["first_key_only"], request=request
-        )
+        row = mapping.add(cluster, data["os"], data["parameter"], data["layout"], request=request)
     except mapping.CheckFailed as error:
         form.add_error(None, f"{error} The mapping was not saved.")
         return False

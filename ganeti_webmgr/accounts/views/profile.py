@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ganeti_webmgr import audit
 from ganeti_webmgr.accounts.forms import PROFILE_FIELDS, ProfileForm, SshKeyForm
 from ganeti_webmgr.accounts.models import SshKey
+from ganeti_webmgr.vmkeys import summary
 
 
 @login_required
@@ -44,7 +45,11 @@ def key_list(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Key “{key.name}” added.")
         return redirect("accounts-key-list")
     keys = SshKey.objects.filter(user=request.user)
-    return render(request, "accounts/keys.html", {"form": form, "keys": keys})
+    return render(
+        request,
+        "accounts/keys.html",
+        {"form": form, "keys": keys, "clusters": summary.for_user(request.user)},
+    )
 
 
 @login_required

@@ -27,14 +27,12 @@ def keys(creator):
 
 @pytest.fixture
 def mapped(client, alice, cluster, simulator):
-    """map(os, parameter, first_key_only=False): saved on the settings page as an admin."""
+    """map(os, parameter, layout="lines"): saved on the settings page as an admin."""
     simulator.cluster.os_parameters["noop"] = [["ssh_key", "authorized_keys lines for root"]]
 
-    def save(os="noop", parameter="ssh_key", first_key_only=False):
+    def save(os="noop", parameter="ssh_key", layout="lines"):
         client.force_login(alice)
-        data = {"form": "map", "os": os, "parameter": parameter}
-        if first_key_only:
-            data["first_key_only"] = "on"
+        data = {"form": "map", "os": os, "parameter": parameter, "layout": layout}
         response = client.post(f"/clusters/{cluster.slug}/ssh-keys", data)
         assert response.status_code == 302, response.content.decode()
         client.logout()
@@ -61,11 +59,22 @@ def test_the_requesters_keys_go_into_the_mapped_os_parameter(
 def test_a_mapping_may_send_the_first_key_only(
     creator, cluster, simulator, keys, mapped, wizard_data
 ):
-    mapped(first_key_only=True)
+    mapped(layout="first")
     service.request(creator, "vm.create", cluster, wizard_data())
     run_once()
     (body,) = created(simulator)
     assert body["osparams"] == {"ssh_key": keys[0]}
+
+
+def test_a_mapping_may_send_them_comma_separated(
+    creator, cluster, simulator, keys, mapped, wizard_data
+):
+    mapped(layout="commas")
+    service.request(creator, "vm.create", cluster, wizard_data())
+    run_once()
+    (body,) = created(simulator)
+    assert body["osparams"] == {"ssh_key": ",".join(" ".join(k.split()[:2]) for k in keys)}
+    assert "laptop" not in body["osparams"]["ssh_key"]
 
 
 def test_a_variants_mapping_wins_over_its_oss(
@@ -73,7 +82,7 @@ def test_a_variants_mapping_wins_over_its_oss(
 ):
     simulator.cluster.os_parameters["noop"].append(["root_key", "one key"])
     mapped("noop", "ssh_key")
-    mapped("noop+minimal", "root_key", first_key_only=True)
+    mapped("noop+minimal", "root_key", layout="first")
     service.request(creator, "vm.create", cluster, wizard_data(os="noop+minimal"))
     run_once()
     (body,) = created(simulator)

@@ -45,7 +45,18 @@ class Migration(migrations.Migration):
                 ),
                 ("os", models.CharField(max_length=128)),
                 ("parameter", models.CharField(max_length=64)),
-                ("first_key_only", models.BooleanField(default=False)),
+                (
+                    "layout",
+                    models.CharField(
+                        choices=[
+                            ("lines", "all keys, one authorized_keys line each"),
+                            ("commas", "all keys, comma-separated (without their comments)"),
+                            ("first", "the oldest key only"),
+                        ],
+                        default="lines",
+                        max_length=8,
+                    ),
+                ),
                 ("declared", models.JSONField(default=list)),
                 ("checked_at", models.DateTimeField(default=django.utils.timezone.now)),
                 (

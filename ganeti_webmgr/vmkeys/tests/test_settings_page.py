@@ -56,18 +56,20 @@ def test_the_cluster_tab_shows_for_its_admins(client, admin, cluster):
 def test_a_declared_parameter_is_saved_and_logged(client, admin, cluster):
     client.force_login(admin)
     response = client.post(
-        URL, {"form": "map", "os": "noop", "parameter": "ssh_key", "first_key_only": "on"}
+        URL, {"form": "map", "os": "noop", "parameter": "ssh_key", "layout": "first"}
     )
     assert response.status_code == 302
     row = KeyParameter.objects.get(cluster=cluster)
-    assert (row.os, row.parameter, row.first_key_only, row.declared) == (
+    assert (row.os, row.parameter, row.layout, row.declared) == (
         "noop",
         "ssh_key",
-        True,
+        "first",
         ["ssh_key"],
     )
     entry = Entry.objects.get(action="cluster.ssh_keys")
-    assert entry.actor_name == "carol" and "the first key into ssh_key of noop" in entry.message
+    assert (
+        entry.actor_name == "carol" and "the oldest key only into ssh_key of noop" in entry.message
+    )
     page = client.get(URL).content.decode()
     assert 'data-mapping="noop"' in page
 

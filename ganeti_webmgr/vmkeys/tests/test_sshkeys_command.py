@@ -26,15 +26,15 @@ def run(*args):
 
 
 def test_map_list_check_unmap(cluster, simulator):
-    assert run("map", "sim", "noop", "ssh_key", "--first-key-only") == (
+    assert run("map", "sim", "noop", "ssh_key", "--keys", "first") == (
         "keys go into ssh_key of noop on sim\n"
     )
-    assert run("list", "sim") == "noop\tssh_key\tfirst key\tdeclared\n"
+    assert run("list", "sim") == "noop\tssh_key\tfirst\tdeclared\n"
     assert run("check", "sim") == "every mapping's OS declares its parameter\n"
     simulator.cluster.os_parameters["noop"] = []
     with pytest.raises(CommandError, match="1 mapping"):
         run("check", "sim")
-    assert run("list", "sim") == "noop\tssh_key\tfirst key\tNOT DECLARED\n"
+    assert run("list", "sim") == "noop\tssh_key\tfirst\tNOT DECLARED\n"
     run("unmap", "sim", "noop")
     assert not KeyParameter.objects.exists()
     assert Entry.objects.filter(action="cluster.ssh_keys").count() == 2

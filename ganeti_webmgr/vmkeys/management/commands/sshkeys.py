@@ -22,7 +22,13 @@ class Command(BaseCommand):
         add.add_argument("cluster")
         add.add_argument("os", help="image (all its variants) or image+debian")
         add.add_argument("parameter", help="the OS parameter, e.g. ssh_key")
-        add.add_argument("--first-key-only", action="store_true")
+        add.add_argument(
+            "--keys",
+            choices=KeyParameter.Layout.values,
+            default=KeyParameter.Layout.LINES,
+            help="lines: one authorized_keys line each (default); commas: comma-separated; "
+            "first: the oldest key only",
+        )
         rm = sub.add_parser("unmap", help="remove the mapping of OS")
         rm.add_argument("cluster")
         rm.add_argument("os")
@@ -40,17 +46,17 @@ class Command(BaseCommand):
 
     def do_list(self, cluster, **_):
         for m in KeyParameter.objects.filter(cluster=cluster):
-            keys = "first key" if m.first_key_only else "all keys"
+            keys = m.layout
             declared = "declared" if m.is_declared else "NOT DECLARED"
             self.stdout.write(f"{m.os}\t{m.parameter}\t{keys}\t{declared}")
 
-    def do_map(self, cluster, os, parameter, first_key_only, **_):
+    def do_map(self, cluster, os, parameter, keys, **_):
         if not OS_NAME.fullmatch(os) or not PARAMETER.fullmatch(parameter):
             raise CommandError("write the OS as image or image+variant, the parameter as a name")
         if KeyParameter.objects.filter(cluster=cluster, os=os).exists():
             raise CommandError(f"{os} has a mapping already; unmap it first")
         try:
-            mapping.add(cluster, os, parameter, first_key_only)
+            mapping.add(cluster, os, parameter, keys)
         except (mapping.CheckFailed, mapping.Undeclared) as error:
             raise CommandError(str(error)) from None
         self.stdout.write(f"keys go into {parameter} of {os} on {cluster.slug}")
