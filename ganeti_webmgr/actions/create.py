@@ -30,6 +30,12 @@ class CreateVMsForm(CreateForm):
                 self.add_error("os", error)
         return data
 
+    def summary(self):
+        rows = super().summary()
+        if self.key_osparams:
+            rows.append(("SSH keys", f"yours, in the OS parameter {', '.join(self.key_osparams)}"))
+        return rows
+
     def params(self):
         allocation = {**self.allocation(), "tags": [self.owner_tag]}
         if self.key_osparams:

@@ -69,6 +69,13 @@ def no_problems(expected, actual, nullable=frozenset()):
     assert not problems, "\n".join(problems)
 
 
+def test_it_reads_each_oss_declared_parameters(backend):
+    # /2/query/os: what GWM checks an SSH key mapping against (noop declares none).
+    declared = backend.client().os_parameters()
+    assert declared[backend.os.partition("+")[0]] == []
+    assert all(isinstance(names, list) for names in declared.values())
+
+
 def test_it_reads_every_resource_gwm_stores_with_the_recorded_shapes(backend):
     c = backend.client()
     name = backend.unique_name("shape")

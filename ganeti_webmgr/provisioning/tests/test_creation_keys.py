@@ -154,3 +154,14 @@ def test_the_wizard_says_so_too(client, creator, cluster, simulator, keys, mappe
     response = client.post("/clusters/sim/create-vm", wizard_data(action="create"))
     assert b"puts your SSH keys in the OS parameter" in response.content
     assert created(simulator) == []
+
+
+def test_the_review_says_where_the_keys_go(client, creator, cluster, keys, mapped, wizard_data):
+    mapped()
+    client.force_login(creator)
+    page = client.post("/clusters/sim/create-vm", wizard_data(action="review")).content.decode()
+    assert "SSH keys" in page and "yours, in the OS parameter ssh_key" in page
+    page = client.post(
+        "/clusters/sim/create-vm", wizard_data(action="review", os="debootstrap+default")
+    ).content.decode()
+    assert "yours, in the OS parameter" not in page
