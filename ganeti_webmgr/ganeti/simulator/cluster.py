@@ -118,8 +118,13 @@ class SimCluster(MovesMixin, DevicesMixin):
         self.meta: dict[str, _Meta] = {}
         self.networks: dict[str, dict[str, Any]] = {}
         self.os_names = list(os_names)
-        #: OS base name -> its parameters.list as [name, doc] pairs (none declare any by default)
-        self.os_parameters: dict[str, list[list[str]]] = {}
+        #: OS base name -> its parameters.list as [name, doc] pairs (as the sandbox's noop)
+        self.os_parameters: dict[str, list[list[str]]] = {
+            "noop": [
+                ["fake_param", "A dummy OS parameter (ignored)"],
+                ["ssh_key", "Public keys for root (ignored)"],
+            ]
+        }
         #: node name -> names of the instances exported there (Ganeti's /var/lib/ganeti/export)
         self.exports: dict[str, list[str]] = {}
         #: bridges every node has; a NIC link outside them fails Ganeti's bridge check

@@ -41,7 +41,10 @@ def test_it_reads_the_parameters_each_os_declares(sim, client):
         ["filesystem", "The root filesystem"],
         ["arch", "Architecture"],
     ]
-    assert client.os_parameters() == {"debootstrap": ["arch", "filesystem"], "noop": []}
+    assert client.os_parameters() == {
+        "debootstrap": ["arch", "filesystem"],
+        "noop": ["fake_param", "ssh_key"],
+    }
     assert (last(sim).method, last(sim).path) == ("PUT", "/2/query/os")
     assert last(sim).body == {"fields": ["name", "parameters"]}
 

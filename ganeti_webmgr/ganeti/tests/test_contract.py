@@ -70,9 +70,10 @@ def no_problems(expected, actual, nullable=frozenset()):
 
 
 def test_it_reads_each_oss_declared_parameters(backend):
-    # /2/query/os: what GWM checks an SSH key mapping against (noop declares none).
+    # /2/query/os: what GWM checks an SSH key mapping against (bin/ganeti-sandbox's
+    # noop declares these two).
     declared = backend.client().os_parameters()
-    assert declared[backend.os.partition("+")[0]] == []
+    assert declared[backend.os.partition("+")[0]] == ["fake_param", "ssh_key"]
     assert all(isinstance(names, list) for names in declared.values())
 
 
