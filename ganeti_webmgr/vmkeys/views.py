@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.core import params
 from ganeti_webmgr.permissions import rules
 from ganeti_webmgr.permissions.rules import get_visible_or_404
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
@@ -64,8 +65,8 @@ def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("cluster-ssh-keys", slug=slug)
         status = 400
     elif which == "unmap":
-        found = KeyParameter.objects.filter(cluster=cluster, pk=request.POST.get("mapping") or 0)
-        mapping_row = found.first()
+        pk = params.primary_key(request.POST.get("mapping"))
+        mapping_row = KeyParameter.objects.filter(cluster=cluster, pk=pk).first() if pk else None
         if mapping_row is not None:
             mapping.remove(mapping_row, request=request)
             messages.success(request, f"Mapping for {mapping_row.os} removed.")

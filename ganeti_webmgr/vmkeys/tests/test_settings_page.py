@@ -46,6 +46,7 @@ def test_outsiders_get_404_and_vm_admins_403(client, cluster, bob, charlie):
 def test_other_methods_are_refused(client, admin):
     client.force_login(admin)
     assert client.delete(URL).status_code == 405
+    assert client.post(URL, {"form": "explode"}).status_code == 400
 
 
 def test_the_cluster_tab_shows_for_its_admins(client, admin, cluster):
@@ -124,6 +125,9 @@ def test_a_mapping_is_removed(client, admin, cluster):
     client.force_login(admin)
     client.post(URL, {"form": "map", "os": "noop", "parameter": "ssh_key"})
     row = KeyParameter.objects.get()
+    for bad in ("abc", "", "999999"):  # nothing removed, no error page
+        assert client.post(URL, {"form": "unmap", "mapping": bad}).status_code == 302
+    assert KeyParameter.objects.exists()
     assert client.post(URL, {"form": "unmap", "mapping": row.pk}).status_code == 302
     assert not KeyParameter.objects.exists()
     assert Entry.objects.filter(action="cluster.ssh_keys").count() == 2
