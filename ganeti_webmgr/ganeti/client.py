@@ -754,15 +754,6 @@ class RapiClient:
         data = self._transport.request("PUT", path, body=body)
         return self._expect(data, dict, path)
 
-    def os_parameters(self) -> dict[str, list[str]]:
-        """Each OS's declared parameters (its parameters.list), by base name
-        (``/2/query/os``; like ``/2/os``, Ganeti asks every node)."""
-        out: dict[str, list[str]] = {}
-        for row in self.query("os", ["name", "parameters"]).get("data", []):
-            (_, name), (status, parameters) = row
-            out[str(name)] = sorted(str(p[0]) for p in parameters or []) if status == 0 else []
-        return out
-
     def list_exports(self) -> dict[str, list[str]]:
         """Instance exports by node (``/2/query/export``); nodes without any map to ``[]``.
 

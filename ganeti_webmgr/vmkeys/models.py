@@ -29,7 +29,8 @@ class KeyParameter(models.Model):
         FIRST = "first", "the oldest key only"
 
     layout = models.CharField(max_length=8, choices=Layout.choices, default=Layout.LINES)
-    # The OS's declared parameters (its parameters.list) when last read from Ganeti.
+    # [parameter] when Ganeti last found it declared by the OS (vmkeys.mapping.check),
+    # [] when it did not.
     declared = models.JSONField(default=list)
     checked_at = models.DateTimeField(default=timezone.now)
 

@@ -534,35 +534,6 @@ class SimCluster(MovesMixin, DevicesMixin):
                 "wrong_input",
             )
 
-    def query_os(self, fields: list[str]) -> dict[str, Any]:
-        """``/2/query/os``: a row per OS (base name), with its variants and parameters."""
-        known = {
-            "name": ("Name", "text", "Operating system name"),
-            "variants": ("Variants", "other", "Operating system variants"),
-            "parameters": ("Parameters", "other", "Operating system parameters"),
-            "valid": ("Valid", "bool", "Whether operating system definition is valid"),
-        }
-        by_os: dict[str, list[str]] = {}
-        for full in self.os_names:
-            base, _, variant = full.partition("+")
-            by_os.setdefault(base, []).append(variant)
-        rows = []
-        for base, variants in sorted(by_os.items()):
-            values = {
-                "name": base,
-                "variants": sorted(v for v in variants if v),
-                "parameters": sorted(self.os_parameters.get(base, [])),
-                "valid": True,
-            }
-            rows.append([[0, values[f]] if f in values else [1, None] for f in fields])
-        descr = [
-            {"name": f, "title": known[f][0], "kind": known[f][1], "doc": known[f][2]}
-            if f in known
-            else {"name": f, "title": f, "kind": "unknown", "doc": "Unknown field"}
-            for f in fields
-        ]
-        return {"data": rows, "fields": descr}
-
     def _pick_node(self) -> str:
         if not self.nodes:
             raise prereq("No nodes in cluster", "insufficient_resources")

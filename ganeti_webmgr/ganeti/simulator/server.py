@@ -139,8 +139,6 @@ ROUTES: list[tuple[str, str, str, str]] = [
     ("GET", r"/2/query/export", "query_export", "read"),
     ("PUT", r"/2/query/export", "query_export", "read"),
     ("GET", r"/2/query/export/fields", "query_export_fields", "read"),
-    ("GET", r"/2/query/os", "query_os", "read"),
-    ("PUT", r"/2/query/os", "query_os", "read"),
     ("GET", r"/2/jobs", "jobs", "read"),
     ("GET", r"/2/jobs/(?P<id>\d+)", "job", "read"),
     ("DELETE", r"/2/jobs/(?P<id>\d+)", "job_cancel", "write"),
@@ -756,14 +754,6 @@ class RapiSimulator:
             raise HttpError(400, "Missing 'fields' query argument")
         with self.cluster.lock:
             return self.cluster.query_exports([f for f in fields if f])
-
-    def _h_query_os(self, req: _Request) -> dict:
-        body = req.body_dict() if req.method == "PUT" else {}
-        fields = body.get("fields") or (req.string("fields") or "").split(",")
-        if not [f for f in fields if f]:
-            raise HttpError(400, "Missing 'fields' query argument")
-        with self.cluster.lock:
-            return self.cluster.query_os([f for f in fields if f])
 
     def _h_query_export_fields(self, req: _Request) -> dict:
         with self.cluster.lock:

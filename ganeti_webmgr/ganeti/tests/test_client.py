@@ -36,19 +36,6 @@ def test_it_reads_version_info_features_and_os(client):
     assert "noop+default" in client.operating_systems()
 
 
-def test_it_reads_the_parameters_each_os_declares(sim, client):
-    sim.cluster.os_parameters["debootstrap"] = [
-        ["filesystem", "The root filesystem"],
-        ["arch", "Architecture"],
-    ]
-    assert client.os_parameters() == {
-        "debootstrap": ["arch", "filesystem"],
-        "noop": ["fake_param", "ssh_key"],
-    }
-    assert (last(sim).method, last(sim).path) == ("PUT", "/2/query/os")
-    assert last(sim).body == {"fields": ["name", "parameters"]}
-
-
 def test_it_lists_and_reads_nodes(sim, client):
     assert client.list_nodes() == ["node1.sim.test", "node2.sim.test"]
     nodes = client.list_nodes_bulk()

@@ -41,7 +41,12 @@ def mapped(client, alice, cluster, simulator):
 
 
 def created(simulator, path="/2/instances"):
-    return [r.body for r in simulator.requests if r.method == "POST" and r.path == path]
+    """The creation requests sent (not the mapping's dry-run checks)."""
+    return [
+        r.body
+        for r in simulator.requests
+        if r.method == "POST" and r.path == path and "dry-run" not in r.query
+    ]
 
 
 def test_the_requesters_keys_go_into_the_mapped_os_parameter(
@@ -137,7 +142,8 @@ def test_a_parameter_the_os_no_longer_declares_is_refused_at_creation(
     mapped()
     simulator.cluster.os_parameters["noop"] = []  # a new version of the OS definition
     assert mapping.refresh(cluster) == [
-        "noop: The OS noop does not declare a parameter 'ssh_key' (its parameters.list has: none)."
+        "noop: The OS noop does not declare a parameter 'ssh_key' (Ganeti: The following "
+        "parameters are not supported by the OS noop: ssh_key)."
     ]
     with pytest.raises(service.Invalid) as refused:
         service.request(creator, "vm.create", cluster, wizard_data())

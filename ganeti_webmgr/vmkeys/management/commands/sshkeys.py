@@ -32,7 +32,9 @@ class Command(BaseCommand):
         rm = sub.add_parser("unmap", help="remove the mapping of OS")
         rm.add_argument("cluster")
         rm.add_argument("os")
-        check = sub.add_parser("check", help="read the OS definitions again (exit 1 on problems)")
+        check = sub.add_parser(
+            "check", help="have Ganeti check every mapping again (exit 1 on problems)"
+        )
         check.add_argument("cluster")
         token = sub.add_parser("token", help="the key feed's token")
         token.add_argument("verb", choices=["rotate"], help="rotate: make a new one, print it")
