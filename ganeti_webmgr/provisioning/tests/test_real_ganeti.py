@@ -236,5 +236,6 @@ def test_the_requesters_keys_reach_ganeti_in_the_mapped_os_parameter(
     [job] = follow(creation)
     assert (job.status, job.error_message) == ("success", "")
     with new_client(synced_sandbox) as rapi:
-        instance = rapi.get_instance(name)
-    assert instance.raw["custom_osparams"] == {"ssh_key": "\n".join(lines)}
+        info = rapi.wait_for_job(rapi.get_instance_info(name, static=True)).result
+    # The instance's own OS parameters, as gnt-instance info shows them.
+    assert info[name]["os_instance"] == {"ssh_key": "\n".join(lines)}
