@@ -145,6 +145,7 @@ bench: $(VENV)/.dev-stamp
 	$(BIN)/python bench/permissions.py sqlite
 	$(BIN)/python bench/vm_list.py sqlite
 	$(BIN)/python bench/search.py sqlite
+	$(BIN)/python bench/quotas.py sqlite
 	$(BIN)/python bench/worker_isolation.py
 	$(BIN)/python bench/job_pickup.py
 	$(BIN)/python bench/server.py
@@ -155,6 +156,7 @@ bench: $(VENV)/.dev-stamp
 		$(BIN)/python bench/permissions.py $$db || exit 1; \
 		$(BIN)/python bench/vm_list.py $$db || exit 1; \
 		$(BIN)/python bench/search.py $$db || exit 1; \
+		$(BIN)/python bench/quotas.py $$db || exit 1; \
 	done
 
 # --- docs and generated files -----------------------------------------------------

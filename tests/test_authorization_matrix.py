@@ -85,6 +85,13 @@ MATRIX = {
         {"slug": "b"},
         expect(LOGIN, 404, 404, 404, 404, 404, 200),
     ),
+    "cluster-quotas": (
+        "get",
+        {"slug": "a"},
+        expect(LOGIN, 404, 403, 403, 403, 200, 200),
+        {"slug": "b"},
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
     "vm-permissions": (
         "get",
         MINE,

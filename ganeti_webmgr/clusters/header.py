@@ -19,6 +19,7 @@ from ganeti_webmgr.permissions.rules import (
     may_manage_ssh_keys,
     may_see_nodes,
     may_see_sync_errors,
+    may_set_quotas,
 )
 
 # (key, label, URL name), in the order shown.
@@ -32,6 +33,7 @@ TABS = [
     ("ssh-keys", "SSH keys", "cluster-ssh-keys"),
     ("log", "Log", "audit-log-cluster"),
     ("import", "Import tools", "cluster-import"),
+    ("quotas", "Quotas", "cluster-quotas"),
 ]
 
 
@@ -78,6 +80,7 @@ def cluster_header(user, cluster: Cluster, current: str) -> ClusterHeader:
         "permissions": can(user, "grant", cluster),
         "import": can(user, "grant", cluster),
         "templates": can(user, "create_vm", cluster),
+        "quotas": may_set_quotas(user, cluster),
         "ssh-keys": may_manage_ssh_keys(user, cluster),
     }
     tabs = [

@@ -67,6 +67,23 @@ class VirtualMachine(SyncedFromGaneti):
             # VM lists filtered by state and sorted by name, per cluster and overall.
             models.Index(fields=["status", "name"], name="vm_status_idx"),
             models.Index(fields=["name"], name="vm_name_idx"),
+            # An owner's quota usage on a cluster read from the index alone (quotas/usage.py).
+            *[
+                models.Index(
+                    fields=[
+                        "cluster",
+                        owner,
+                        "removed_at",
+                        "missing",
+                        "oper_state",
+                        "memory",
+                        "vcpus",
+                        "disk_size",
+                    ],
+                    name=f"vm_usage_{owner.removeprefix('owner_')}_idx",
+                )
+                for owner in ("owner_user", "owner_group")
+            ],  # fmt: skip
         ]
         # What may be granted on a VM (see ganeti_webmgr/permissions/rules.py).
         default_permissions = ()
