@@ -30,10 +30,10 @@ TABS = [
     ("jobs", "Jobs", "cluster-job-list"),
     ("permissions", "Permissions", "cluster-permissions"),
     ("templates", "VM templates", "cluster-vm-template-list"),
-    ("ssh-keys", "SSH keys", "cluster-ssh-keys"),
     ("log", "Log", "audit-log-cluster"),
     ("import", "Import tools", "cluster-import"),
     ("quotas", "Quotas", "cluster-quotas"),
+    ("ssh-keys", "SSH keys", "cluster-ssh-keys"),
 ]
 
 
