@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ganeti_webmgr.actions",
     "ganeti_webmgr.console",
     "ganeti_webmgr.search",
+    "ganeti_webmgr.vmkeys",
     "ganeti_webmgr.quotas",
     # Sign-in: single sign-on (OIDC) and a second factor (django-otp's devices).
     "django_otp",

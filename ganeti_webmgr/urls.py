@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("ganeti_webmgr.two_factor.urls")),
     path("sso/", include("ganeti_webmgr.sso.urls")),
     path("clusters/<slug:slug>/", include("ganeti_webmgr.console.urls")),
+    path("clusters/<slug:slug>/", include("ganeti_webmgr.vmkeys.urls")),
     path("clusters/<slug:slug>/quotas/", include("ganeti_webmgr.quotas.urls")),
     path("clusters/", include("ganeti_webmgr.clusters.urls")),
     path("vms/", vm_views.vm_list, name="vm-list"),

@@ -69,6 +69,30 @@ MATRIX = {
         None,
         None,
     ),
+    # The key feed: the cluster's token in the path (a wrong one here); a login counts
+    # for nothing.
+    "cluster-key-feed": (
+        "get",
+        {"slug": "a", "token": "wrong"},
+        expect(404, 404, 404, 404, 404, 404, 404),
+        None,
+        None,
+    ),
+    "vm-key-feed": (
+        "get",
+        {"slug": "a", "token": "wrong", "name": "a1"},
+        expect(404, 404, 404, 404, 404, 404, 404),
+        None,
+        None,
+    ),
+    # The SSH key settings (OS parameter mapping, feed token): the cluster's admins.
+    "cluster-ssh-keys": (
+        "get",
+        A,
+        expect(LOGIN, 404, 403, 403, 403, 200, 200),
+        B,
+        OTHER_ADMIN_ONLY,
+    ),
     "cluster-permissions": (
         "get",
         {"slug": "a"},

@@ -37,6 +37,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("provisioning.models", ("provisioning.models",)),
     ("console.models", ("console.models",)),
     ("quotas.models", ("quotas.models",)),
+    ("vmkeys.models", ("vmkeys.models",)),
     # The domain: rules, records, Ganeti's data written into rows, services.
     ("nodes", ("nodes",)),
     ("permissions", ("permissions",)),
@@ -51,6 +52,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("jobs", ("jobs",)),  # follows a job to its end, refreshes its targets through inventory
     ("provisioning", ("provisioning",)),
     ("quotas", ("quotas",)),  # what owners use, and the check the action layer makes
+    ("vmkeys", ("vmkeys",)),  # users' keys into a creation's OS parameters; the key feed
     ("actions", ("actions",)),
     ("console", ("console",)),
     ("search", ("search",)),  # asks the rules about every kind of object

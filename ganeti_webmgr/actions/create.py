@@ -8,6 +8,7 @@ from ganeti_webmgr.ganeti import RapiClient
 from ganeti_webmgr.provisioning.forms import CreateForm
 from ganeti_webmgr.quotas import demand
 from ganeti_webmgr.virtual_machines.ownership import OwnerError, owner_tag
+from ganeti_webmgr.vmkeys.mapping import osparams_for
 
 
 class CreateVMsForm(CreateForm):
@@ -24,13 +25,23 @@ class CreateVMsForm(CreateForm):
                 self.owner_tag = owner_tag(self.owner_object())
             except OwnerError as error:
                 self.add_error("owner", str(error))
+            # The requester's SSH keys, where the cluster's key settings put them.
+            self.key_osparams, error = osparams_for(self.user, self.cluster, data["os"])
+            if error:
+                self.add_error("os", error)
         return data
 
+    def summary(self):
+        rows = super().summary()
+        if self.key_osparams:
+            rows.append(("SSH keys", f"yours, in the OS parameter {', '.join(self.key_osparams)}"))
+        return rows
+
     def params(self):
-        return {
-            "names": self.cleaned_data["names"],
-            "allocation": {**self.allocation(), "tags": [self.owner_tag]},
-        }
+        allocation = {**self.allocation(), "tags": [self.owner_tag]}
+        if self.key_osparams:
+            allocation["osparams"] = {**allocation.get("osparams", {}), **self.key_osparams}
+        return {"names": self.cleaned_data["names"], "allocation": allocation}
 
 
 def _create(client: RapiClient, name: str, p: dict, *, reason: str = "") -> int:

@@ -14,11 +14,17 @@ from ganeti_webmgr import audit
 from ganeti_webmgr.actions import service
 from ganeti_webmgr.actions.registry import ACTIONS
 from ganeti_webmgr.jobs.models import Job
-from ganeti_webmgr.permissions.rules import may_override_quota
+from ganeti_webmgr.permissions.rules import may_give_to, may_override_quota
 from ganeti_webmgr.quotas import reserve as quota
 from ganeti_webmgr.quotas import usage
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
-from ganeti_webmgr.virtual_machines.ownership import PREFIX, owner_tag
+from ganeti_webmgr.virtual_machines.ownership import (
+    PREFIX,
+    OwnerError,
+    no_such_owner,
+    owner_label,
+    owner_tag,
+)
 
 
 def set_owner(
@@ -30,11 +36,15 @@ def set_owner(
     audit_action: str | None = "vm.owner",
     override_quota: bool = False,
 ) -> list[Job]:
-    """Give vm to owner (OwnerError if its name cannot be a tag; service.OverQuota if
-    the new owner's quota has no room for it); returns the tag jobs.
+    """Give vm to owner; returns the tag jobs. OwnerError if its name cannot be a tag,
+    or if user may not give vm to owner (worded as for an owner that does not exist);
+    service.OverQuota if the new owner's quota has no room for it.
 
+    user None: GWM itself, not a person (no rule to ask).
     audit_action None: the caller writes its own entry (and links the last job).
     """
+    if user is not None and not may_give_to(user, vm, owner):
+        raise OwnerError(no_such_owner(owner_label(owner)))
     new_tag = owner_tag(owner) if owner is not None else None
     old_tags = [t for t in vm.tags if t.startswith(PREFIX) and t != new_tag]
     tags = ACTIONS["vm.tags"]

@@ -46,6 +46,7 @@ ACTIONS: dict[str, str] = {
     "cluster.add": "cluster added to GWM",
     "cluster.edit": "cluster settings changed in GWM",
     "cluster.console": "cluster console settings changed (VNC password set or cleared)",
+    "cluster.ssh_keys": "cluster SSH key settings changed (OS parameter mapping, feed token)",
     "cluster.remove": "cluster removed from GWM (not from Ganeti)",
     "cluster.sync": "sync requested by a user",
     "cluster.tags": "cluster tags changed",

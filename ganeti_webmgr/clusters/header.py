@@ -19,6 +19,7 @@ from ganeti_webmgr.actions import web
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.permissions.rules import (
     can,
+    may_manage_ssh_keys,
     may_see_nodes,
     may_see_sync_errors,
     may_set_quotas,
@@ -35,6 +36,7 @@ TABS = [
     ("log", "Log", "audit-log-cluster"),
     ("import", "Import tools", "cluster-import"),
     ("quotas", "Quotas", "cluster-quotas"),
+    ("ssh-keys", "SSH keys", "cluster-ssh-keys"),
 ]
 
 
@@ -97,6 +99,7 @@ def cluster_header(user, cluster: Cluster, current: str, *, panel: bool = False)
         "import": can(user, "grant", cluster),
         "templates": can(user, "create_vm", cluster),
         "quotas": may_set_quotas(user, cluster),
+        "ssh-keys": may_manage_ssh_keys(user, cluster),
     }
     tabs = [
         Tab(key, label, reverse(url_name, args=[cluster.slug]), key == current)

@@ -13,6 +13,8 @@ import time
 
 from uvicorn_worker import UvicornWorker
 
+from ganeti_webmgr.core.logs import mask_tokens
+
 
 class GwmWorker(UvicornWorker):
     CONFIG_KWARGS = {
@@ -87,14 +89,14 @@ def _headers(scope) -> list:
 def _environ(scope) -> dict:
     query = scope.get("query_string", b"").decode("latin-1")
     raw = scope.get("raw_path") or scope["path"].encode()
-    uri = raw.decode("latin-1") + (f"?{query}" if query else "")
+    uri = mask_tokens(raw.decode("latin-1")) + (f"?{query}" if query else "")
     client = scope.get("client")
     environ = {
         "REMOTE_ADDR": client[0] if client else "-",
         "REQUEST_METHOD": scope["method"],
         "RAW_URI": uri,
         "SERVER_PROTOCOL": f"HTTP/{scope.get('http_version', '1.1')}",
-        "PATH_INFO": scope["path"],
+        "PATH_INFO": mask_tokens(scope["path"]),
         "QUERY_STRING": query,
     }
     for name, value in scope["headers"]:

@@ -19,7 +19,13 @@ The rules:
   cluster's tags permission covers the tags of its nodes.
 - A job is seen by whoever may see its VM, cluster admins, and its requester.
 - Permissions come to a user directly or through any of their groups.
-- Ownership of a VM grants nothing (it is what quotas count).
+- Ownership of a VM grants nothing (it is what quotas count). Who may change a VM's
+  owner (its admins) may give it only to themself or a group they are a member
+  of; superusers and the cluster's admins to anyone (may_give_to).
+- SSH keys: a cluster's admins set which OS parameter gets the requester's keys at
+  creation and rotate the key feed's token (may_manage_ssh_keys). The feed gives
+  the keys of users_who_administer(the VM or cluster): superusers, the cluster's
+  admins and the VM's admins, directly or through a group; active users only.
 - Inactive users and anonymous visitors may do nothing.
 - GWM's own records are superusers' business: adding clusters, editing and
   removing them in GWM (Ganeti is not touched), managing users, creating and
@@ -45,7 +51,7 @@ is_superuser itself, tests/test_rules_only.py checks):
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser, Group, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -284,6 +290,52 @@ def may_see_user(user, username: str) -> bool:
     """A user's page and log: themself and those who manage users. Asked before the
     lookup, so the answer says nothing about which users exist."""
     return _active(user) and (user.get_username() == username or may_manage_users(user))
+
+
+def may_manage_ssh_keys(user, cluster: Cluster) -> bool:
+    """The cluster's SSH key settings: the OS parameter mapping, the key feed's token.
+    GWM's own records, so read-only clusters too."""
+    return can(user, "grant", cluster)
+
+
+def users_who_administer(obj: Cluster | VirtualMachine) -> QuerySet[User]:
+    """The active users who administer obj in GWM: superusers, the cluster's admins and
+    (for a VM) the VM's admins, directly or through a group. As can(user, "admin", obj)
+    but a read-only cluster changes nothing: this is who may log in to the machines
+    (the key feed), not who may write to Ganeti."""
+    cluster = obj if isinstance(obj, Cluster) else obj.cluster
+    grants = [
+        (
+            ClusterUserPermission.objects.filter(content_object=cluster),
+            ClusterGroupPermission.objects.filter(content_object=cluster),
+        )
+    ]
+    if isinstance(obj, VirtualMachine):
+        grants.append(
+            (
+                VirtualMachineUserPermission.objects.filter(content_object=obj),
+                VirtualMachineGroupPermission.objects.filter(content_object=obj),
+            )
+        )
+    who = Q(is_superuser=True)
+    for direct, via_group in grants:
+        admin_groups = via_group.filter(permission__codename="admin").values("group_id")
+        who |= Q(pk__in=direct.filter(permission__codename="admin").values("user_id"))
+        who |= Q(pk__in=User.objects.filter(groups__in=admin_groups).values("pk"))
+    return User.objects.filter(who, is_active=True)
+
+
+def may_give_to(user, vm: VirtualMachine, owner: User | Group | None) -> bool:
+    """May user (who may change vm's owner) make owner its owner? Themself or a group
+    they are a member of; superusers and the cluster's admins anyone; nobody always.
+    A False must read as "no such owner": it may not tell which groups exist."""
+    if not _active(user):
+        return False
+    if owner is None or can(user, "grant", vm.cluster):
+        return True
+    if isinstance(owner, Group):
+        return user.groups.filter(pk=owner.pk).exists()
+    return owner.pk == user.pk
 
 
 # Groups: the strongest role user has on a group.

@@ -3,7 +3,8 @@ namespace of its own, reached over a veth pair, as a node's sshd would be.
 
 Needs root (network namespaces) and /usr/sbin/sshd (bin/install-system-deps
 test). Addresses come from 198.18.0.0/15 (RFC 2544, benchmarking), a /30 per
-test process, used only between the host and the namespace made here.
+server by the test process's id, used only between the host and the namespace made
+here.
 
 The login's forced command stands in for Ganeti's console wrapper: it prints
 ``COMMAND <what the client asked to run>``, then answers each input line
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SSHD = "/usr/sbin/sshd"
+_BUSY: set[int] = set()  # slots of this process's servers that are up
 FORCED = """#!/bin/sh
 echo "COMMAND $SSH_ORIGINAL_COMMAND"
 while IFS= read -r line; do
@@ -72,11 +74,20 @@ def _run(*argv: str) -> None:
 
 
 @contextmanager
-def sshd() -> Iterator[Sshd]:
+def sshd(extra_config: str = "") -> Iterator[Sshd]:
+    """extra_config: sshd_config lines that win over the defaults (sshd takes the first
+    value it reads), e.g. an AuthorizedKeysCommand."""
     pid = os.getpid()
-    namespace, outside, inside = f"gwm-ssh-{pid}", f"gwmsh{pid}", f"gwmsn{pid}"
+    # A second server at once in this process (the session's ssh_server is up) gets
+    # names and a /30 of its own.
+    slot = next(n for n in (0, 1, None) if n not in _BUSY)
+    if slot is None:
+        raise RuntimeError("two sshd servers are up in this process already")
+    _BUSY.add(slot)
+    tag = f"{pid}x{slot}" if slot else str(pid)
+    namespace, outside, inside = f"gwm-ssh-{tag}", f"gwmsh{tag}", f"gwmsn{tag}"
     net = ipaddress.ip_network("198.18.0.0/15")
-    base = net.network_address + (pid % (net.num_addresses // 4)) * 4
+    base = net.network_address + ((pid * 2 + slot) % (net.num_addresses // 4)) * 4
     host_ip, ns_ip = str(base + 1), str(base + 2)
     workdir = Path(tempfile.mkdtemp(prefix="gwm-sshd-"))
     workdir.chmod(0o755)
@@ -106,7 +117,7 @@ def sshd() -> Iterator[Sshd]:
         (workdir / "authorized_keys").write_text("")
         config = workdir / "sshd_config"
         config.write_text(
-            f"ListenAddress {ns_ip}:22\n"
+            extra_config + f"ListenAddress {ns_ip}:22\n"
             f"HostKey {workdir / 'host_key'}\n"
             f"AuthorizedKeysFile {workdir / 'authorized_keys'}\n"
             f"PidFile {workdir / 'sshd.pid'}\n"
@@ -140,3 +151,4 @@ def sshd() -> Iterator[Sshd]:
         subprocess.run(["ip", "link", "del", outside], capture_output=True)
         subprocess.run(["ip", "netns", "del", namespace], capture_output=True)
         shutil.rmtree(workdir, ignore_errors=True)
+        _BUSY.discard(slot)

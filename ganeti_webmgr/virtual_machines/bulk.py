@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from ganeti_webmgr.actions import owner as owners
 from ganeti_webmgr.actions import service
 from ganeti_webmgr.jobs.models import Job
-from ganeti_webmgr.permissions.rules import require, visible
+from ganeti_webmgr.permissions.rules import may_give_to, require, visible
 from ganeti_webmgr.virtual_machines import ownership
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
@@ -30,6 +30,15 @@ class Outcome:
     vm: VirtualMachine
     job: Job | None = None
     error: str = ""
+
+
+def may_give_to_any(user, pks: list[int], owner: User | Group | None) -> bool:
+    """May user give at least one of the selected VMs to owner? (If not, the owner is
+    refused as one that does not exist, before anything is tried.)"""
+    if owner is None:
+        return True
+    vms = visible(user, VirtualMachine.objects.filter(pk__in=pks[:MAX_SELECTION]))
+    return any(may_give_to(user, vm, owner) for vm in vms.select_related("cluster"))
 
 
 def run(

@@ -36,6 +36,22 @@ def owner_tag(owner: User | Group) -> str:
     return tag
 
 
+def no_such_owner(text: str) -> str:
+    """The one answer for an owner that does not exist and one the user may not give a VM
+    to: the owner field does not tell which users and groups exist."""
+    return (
+        f"Owner: no such user or group you may give it to: {text.strip()!r} "
+        "(write user:NAME, group:NAME or nobody)."
+    )
+
+
+def owner_label(owner: User | Group) -> str:
+    """As owner fields take it: 'user:NAME' or 'group:NAME'."""
+    if isinstance(owner, Group):
+        return f"group:{owner.name}"
+    return f"user:{owner.get_username()}"
+
+
 def parse_owner(text: str) -> tuple[User | Group | None, str]:
     """'user:NAME', 'group:NAME' or 'nobody' (what owner forms take) -> (owner, error)."""
     if text.strip() == "nobody":
@@ -45,7 +61,7 @@ def parse_owner(text: str) -> tuple[User | Group | None, str]:
         return user, ""
     if kind == "group" and (group := Group.objects.filter(name=name).first()):
         return group, ""
-    return None, f"Owner: no such user or group {text!r} (write user:NAME, group:NAME or nobody)."
+    return None, no_such_owner(text)
 
 
 def owner_from_tags(tags: list[str]) -> User | Group | None:

@@ -315,7 +315,10 @@ def vm_bulk(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     owner = None
     if action == "owner":
-        owner, error = ownership.parse_owner(request.POST.get("owner", ""))
+        text = request.POST.get("owner", "")
+        owner, error = ownership.parse_owner(text)
+        if not error and not bulk.may_give_to_any(request.user, pks, owner):
+            error = ownership.no_such_owner(text)  # as for one that does not exist
         if error:
             messages.error(request, error)
             return redirect(back)

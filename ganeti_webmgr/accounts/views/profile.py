@@ -14,6 +14,7 @@ from ganeti_webmgr.accounts.models import SshKey
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.permissions import rules
 from ganeti_webmgr.quotas import usage
+from ganeti_webmgr.vmkeys import summary
 
 
 @login_required
@@ -52,7 +53,11 @@ def key_list(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Key “{key.name}” added.")
         return redirect("accounts-key-list")
     keys = SshKey.objects.filter(user=request.user)
-    return render(request, "accounts/keys.html", {"form": form, "keys": keys})
+    return render(
+        request,
+        "accounts/keys.html",
+        {"form": form, "keys": keys, "clusters": summary.for_user(request.user)},
+    )
 
 
 @login_required

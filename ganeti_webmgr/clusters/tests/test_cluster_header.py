@@ -28,6 +28,7 @@ PAGES = {
     "log": "/log/cluster/c/",
     "import": "/clusters/c/import/",
     "quotas": "/clusters/c/quotas/",
+    "ssh-keys": "/clusters/c/ssh-keys",
 }
 TAB = re.compile(
     rb'<a role="tab" id="[^"]+" href="([^"]+)" aria-selected="(true|false)"[^>]*>([^<]+)</a>'

@@ -118,6 +118,13 @@ class SimCluster(MovesMixin, DevicesMixin):
         self.meta: dict[str, _Meta] = {}
         self.networks: dict[str, dict[str, Any]] = {}
         self.os_names = list(os_names)
+        #: OS base name -> its parameters.list as [name, doc] pairs (as the sandbox's noop)
+        self.os_parameters: dict[str, list[list[str]]] = {
+            "noop": [
+                ["fake_param", "A dummy OS parameter (ignored)"],
+                ["ssh_key", "Public keys for root (ignored)"],
+            ]
+        }
         #: node name -> names of the instances exported there (Ganeti's /var/lib/ganeti/export)
         self.exports: dict[str, list[str]] = {}
         #: bridges every node has; a NIC link outside them fails Ganeti's bridge check
@@ -486,6 +493,7 @@ class SimCluster(MovesMixin, DevicesMixin):
             raise prereq(f"Disk template '{template}' is not enabled in cluster", "wrong_input")
         if op.get("os_type") not in self.os_names:
             raise prereq(f"OS '{op.get('os_type')}' not in supported OS list", "wrong_input")
+        self._check_osparams(op["os_type"], op.get("osparams") or {})
         pnode = op.get("pnode") or self._pick_node()
         self.node(pnode)
         disks = [int(d.get("size", 0)) for d in op.get("disks") or []]
@@ -511,7 +519,20 @@ class SimCluster(MovesMixin, DevicesMixin):
             inst["beparams"]["minmem"] = int(be["minmem"])
         for key, value in (op.get("hvparams") or {}).items():
             inst["hvparams"][key] = inst["custom_hvparams"][key] = value
+        self.meta[name].osparams.update({k: str(v) for k, v in (op.get("osparams") or {}).items()})
         return [pnode]
+
+    def _check_osparams(self, os_type: str, osparams: dict) -> None:
+        """As Ganeti's OS validation: only parameters the OS's parameters.list declares."""
+        base = os_type.partition("+")[0]
+        declared = {name for name, _ in self.os_parameters.get(base, [])}
+        unknown = sorted(set(osparams) - declared)
+        if unknown:
+            raise prereq(
+                f"The following parameters are not supported by the OS {base}: "
+                f"{', '.join(unknown)}",
+                "wrong_input",
+            )
 
     def _pick_node(self) -> str:
         if not self.nodes:

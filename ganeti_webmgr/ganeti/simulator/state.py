@@ -32,6 +32,7 @@ def to_dict(cluster: SimCluster, next_job_id: int = 1) -> dict[str, Any]:
             "networks": cluster.networks,
             "exports": cluster.exports,
             "os_names": cluster.os_names,
+            "os_parameters": cluster.os_parameters,
             "bridges": sorted(cluster.bridges),
             "hosts": cluster.hosts,
             "mac": cluster._mac,
@@ -54,6 +55,7 @@ def from_dict(data: dict[str, Any]) -> tuple[SimCluster, int]:
     cluster.networks = data["networks"]
     cluster.exports = data["exports"]
     cluster.os_names = data["os_names"]
+    cluster.os_parameters = data.get("os_parameters", {})
     cluster.bridges = set(data["bridges"])
     cluster.hosts = data["hosts"]
     cluster._mac = data["mac"]

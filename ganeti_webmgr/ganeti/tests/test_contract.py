@@ -69,6 +69,37 @@ def no_problems(expected, actual, nullable=frozenset()):
     assert not problems, "\n".join(problems)
 
 
+def test_a_dry_run_creation_checks_the_os_parameters(backend):
+    # How GWM checks an SSH key mapping: RAPI lists no OS's parameters, but Ganeti
+    # validates them (bin/ganeti-sandbox's noop declares fake_param and ssh_key).
+    c = backend.client()
+    name = backend.unique_name("osparams")
+
+    def dry_run(osparams):
+        job_id = c.create_instance(
+            name,
+            disk_template="diskless",
+            disks=[],
+            nics=[],
+            os=backend.os,
+            pnode=backend.node,
+            start=False,
+            name_check=False,
+            ip_check=False,
+            ignore_ipolicy=True,
+            osparams=osparams,
+            dry_run=True,
+        )
+        return c.wait_for_job(job_id, timeout=60)
+
+    assert dry_run({"ssh_key": "ssh-ed25519 AAAA x"}).status == "success"
+    with pytest.raises(JobFailed) as failed:
+        dry_run({"root_key": "x"})
+    assert "not supported by the OS noop" in failed.value.error_message
+    assert "root_key" in failed.value.error_message
+    assert name not in c.list_instances()
+
+
 def test_it_reads_every_resource_gwm_stores_with_the_recorded_shapes(backend):
     c = backend.client()
     name = backend.unique_name("shape")

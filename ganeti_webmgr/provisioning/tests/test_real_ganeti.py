@@ -201,3 +201,41 @@ def test_several_vms_each_get_their_owner(
             assert vm.owner == creator and can(creator, "admin", vm)
             assert "gwm:owner:user:creator" in rapi.get_tags("instance", name)
             assert f'href="/clusters/sandbox/vms/{name}/"' in page
+
+
+def test_the_requesters_keys_reach_ganeti_in_the_mapped_os_parameter(
+    client, sandbox_env, synced_sandbox, creator, sandbox_instances
+):
+    from ganeti_webmgr.accounts.models import SshKey
+    from ganeti_webmgr.accounts.sshkeys import parse
+    from ganeti_webmgr.accounts.tests.keys import ED25519, RSA_2048
+
+    # The cluster's admin maps noop's ssh_key (bin/ganeti-sandbox declares it); the page
+    # has Ganeti check it (a dry-run creation), which refuses one noop does not declare.
+    client.force_login(User.objects.create_superuser("keyadmin", password="pw"))
+    settings = "/clusters/sandbox/ssh-keys"
+    refused = client.post(settings, {"form": "map", "os": "noop", "parameter": "root_key"})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert escape("The OS noop does not declare a parameter 'root_key' (Ganeti: ") in page
+    assert "not supported by the OS noop" in page
+    saved = client.post(settings, {"form": "map", "os": "noop", "parameter": "ssh_key"})
+    assert saved.status_code == 302
+    lines = []
+    for number, (line, _) in enumerate((ED25519, RSA_2048)):
+        key = parse(line)
+        SshKey.objects.create(
+            user=creator, name=f"k{number}", key=key.line, fingerprint=key.fingerprint
+        )
+        lines.append(key.line)
+
+    name = unique("gwm-wizard-keys")
+    sandbox_instances.append(name)
+    client.force_login(creator)
+    creation = create(client, wizard(sandbox_env, name, disk_template="diskless"))
+    [job] = follow(creation)
+    assert (job.status, job.error_message) == ("success", "")
+    with new_client(synced_sandbox) as rapi:
+        info = rapi.wait_for_job(rapi.get_instance_info(name, static=True)).result
+    # The instance's own OS parameters, as gnt-instance info shows them.
+    assert info[name]["os_instance"] == {"ssh_key": "\n".join(lines)}

@@ -95,6 +95,7 @@ def test_bulk_delete_asks_for_confirmation_first(client, bob, vms):
 
 def test_bulk_change_of_owner(client, bob, vms, simulator):
     team = Group.objects.create(name="team")
+    team.user_set.add(bob)  # one may give VMs to one's own groups
     client.force_login(bob)
     response = client.post(
         "/vms/bulk", {"action": "owner", "owner": "group:team", "vm": pks(vms, 1, 3)}
@@ -102,6 +103,28 @@ def test_bulk_change_of_owner(client, bob, vms, simulator):
     results = {o.vm.name: o.error for o in response.context["outcomes"]}
     assert results == {"inst1.sim.test": "skipped: you may not", "inst3.sim.test": ""}
     assert VirtualMachine.objects.get(name="inst3.sim.test").owner == team
+
+
+def test_a_group_one_is_not_in_is_as_no_group(client, bob, vms, simulator):
+    Group.objects.create(name="secret-team")
+    client.force_login(bob)
+    outcomes = {}
+    for owner in ("group:secret-team", "group:made-up"):
+        response = client.post(
+            "/vms/bulk", {"action": "owner", "owner": owner, "vm": pks(vms, 3)}, follow=True
+        )
+        outcomes[owner] = [str(m) for m in response.context["messages"]] + [
+            o.error for o in response.context.get("outcomes") or []
+        ]
+    assert outcomes["group:secret-team"] == [
+        "Owner: no such user or group you may give it to: 'group:secret-team' "
+        "(write user:NAME, group:NAME or nobody)."
+    ]
+    assert outcomes["group:made-up"] == [
+        "Owner: no such user or group you may give it to: 'group:made-up' "
+        "(write user:NAME, group:NAME or nobody)."
+    ]
+    assert VirtualMachine.objects.get(name="inst3.sim.test").owner is None
 
 
 def test_bad_input_is_named(client, bob, vms):
