@@ -64,8 +64,12 @@ class VirtualMachine(SyncedFromGaneti):
             ),
         ]
         indexes = [
-            # VM lists filtered by state and sorted by name, per cluster and overall.
-            models.Index(fields=["status", "name"], name="vm_status_idx"),
+            # VM lists filtered by state and sorted by name (natural order: name_key),
+            # per cluster and overall.
+            models.Index(fields=["status", "name_key"], name="vm_status_key_idx"),
+            models.Index(fields=["name_key"], name="vm_name_key_idx"),
+            models.Index(fields=["cluster", "name_key"], name="vm_cluster_key_idx"),
+            # Filters on a name (exact or prefix) and the ties of the sort.
             models.Index(fields=["name"], name="vm_name_idx"),
         ]
         # What may be granted on a VM (see ganeti_webmgr/permissions/rules.py).
