@@ -184,28 +184,30 @@ class ListQuery:
         sort = self.sort or self.spec.default_sort
         descending = sort.startswith("-")
         column = self.spec.sorts[sort.removeprefix("-")]
-        order = [column, *self.spec.ties]
+        order = list(dict.fromkeys([column, *self.spec.ties]))
         return queryset.order_by(*(f"-{o}" if descending else o for o in order))
 
     # The address: what is chosen, so that a link shows the same list.
     def parameters(self, **changes: str | None) -> QueryDict:
-        query = QueryDict(mutable=True)
+        chosen: dict[str, str] = {}
         if self.q:
-            query["q"] = self.q
-        for key, value in self.values.items():
-            query[key] = value
+            chosen["q"] = self.q
+        chosen.update(self.values)
         if self.sort:
-            query["sort"] = self.sort
+            chosen["sort"] = self.sort
         # Page size and columns when not the defaults (a user's remembered ones too),
         # so that whoever follows the link sees the same.
         if self.page_size != DEFAULT_PAGE_SIZE:
-            query["per_page"] = str(self.page_size)
+            chosen["per_page"] = str(self.page_size)
         if self.columns != self._columns(None, None):
-            query["cols"] = ",".join(self.columns)
+            chosen["cols"] = ",".join(self.columns)
         for key, value in changes.items():
-            query.pop(key, None)
-            if value is not None:
-                query[key] = value
+            if value is None:
+                chosen.pop(key, None)
+            else:
+                chosen[key] = value
+        query = QueryDict(mutable=True)
+        query.update(chosen)
         return query
 
     def url(self, **changes: str | None) -> str:

@@ -75,7 +75,7 @@ VM_LIST = listing.register(
             Column("owner", "Owner"),
         ),
         default_sort="name",
-        ties=("name", "pk"),
+        ties=("name_key", "name", "pk"),
     )
 )
 
