@@ -192,6 +192,14 @@ MATRIX = {
         B,
         expect(LOGIN, 404, 404, 404, 404, 404, 200),
     ),
+    # The node list as a file: whoever sees the list.
+    "node-export": (
+        "get",
+        A,
+        expect(LOGIN, 404, 403, 403, 403, 200, 200),
+        B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
     "node-detail": (
         "get",
         NODE_A,

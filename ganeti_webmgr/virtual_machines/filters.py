@@ -3,10 +3,12 @@ with the semantics every list shares (core.listing)."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Group, User
 from django.db.models import Q
 
 from ganeti_webmgr.core import listing
 from ganeti_webmgr.core.listing import Column, Filter
+from ganeti_webmgr.nodes.models import Node
 
 STATES = (
     ("running", "running"),
@@ -28,35 +30,47 @@ STATE_MATCHES = {
     "missing": lambda qs: qs.filter(missing=True),
 }
 
+# Filters on a node or an owner ask for the ids of the nodes (users, groups) first:
+# `primary_node_id IN (...) OR secondary_node_id IN (...)` is served by the foreign
+# keys' indexes, where OR over two outer joins makes MariaDB read every row.
+
+
+def _node(value: str) -> Q:
+    nodes = Node.objects.filter(listing.host("name")(value)).values("pk")
+    return Q(primary_node__in=nodes) | Q(secondary_node__in=nodes)
+
+
+def _owner(value: str) -> Q:
+    user, group = listing.principal_names(value)
+    parts = []
+    if user:
+        parts.append(Q(owner_user__in=User.objects.filter(username=user).values("pk")))
+    if group:
+        parts.append(Q(owner_group__in=Group.objects.filter(name=group).values("pk")))
+    return parts[0] if len(parts) == 1 else parts[0] | parts[1]
+
+
+def _search(text: str) -> Q:
+    """The quick search: contains, in the VM's own columns, its nodes' and owner's names."""
+    nodes = Node.objects.filter(name__icontains=text).values("pk")
+    return (
+        listing.contains("name", "nic_ips", "nic_macs", "os", "tags_text")(text)
+        | Q(primary_node__in=nodes)
+        | Q(secondary_node__in=nodes)
+        | Q(owner_user__in=User.objects.filter(username__icontains=text).values("pk"))
+        | Q(owner_group__in=Group.objects.filter(name__icontains=text).values("pk"))
+    )
+
+
 VM_LIST = listing.register(
     listing.ListSpec(
         name="vms",
-        search=(
-            "name",
-            "nic_ips",
-            "nic_macs",
-            "primary_node__name",
-            "secondary_node__name",
-            "os",
-            "tags_text",
-            "owner_user__username",
-            "owner_group__name",
-        ),
+        search=_search,
         filters=(
             Filter("cluster", "Cluster", listing.exact("cluster__slug"), choices=()),
-            Filter(
-                "node",
-                "Node",
-                listing.host("primary_node__name", "secondary_node__name"),
-                help="short or full name; primary or secondary",
-            ),
+            Filter("node", "Node", _node, help="short or full name; primary or secondary"),
             Filter("state", "State", lambda value: Q(), choices=STATES, special=STATE_MATCHES),
-            Filter(
-                "owner",
-                "Owner",
-                listing.principal("owner_user__username", "owner_group__name"),
-                help="user:NAME, group:NAME or NAME",
-            ),
+            Filter("owner", "Owner", _owner, help="user:NAME, group:NAME or NAME"),
             Filter("os", "OS", listing.contains("os"), help="part of its name"),
             Filter("tag", "Tag", listing.word("tags_text"), help="a whole tag"),
         ),

@@ -64,13 +64,17 @@ class VirtualMachine(SyncedFromGaneti):
             ),
         ]
         indexes = [
-            # VM lists filtered by state and sorted by name (natural order: name_key),
-            # per cluster and overall.
-            models.Index(fields=["status", "name_key"], name="vm_status_key_idx"),
-            models.Index(fields=["name_key"], name="vm_name_key_idx"),
-            models.Index(fields=["cluster", "name_key"], name="vm_cluster_key_idx"),
+            # VM lists filtered by state and sorted by name (natural order: name_key,
+            # then name), per cluster and overall: the index serves the whole ORDER BY
+            # of a page's ids (core.listing.TwoStepPaginator), either way.
+            models.Index(fields=["status", "name_key", "name"], name="vm_status_key_idx"),
+            models.Index(fields=["name_key", "name"], name="vm_name_key_idx"),
+            models.Index(fields=["cluster", "name_key", "name"], name="vm_cluster_key_idx"),
             # Filters on a name (exact or prefix) and the ties of the sort.
             models.Index(fields=["name"], name="vm_name_idx"),
+            # The count of a list (and of what a user may see: the permission paths
+            # test cluster_id and id): from this narrow index, not the wide rows.
+            models.Index(fields=["missing", "removed_at", "cluster"], name="vm_scope_idx"),
         ]
         # What may be granted on a VM (see ganeti_webmgr/permissions/rules.py).
         default_permissions = ()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -77,10 +76,11 @@ def _listed(request: HttpRequest, slug: str | None, data=None):
 @require_GET
 def vm_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     cluster, query, vms = _listed(request, slug)
-    vms = vms.select_related(
+    rows = VirtualMachine.objects.select_related(
         "cluster", "primary_node", "secondary_node", "owner_user", "owner_group"
     ).only(*LIST_COLUMNS)
-    page = Paginator(vms, query.page_size).get_page(request.GET.get("page"))
+    paginator = listing.TwoStepPaginator(vms, query.page_size, lambda ids: rows.filter(pk__in=ids))
+    page = paginator.get_page(request.GET.get("page"))
     matching = query.filter_parameters()
     if cluster:
         matching = "&".join(filter(None, [f"cluster={cluster.slug}", matching]))
@@ -122,9 +122,7 @@ def vm_export(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             f"format: csv or json, not {fmt!r}", status=400, content_type="text/plain"
         )
     cluster, _query, vms = _listed(request, slug)
-    rows = vms.values_list(*(field for _key, field in EXPORT_FIELDS)).iterator(
-        chunk_size=EXPORT_CHUNK
-    )
+    rows = export.rows_in_chunks(vms, [field for _key, field in EXPORT_FIELDS], EXPORT_CHUNK)
     name = f"vms-{cluster.slug}" if cluster else "vms"
     return export.response(fmt, name, EXPORT_KEYS, map(export_row, rows))
 

@@ -40,14 +40,18 @@ class Migration(migrations.Migration):
         migrations.RunPython(fill_name_keys, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="virtualmachine",
-            index=models.Index(fields=["status", "name_key"], name="vm_status_key_idx"),
+            index=models.Index(fields=["status", "name_key", "name"], name="vm_status_key_idx"),
         ),
         migrations.AddIndex(
             model_name="virtualmachine",
-            index=models.Index(fields=["name_key"], name="vm_name_key_idx"),
+            index=models.Index(fields=["name_key", "name"], name="vm_name_key_idx"),
         ),
         migrations.AddIndex(
             model_name="virtualmachine",
-            index=models.Index(fields=["cluster", "name_key"], name="vm_cluster_key_idx"),
+            index=models.Index(fields=["cluster", "name_key", "name"], name="vm_cluster_key_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="virtualmachine",
+            index=models.Index(fields=["missing", "removed_at", "cluster"], name="vm_scope_idx"),
         ),
     ]

@@ -108,3 +108,13 @@ def test_an_unknown_format_is_a_clear_error(admin_client, site):
     response = admin_client.get("/vms/export", {"format": "xlsx"})
     assert response.status_code == 400
     assert response.content == b"format: csv or json, not 'xlsx'"
+
+
+def test_chunks_keep_the_lists_order(admin_client, site, monkeypatch):
+    from ganeti_webmgr.virtual_machines import views
+
+    monkeypatch.setattr(views, "EXPORT_CHUNK", 2)
+    for n in (3, 11, 1):
+        VirtualMachine.objects.create(cluster=site, name=f"vm{n}")
+    rows = json.loads(read(admin_client.get("/vms/export", {"format": "json", "sort": "-name"})))
+    assert [row["name"] for row in rows] == ["vm11", "vm10", "vm3", "vm2", "vm1", "secret1"]
