@@ -52,6 +52,24 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="virtualmachine",
-            index=models.Index(fields=["missing", "removed_at", "cluster"], name="vm_scope_idx"),
+            index=models.Index(fields=["cluster", "missing", "removed_at"], name="vm_scope_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="virtualmachine",
+            index=models.Index(fields=["memory", "name_key", "name"], name="vm_memory_sort_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="virtualmachine",
+            index=models.Index(fields=["vcpus", "name_key", "name"], name="vm_vcpus_sort_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="virtualmachine",
+            index=models.Index(
+                fields=["disk_size", "name_key", "name"], name="vm_disk_size_sort_idx"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="virtualmachine",
+            index=models.Index(fields=["os", "name_key", "name"], name="vm_os_sort_idx"),
         ),
     ]
