@@ -145,20 +145,22 @@ class ListQuery:
         self.fixed = set(fixed)
         self.choices = {f.key: f.choices for f in spec.filters if f.choices is not None}
         self.choices.update(choices or {})
-        self.q = data.get("q", "").strip()[:200]
+        self.q = _text(data.get("q"))
         self.values: dict[str, str] = {}
+        self.unknown = False  # a choice outside its values: the list is empty
         for item in spec.filters:
-            value = data.get(item.key, "").strip()[:200]
+            value = _text(data.get(item.key))
             if not value or item.key in self.fixed:
                 continue
             known = self.choices.get(item.key)
             if known is not None and value not in {v for v, _ in known}:
                 self.errors.append(f"{item.label}: no {value!r} here; choose one of the list.")
+                self.unknown = True
             self.values[item.key] = value
-        self.sort = data.get("sort", "")
+        self.sort = _text(data.get("sort"))
         if self.sort.removeprefix("-") not in spec.sorts:
             if self.sort:
-                self.errors.append(f"Sort: no column {self.sort!r}; sorted by name.")
+                self.errors.append(f"Sort: no column {self.sort!r}; the usual order instead.")
             self.sort = ""
         self.page_size = _page_size(data.get("per_page"), saved_page_size)
         self.columns = self._columns(data.get("cols"), saved_columns)
@@ -180,6 +182,8 @@ class ListQuery:
 
     def apply(self, queryset: QuerySet) -> QuerySet:
         """queryset searched, filtered and sorted (scope it to the user first)."""
+        if self.unknown:
+            queryset = queryset.none()
         if self.q:
             search = self.spec.search
             match = search if callable(search) else contains(*search)
@@ -308,6 +312,12 @@ class TwoStepPaginator(Paginator):
         rows = {row.pk: row for row in self.fetch(ids)} if ids else {}
         page.object_list = [rows[pk] for pk in ids if pk in rows]
         return page
+
+
+def _text(value: str | None) -> str:
+    """A parameter as a filter takes it: trimmed, bounded, without NUL (which
+    PostgreSQL refuses in text)."""
+    return (value or "").replace("\x00", "").strip()[:200]
 
 
 def _page_size(text: str | None, saved: int | None) -> int:

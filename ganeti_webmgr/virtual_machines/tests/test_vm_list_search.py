@@ -188,7 +188,9 @@ def test_a_bad_page_size_or_sort_falls_back_and_says_so(admin_client, site):
     response = admin_client.get("/vms/", {"per_page": "7", "sort": "nonsense"})
     assert response.status_code == 200
     assert response.context["page"].paginator.per_page == 50
-    assert response.context["query"].errors == ["Sort: no column 'nonsense'; sorted by name."]
+    assert response.context["query"].errors == [
+        "Sort: no column 'nonsense'; the usual order instead."
+    ]
 
 
 def test_a_diskless_vm_says_so(admin_client, site):
@@ -213,3 +215,15 @@ def test_the_database_orders_name_keys_as_python_does(admin_client, site):
         VirtualMachine.objects.create(cluster=cluster, name=name)
     response = admin_client.get("/clusters/odd/vms/")
     assert names(response) == sorted(odd, key=lambda name: (name_key(name), name))
+
+
+def test_an_unknown_state_lists_nothing_rather_than_everything(admin_client, site):
+    response = admin_client.get("/vms/", {"state": "bogus"})
+    assert names(response) == []
+    assert response.context["query"].errors == ["State: no 'bogus' here; choose one of the list."]
+
+
+def test_odd_input_is_no_error_page(admin_client, site):
+    for query in ({"q": "web\x001"}, {"node": "\x00"}, {"per_page": "²"}, {"cols": ",,x"}):
+        assert admin_client.get("/vms/", query).status_code == 200, query
+    assert names(admin_client.get("/vms/", {"q": "web\x001"})) == ["web1", "web10"]
