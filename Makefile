@@ -144,6 +144,8 @@ bench: $(VENV)/.dev-stamp
 	$(BIN)/python bench/sync.py sqlite
 	$(BIN)/python bench/permissions.py sqlite
 	$(BIN)/python bench/vm_list.py sqlite
+	$(BIN)/python bench/search.py sqlite
+	$(BIN)/python bench/quotas.py sqlite
 	$(BIN)/python bench/worker_isolation.py
 	$(BIN)/python bench/job_pickup.py
 	$(BIN)/python bench/server.py
@@ -153,6 +155,8 @@ bench: $(VENV)/.dev-stamp
 		$(BIN)/python bench/sync.py $$db || exit 1; \
 		$(BIN)/python bench/permissions.py $$db || exit 1; \
 		$(BIN)/python bench/vm_list.py $$db || exit 1; \
+		$(BIN)/python bench/search.py $$db || exit 1; \
+		$(BIN)/python bench/quotas.py $$db || exit 1; \
 	done
 
 # --- docs and generated files -----------------------------------------------------

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "ganeti_webmgr.imports",
     "ganeti_webmgr.actions",
     "ganeti_webmgr.console",
+    "ganeti_webmgr.search",
+    "ganeti_webmgr.quotas",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +116,10 @@ else:
         _database["OPTIONS"] = {
             "charset": "utf8mb4",
             "init_command": "SET sql_mode='STRICT_TRANS_TABLES'",
+            # As PostgreSQL: each statement sees what committed before it. Under
+            # REPEATABLE READ a quota check that waited for another's lock would
+            # still read usage from before that other's commit.
+            "isolation_level": "read committed",
         }
         _database["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
 DATABASES = {"default": _database}

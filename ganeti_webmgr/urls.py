@@ -13,6 +13,7 @@ urlpatterns = [
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("ganeti_webmgr.accounts.urls")),
     path("clusters/<slug:slug>/", include("ganeti_webmgr.console.urls")),
+    path("clusters/<slug:slug>/quotas/", include("ganeti_webmgr.quotas.urls")),
     path("clusters/", include("ganeti_webmgr.clusters.urls")),
     path("vms/", vm_views.vm_list, name="vm-list"),
     path("vms/bulk", vm_views.vm_bulk, name="vm-bulk"),
@@ -22,4 +23,5 @@ urlpatterns = [
     path("jobs/", job_views.job_list, name="job-list"),
     path("import/", import_views.overview, name="import-overview"),
     path("log/", include("ganeti_webmgr.audit.urls")),
+    path("search/", include("ganeti_webmgr.search.urls")),
 ]

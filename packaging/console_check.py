@@ -13,7 +13,6 @@ Only Python's standard library on this side (and the repository's testing helper
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import time
@@ -46,32 +45,26 @@ def main() -> int:
         return result.stdout
 
     started = time.monotonic()
-    with xvnc(width=640, height=480) as vnc:
-        sim_process = subprocess.Popen(
-            [*inside, "/opt/ganeti-webmgr/bin/python", "-m", "ganeti_webmgr.testing.console_sim",
-             "--vnc-port", str(vnc.port)],
-            stdout=subprocess.PIPE, text=True,
-        )  # fmt: skip
+    python = [*inside, "/opt/ganeti-webmgr/bin/python"]
+    with (
+        xvnc(width=640, height=480) as vnc,
+        console_client.console_sim(python, vnc.port) as sim,
+    ):
+        # gwm-manage runs as gwm: the RAPI password in a file that user may read.
+        secret = Path(chroot + SECRET)
+        secret.write_text(sim["password"] + "\n")
+        secret.chmod(0o644)
         try:
-            sim = json.loads(sim_process.stdout.readline())
-            # gwm-manage runs as gwm: the RAPI password in a file that user may read.
-            secret = Path(chroot + SECRET)
-            secret.write_text(sim["password"] + "\n")
-            secret.chmod(0o644)
-            try:
-                console_client.add_console_cluster(manage, sim, vnc.password, password_file=SECRET)
-            finally:
-                secret.unlink()
-            vm = sim["vms"][0]
-            (ticket,) = console_client.issue_tickets(manage, vm)
-            login = console_client.Login(base, "admin", password)
-            rfb = console_client.open_console(base, login, "console", vm, ticket)
-            rfb.request(incremental=False)
-            pixels = rfb.update()
-            rfb.close()
+            console_client.add_console_cluster(manage, sim, vnc.password, password_file=SECRET)
         finally:
-            sim_process.terminate()
-            sim_process.wait(timeout=10)
+            secret.unlink()
+        vm = sim["vms"][0]
+        (ticket,) = console_client.issue_tickets(manage, vm)
+        login = console_client.Login(base, "admin", password)
+        rfb = console_client.open_console(base, login, "console", vm, ticket)
+        rfb.request(incremental=False)
+        pixels = rfb.update()
+        rfb.close()
     expected = 640 * 480 * rfb.bytes_per_pixel
     if (rfb.width, rfb.height) != (640, 480) or pixels != expected:
         print(f"console: {rfb.width}x{rfb.height}, {pixels} of {expected} bytes", file=sys.stderr)

@@ -7,6 +7,8 @@ existence is private, outsiders get 404, not 403.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management.color import no_style
@@ -53,6 +55,13 @@ MATRIX = {
         None,
     ),
     "cluster-permissions": (
+        "get",
+        {"slug": "a"},
+        expect(LOGIN, 404, 403, 403, 403, 200, 200),
+        {"slug": "b"},
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "cluster-quotas": (
         "get",
         {"slug": "a"},
         expect(LOGIN, 404, 403, 403, 403, 200, 200),
@@ -341,6 +350,7 @@ MATRIX = {
     # selection is sent back to the list.
     "vm-bulk": ("post", {}, expect(LOGIN, 302, 302, 302, 302, 302, 302), None, None),
     "job-list": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
+    "search": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
     "job-detail": (
         "get",
         JOB_A,
@@ -591,3 +601,23 @@ def test_the_matrix(client, people, name, method, kwargs, status, role):
     assert response.status_code == status
     if role == "anonymous" and status == LOGIN and name != "accounts-login":
         assert response.url.startswith(reverse("accounts-login"))
+
+
+# What the search box finds of the objects above, per role: names it may show.
+SEARCHES = {
+    "a1": {"vm_power", "vm_admin", "via_group", "cluster_admin", "superuser"},
+    "b1": {"superuser"},
+    "n1": {"cluster_admin", "superuser"},
+    "n2": {"superuser"},
+    "team": {"via_group", "superuser"},
+    "cluster_admin": {"superuser"},  # a user
+}
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_the_search_box_finds_only_what_the_role_may_see(client, people, role):
+    client.force_login(people[role])
+    for text, who in SEARCHES.items():
+        page = client.get(reverse("search"), {"q": text}).content.decode()
+        shown = re.search(rf'<li><a href="[^"]+">{text}</a>', page) is not None
+        assert shown == (role in who), f"{role} searching {text!r}"

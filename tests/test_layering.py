@@ -34,6 +34,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("imports.models", ("imports.models",)),
     ("provisioning.models", ("provisioning.models",)),
     ("console.models", ("console.models",)),
+    ("quotas.models", ("quotas.models",)),
     # The domain: rules, records, Ganeti's data written into rows, services.
     ("nodes", ("nodes",)),
     ("permissions", ("permissions",)),
@@ -42,8 +43,10 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("inventory", ("inventory",)),
     ("jobs", ("jobs",)),  # follows a job to its end, refreshes its targets through inventory
     ("provisioning", ("provisioning",)),
+    ("quotas", ("quotas",)),  # what owners use, and the check the action layer makes
     ("actions", ("actions",)),
     ("console", ("console",)),
+    ("search", ("search",)),  # asks the rules about every kind of object
     # What runs actions for others: on many VMs, the creation wizard's submission.
     ("action callers", ("virtual_machines.bulk", "provisioning.submit")),
     ("imports", ("imports",)),

@@ -57,6 +57,8 @@ class Action:
     section: str = ""  # where the VM or node page shows it
     # For a creation: the name of the one VM it makes ("" for several), from params.
     creates: Callable[[dict], str] | None = None
+    # What it asks of an owner's quota: (target, params) -> (owner or None, Amount).
+    charges: Callable[[Any, dict], tuple] | None = None
 
 
 def submit_with(method: str, **fixed) -> Callable[..., int]:

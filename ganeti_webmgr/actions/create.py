@@ -6,6 +6,7 @@ from ganeti_webmgr.actions.base import Action
 from ganeti_webmgr.actions.registry import register
 from ganeti_webmgr.ganeti import RapiClient
 from ganeti_webmgr.provisioning.forms import CreateForm
+from ganeti_webmgr.quotas import demand
 from ganeti_webmgr.virtual_machines.ownership import OwnerError, owner_tag
 
 
@@ -62,5 +63,6 @@ register(
         _create,
         form=CreateVMsForm,
         creates=lambda p: p["names"][0] if len(p["names"]) == 1 else "",
+        charges=demand.create,
     )
 )

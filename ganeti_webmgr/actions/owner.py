@@ -14,6 +14,9 @@ from ganeti_webmgr import audit
 from ganeti_webmgr.actions import service
 from ganeti_webmgr.actions.registry import ACTIONS
 from ganeti_webmgr.jobs.models import Job
+from ganeti_webmgr.permissions.rules import may_override_quota
+from ganeti_webmgr.quotas import reserve as quota
+from ganeti_webmgr.quotas import usage
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 from ganeti_webmgr.virtual_machines.ownership import PREFIX, owner_tag
 
@@ -25,8 +28,10 @@ def set_owner(
     *,
     request=None,
     audit_action: str | None = "vm.owner",
+    override_quota: bool = False,
 ) -> list[Job]:
-    """Give vm to owner (OwnerError if its name cannot be a tag); returns the tag jobs.
+    """Give vm to owner (OwnerError if its name cannot be a tag; service.OverQuota if
+    the new owner's quota has no room for it); returns the tag jobs.
 
     audit_action None: the caller writes its own entry (and links the last job).
     """
@@ -34,7 +39,10 @@ def set_owner(
     old_tags = [t for t in vm.tags if t.startswith(PREFIX) and t != new_tag]
     tags = ACTIONS["vm.tags"]
     jobs = []
+    overridden = False
     with transaction.atomic():
+        if owner is not None and owner != vm.owner:
+            overridden = _check_quota(user, vm, owner, override_quota)
         vm.owner_user = owner if isinstance(owner, User) else None
         vm.owner_group = owner if isinstance(owner, Group) else None
         VirtualMachine.objects.filter(pk=vm.pk).update(
@@ -52,6 +60,17 @@ def set_owner(
                 request=request,
                 targets=[vm, vm.cluster],
                 job=jobs[-1] if jobs else None,
-                message=f"owner of {vm.name}: {owner or 'nobody'}",
+                message=f"owner of {vm.name}: {owner or 'nobody'}"
+                + (" (beyond the owner's quota: overridden)" if overridden else ""),
             )
     return jobs
+
+
+def _check_quota(user, vm: VirtualMachine, owner, override: bool) -> bool:
+    may_override = may_override_quota(user, vm.cluster)
+    try:
+        return quota.check(
+            vm.cluster, owner, usage.of_vm(vm), excluding=vm, override=override and may_override
+        )
+    except quota.OverQuota as over:
+        raise service.OverQuota(str(over), may_override) from None

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 
 from ganeti_webmgr import audit
@@ -25,7 +26,9 @@ from ganeti_webmgr.actions.registry import ACTIONS, of_kind
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.nodes.models import Node
-from ganeti_webmgr.permissions.rules import can
+from ganeti_webmgr.permissions.rules import can, may_override_quota
+from ganeti_webmgr.quotas import reserve as quota
+from ganeti_webmgr.quotas.usage import Amount
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 # How long gwm-worker keeps trying to hand a request to a cluster that does not
@@ -48,6 +51,17 @@ class Invalid(Refused):
         self.form = form
         errors = [f"{_label(form, name)}: {' '.join(e)}" for name, e in form.errors.items()]
         super().__init__(" ".join(errors))
+
+
+class OverQuota(Refused):
+    """The owner's quota has no room for it; `may_override`: the user may go beyond it."""
+
+    status = 409
+
+    def __init__(self, text: str, may_override: bool):
+        self.may_override = may_override
+        self.form: ActionForm | None = None
+        super().__init__(text)
 
 
 class NeedsConfirmation(Refused):
@@ -116,6 +130,7 @@ def request(
     request=None,
     confirmed: bool = False,
     form: ActionForm | None = None,
+    override_quota: bool = False,
 ) -> Job:
     """Record user's request for action `name` on target (see the module's docstring)."""
     action = ACTIONS[name]
@@ -133,15 +148,28 @@ def request(
     params = form.params()
     if action.confirm and not confirmed and (text := action.confirm(target, params)):
         raise NeedsConfirmation(action, target, form, text)
-    return record(user, action, target, params, request=request)
+    try:
+        return record(user, action, target, params, request=request, override_quota=override_quota)
+    except OverQuota as over:
+        over.form = form
+        raise
 
 
 def record(
-    user, action: Action, target, params: dict, *, request=None, audited: bool = True
+    user,
+    action: Action,
+    target,
+    params: dict,
+    *,
+    request=None,
+    audited: bool = True,
+    override_quota: bool = False,
 ) -> Job:
-    """The Job to submit and its audit entry, in one transaction.
+    """The Job to submit, its quota reservation and its audit entry, in one transaction
+    (OverQuota, and nothing recorded, when the owner's quota has no room).
 
     audited False: part of a change whose caller writes the entry, in its transaction.
+    override_quota: beyond the quota, if the user may (superusers, cluster admins).
     """
     new_vm_name = action.creates(params) if action.creates else ""
     cluster = target if isinstance(target, Cluster) else target.cluster
@@ -157,28 +185,41 @@ def record(
         kind, target_name, targets = Job.TargetKind.CLUSTER, "", [cluster]
     description = action.describe(target, params)
     now = timezone.now()
-    with audit.change(
-        action.audit_action, actor=user, request=request, targets=targets, message=description
-    ) as entry:
-        job = Job.objects.create(
-            cluster=cluster,
-            job_id=None,
-            status=Job.Status.SUBMITTING,
-            action=action.name,
-            params=params,
-            reason=f"gwm:{uuid.uuid4().hex}",
-            submit_deadline=now + SUBMIT_WITHIN,
-            next_follow_at=now,
-            virtual_machine=vm,
-            node=node,
-            target_kind=kind,
-            target_name=target_name,
-            requested_by=user,
-            operations=[description],
-        )
-        entry.job = job
-        if not audited:
-            entry.skip()
+    owner, demand = action.charges(target, params) if action.charges else (None, Amount())
+    may_override = may_override_quota(user, cluster)
+    with transaction.atomic():
+        # The owner's lock before any insert (quotas/reserve.py says why).
+        try:
+            overridden = owner is not None and quota.check(
+                cluster, owner, demand, override=override_quota and may_override
+            )
+        except quota.OverQuota as over:
+            raise OverQuota(str(over), may_override) from None
+        if overridden:
+            description += " (beyond the owner's quota: overridden)"
+        with audit.change(
+            action.audit_action, actor=user, request=request, targets=targets, message=description
+        ) as entry:
+            job = Job.objects.create(
+                cluster=cluster,
+                job_id=None,
+                status=Job.Status.SUBMITTING,
+                action=action.name,
+                params=params,
+                reason=f"gwm:{uuid.uuid4().hex}",
+                submit_deadline=now + SUBMIT_WITHIN,
+                next_follow_at=now,
+                virtual_machine=vm,
+                node=node,
+                target_kind=kind,
+                target_name=target_name,
+                requested_by=user,
+                operations=[description],
+            )
+            entry.job = job
+            quota.keep(cluster, owner, demand, job, overridden=overridden)
+            if not audited:
+                entry.skip()
     return job
 
 

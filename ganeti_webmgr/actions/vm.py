@@ -15,6 +15,7 @@ from ganeti_webmgr.actions.tags import tags_action
 from ganeti_webmgr.actions.validators import ganeti_name
 from ganeti_webmgr.ganeti import RapiClient
 from ganeti_webmgr.nodes.models import Node
+from ganeti_webmgr.quotas import demand
 from ganeti_webmgr.virtual_machines.forms import ParametersForm
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
@@ -444,6 +445,7 @@ register(
         submit_with("startup_instance"),
         available=_stopped,
         section="power",
+        charges=demand.start,
     ),
     Action(
         "vm.shutdown",
@@ -513,6 +515,7 @@ register(
             f"({p.get('os') or vm.os}): everything on its disks is lost."
         ),
         section="system",
+        charges=demand.reinstall,
     ),
     Action(
         "vm.rename",
@@ -537,6 +540,7 @@ register(
         form=ModifyForm,
         available=present,
         section="resources",
+        charges=demand.modify,
     ),
     Action(
         "vm.parameters",
@@ -561,6 +565,7 @@ register(
         form=GrowDiskForm,
         available=_has_disks,
         section="resources",
+        charges=demand.grow_disk,
     ),
     tags_action("vm", "instance", lambda vm: vm.name, available=present, section="tags"),
     Action(

@@ -20,6 +20,7 @@ from ganeti_webmgr.actions import service
 from ganeti_webmgr.actions.registry import ACTIONS
 
 CONFIRM_FIELD = "confirmed"
+OVERRIDE_FIELD = "override_quota"
 
 
 def perform(
@@ -44,25 +45,16 @@ def perform(
             request.POST,
             request=request,
             confirmed=request.POST.get(CONFIRM_FIELD) == "yes",
+            override_quota=request.POST.get(OVERRIDE_FIELD) == "yes",
         )
     except service.NeedsConfirmation as ask:
-        return render(
-            request,
-            "actions/confirm.html",
-            {
-                "action": ask.action,
-                "target": target,
-                "text": ask.text,
-                "description": ask.action.describe(target, ask.form.params()),
-                "posted": [
-                    (key, value)
-                    for key in request.POST
-                    if key not in ("csrfmiddlewaretoken", CONFIRM_FIELD)
-                    for value in request.POST.getlist(key)
-                ],
-                "back": back,
-            },
-        )
+        return _confirm(request, ask.action, target, ask.text, ask.form, back)
+    except service.OverQuota as over:
+        if over.may_override:
+            text = f"{over} As a superuser or its cluster's admin you may go beyond it (logged)."
+            return _confirm(request, ACTIONS[name], target, text, over.form, back, override=True)
+        messages.error(request, str(over))
+        return page(failed=name, form=over.form, status=over.status)
     except service.Invalid as refused:
         messages.error(request, str(refused))
         return page(failed=name, form=refused.form, status=400)
@@ -73,6 +65,31 @@ def perform(
         request, f"Requested: {job.summary}. GWM is handing it to Ganeti; its job shows below."
     )
     return redirect(done or back)
+
+
+def _confirm(request, action, target, text, form, back, *, override=False) -> HttpResponse:
+    """The page asking "really?", which posts the same values again, confirmed."""
+    posted = [
+        (key, value)
+        for key in request.POST
+        if key not in ("csrfmiddlewaretoken", CONFIRM_FIELD, OVERRIDE_FIELD)
+        for value in request.POST.getlist(key)
+    ]
+    if override:
+        posted.append((OVERRIDE_FIELD, "yes"))
+    return render(
+        request,
+        "actions/confirm.html",
+        {
+            "action": action,
+            "target": target,
+            "text": text,
+            "description": action.describe(target, form.params()),
+            "posted": posted,
+            "back": back,
+            "beyond_quota": override,
+        },
+    )
 
 
 def known(name: str) -> bool:

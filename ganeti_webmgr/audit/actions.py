@@ -29,6 +29,8 @@ ACTIONS: dict[str, str] = {
     # Permissions
     "permission.grant": "permission granted to a user or group",
     "permission.revoke": "permission revoked",
+    # Quotas
+    "quota.set": "an owner's quota on a cluster set (or back to the cluster's defaults)",
     # Clusters
     "cluster.add": "cluster added to GWM",
     "cluster.edit": "cluster settings changed in GWM",

@@ -143,6 +143,18 @@ class ClusterEditForm(ConnectionForm):
         label="vCPUs",
         help_text="Empty: no limit.",
     )
+    default_quota_vms = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=QUOTA_MAX,
+        label="Virtual machines",
+        help_text="Empty: no limit.",
+    )
+    quota_counts_stopped_vms = forms.BooleanField(
+        required=False,
+        label="Count the memory and vCPUs of stopped VMs too",
+        help_text="Off: only running VMs use memory and vCPUs of a quota (disk counts always).",
+    )
 
     # Settings saved as typed, without a connection check.
     PLAIN_FIELDS = [
@@ -150,6 +162,8 @@ class ClusterEditForm(ConnectionForm):
         "default_quota_ram",
         "default_quota_disk",
         "default_quota_vcpus",
+        "default_quota_vms",
+        "quota_counts_stopped_vms",
         "auto_import",
     ]
     # What changes how GWM talks to the cluster: a change is checked and confirmed first.
@@ -167,7 +181,7 @@ class ClusterEditForm(ConnectionForm):
         ("Remote API", ["hostname", "port"]),
         ("Credentials", ["username", "password", "remove_credentials"]),
         ("Certificate", ["trust", "ca_certificates"]),
-        ("Default quotas of VM owners who have none of their own", PLAIN_FIELDS[1:4]),
+        ("Default quotas of VM owners who have none of their own", PLAIN_FIELDS[1:6]),
     ]
 
     def __init__(self, data=None, *, cluster: Cluster, **kwargs):

@@ -14,7 +14,12 @@ from django.utils import timezone
 
 from ganeti_webmgr import conf
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.permissions.rules import can, may_see_nodes, may_see_sync_errors
+from ganeti_webmgr.permissions.rules import (
+    can,
+    may_see_nodes,
+    may_see_sync_errors,
+    may_set_quotas,
+)
 
 # (key, label, URL name), in the order shown.
 TABS = [
@@ -26,6 +31,7 @@ TABS = [
     ("templates", "VM templates", "cluster-vm-template-list"),
     ("log", "Log", "audit-log-cluster"),
     ("import", "Import tools", "cluster-import"),
+    ("quotas", "Quotas", "cluster-quotas"),
 ]
 
 
@@ -72,6 +78,7 @@ def cluster_header(user, cluster: Cluster, current: str) -> ClusterHeader:
         "permissions": can(user, "grant", cluster),
         "import": can(user, "grant", cluster),
         "templates": can(user, "create_vm", cluster),
+        "quotas": may_set_quotas(user, cluster),
     }
     tabs = [
         Tab(key, label, reverse(url_name, args=[cluster.slug]), key == current)

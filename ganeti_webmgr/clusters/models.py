@@ -45,6 +45,9 @@ class Cluster(models.Model):
     default_quota_ram = models.PositiveIntegerField(null=True, blank=True, help_text="MiB")
     default_quota_disk = models.PositiveIntegerField(null=True, blank=True, help_text="MiB")
     default_quota_vcpus = models.PositiveIntegerField(null=True, blank=True)
+    default_quota_vms = models.PositiveIntegerField(null=True, blank=True)
+    # Off (as GWM 0.11): memory and vCPUs count for running VMs only; on: for all.
+    quota_counts_stopped_vms = models.BooleanField(default=False)
 
     # What the last sync learnt of the cluster itself.
     ganeti_name = models.CharField(max_length=255, blank=True)

@@ -19,6 +19,10 @@ class GwmWorker(UvicornWorker):
         "loop": "uvloop",
         "http": "httptools",
         "ws": "websockets-sansio",
+        # Browsers offer permessage-deflate, and uvicorn takes it by default. A
+        # console's RFB encodings compress already; deflating each frame again cut
+        # the proxy's throughput to a fifth (bench/console.py, docs/development.rst).
+        "ws_per_message_deflate": False,
         "lifespan": "on",
         # Requests are logged by gunicorn's logger (below), in its format.
         "access_log": False,

@@ -9,24 +9,18 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from ganeti_webmgr.console.node_stream import NodeStream
+
 CHUNK = 64 * 1024
 
 
 @dataclass
 class Upstream:
-    """The node's side: `read()` returns b"" at its end."""
+    """The node's side: `read()` returns b"" at its end (a NodeStream has the same)."""
 
     read: Callable[[], Awaitable[bytes]]
     write: Callable[[bytes], Awaitable[None]]
     close: Callable[[], None]
-
-
-def streams(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> Upstream:
-    async def write(data: bytes) -> None:
-        writer.write(data)
-        await writer.drain()
-
-    return Upstream(lambda: reader.read(CHUNK), write, writer.close)
 
 
 @dataclass
@@ -47,7 +41,7 @@ class Ended:
 async def relay(
     from_browser: Callable[[], Awaitable[bytes | None]],
     to_browser: Callable[[bytes], Awaitable[None]],
-    server: Upstream,
+    server: Upstream | NodeStream,
     limits: Limits,
     still_allowed: Callable[[], Awaitable[bool]],
 ) -> Ended:

@@ -17,7 +17,8 @@ from asgiref.sync import sync_to_async
 
 from ganeti_webmgr import conf
 from ganeti_webmgr.console import rfb, serial, sessions
-from ganeti_webmgr.console.relay import Limits, relay, streams
+from ganeti_webmgr.console.node_stream import NodeStream
+from ganeti_webmgr.console.relay import Limits, relay
 from ganeti_webmgr.console.target import NoConsole, record_host_key, serial_target, vnc_target
 
 logger = logging.getLogger(__name__)
@@ -69,11 +70,9 @@ async def _vnc(opened, browser) -> tuple:
     try:
         await rfb.greet_browser(browser.read, browser.write)
     except (rfb.RfbError, EOFError):
-        server[1].close()
+        server.close()
         return ("browser", 0.0, 0, 0)
-    ended = await relay(
-        browser.next_message, browser.write, streams(*server), _limits(), _allowed(opened)
-    )
+    ended = await relay(browser.next_message, browser.write, server, _limits(), _allowed(opened))
     return (ended.reason, ended.seconds, ended.to_server, ended.to_browser)
 
 
@@ -116,21 +115,15 @@ async def _serial(opened, browser) -> tuple:
     return (ended.reason, ended.seconds, ended.to_server, ended.to_browser)
 
 
-async def _connect(target, vm):
+async def _connect(target, vm) -> NodeStream:
     """An authenticated RFB connection to the node, up to ClientInit."""
     where = f"{vm.primary_node.name} ({target.host}:{target.port})"
     try:
-        reader, writer = await asyncio.wait_for(
-            asyncio.open_connection(target.host, target.port), CONNECT_TIMEOUT
-        )
+        node = await asyncio.wait_for(NodeStream.connect(target.host, target.port), CONNECT_TIMEOUT)
     except (TimeoutError, OSError) as error:
         raise NoConsole(
             f"the console port on {where} does not answer: {error or 'timeout'}"
         ) from None
-
-    async def write(data: bytes) -> None:
-        writer.write(data)
-        await writer.drain()
 
     start_tls = None
     if target.tls_ca:
@@ -143,7 +136,7 @@ async def _connect(target, vm):
                 raise rfb.RfbError("the cluster's VNC CA certificate cannot be read") from None
             try:
                 # The node's certificate must name the node (as Ganeti knows it).
-                await writer.start_tls(context, server_hostname=node_name)
+                await node.start_tls(context, server_hostname=node_name)
             except ssl.SSLCertVerificationError as error:
                 raise rfb.RfbError(
                     "its TLS certificate is not trusted by the cluster's VNC CA certificate "
@@ -151,18 +144,18 @@ async def _connect(target, vm):
                 ) from None
             except ssl.SSLError as error:
                 raise rfb.RfbError(f"the TLS handshake failed ({error.reason})") from None
-            return reader.readexactly, write
+            return node.readexactly, node.write
 
     try:
         await asyncio.wait_for(
-            rfb.authenticate_upstream(reader.readexactly, write, target.password, start_tls),
+            rfb.authenticate_upstream(node.readexactly, node.write, target.password, start_tls),
             CONNECT_TIMEOUT,
         )
     except (TimeoutError, rfb.RfbError, OSError, EOFError) as error:
-        writer.close()
+        node.close()
         text = str(error) if isinstance(error, rfb.RfbError) else "it closed the connection"
         raise NoConsole(f"the VNC server on {where}: {text}") from None
-    return reader, writer
+    return node
 
 
 class _Browser:

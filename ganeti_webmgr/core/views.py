@@ -8,7 +8,10 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.core import dashboard
+from ganeti_webmgr.permissions.rules import visible
+from ganeti_webmgr.quotas import usage
 
 
 @login_required
@@ -23,6 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "errors": dashboard.recent_errors(user),
             "jobs": dashboard.recent_jobs(user),
             "own_vms": dashboard.own_vms(user),
+            "quota_usage": usage.overview(user, visible(user, Cluster.objects.order_by("slug"))),
         },
     )
 

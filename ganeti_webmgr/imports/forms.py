@@ -77,6 +77,11 @@ class ImportVMsForm(OwnerMixin, SelectionForm):
         "Not waiting for import (imported meanwhile, or gone from Ganeti at the last sync): {names}"
     )
     allow_from_tag = True
+    beyond_quota = forms.BooleanField(
+        required=False,
+        label="Even beyond the owner's quota",
+        help_text="The log records it. Otherwise an owner without room gets nothing imported.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

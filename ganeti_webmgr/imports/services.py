@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from ganeti_webmgr import audit
 from ganeti_webmgr.actions import owner as owners
+from ganeti_webmgr.actions import service
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.ganeti import Instance
 from ganeti_webmgr.ganeti import Node as RapiNode
@@ -24,7 +25,9 @@ from ganeti_webmgr.imports.models import PendingImport
 from ganeti_webmgr.inventory import node_records, vm_records
 from ganeti_webmgr.inventory.reconcile import reconcile
 from ganeti_webmgr.nodes.models import Node, NodeGroup
-from ganeti_webmgr.permissions.rules import require, visible
+from ganeti_webmgr.permissions.rules import may_override_quota, require, visible
+from ganeti_webmgr.quotas import reserve as quota
+from ganeti_webmgr.quotas import usage
 from ganeti_webmgr.virtual_machines import bulk, ownership
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
@@ -99,10 +102,15 @@ def counts(user, clusters: list[Cluster]) -> dict[int, Counts]:
 
 
 # -- virtual machines ------------------------------------------------------------------
-def import_vms(user, cluster: Cluster, names: list[str], owner, request=None) -> list:
+def import_vms(
+    user, cluster: Cluster, names: list[str], owner, request=None, beyond_quota: bool = False
+) -> list:
     """Create rows for the pending VMs named, from Ganeti's record as the last sync saw it
     (the sync's own mapping), give them `owner` (a User, Group, None, or FROM_TAG), then
     write the owner tag in Ganeti unless the cluster is read-only or owner is FROM_TAG.
+
+    Each owner's quota must have room for the VMs it gets (service.OverQuota, and
+    nothing imported, if not), unless beyond_quota (audited).
 
     Returns a bulk.Outcome per imported VM (its tag job, or why the tag was not written).
     """
@@ -124,16 +132,20 @@ def import_vms(user, cluster: Cluster, names: list[str], owner, request=None) ->
             complete=False,
         )
         vms = list(VirtualMachine.objects.filter(cluster=cluster, name__in=items).order_by("name"))
+        chosen = {}
         for vm in vms:
             vm.cluster = cluster
-            chosen = ownership.owner_from_tags(vm.tags) if from_tag else owner
-            _set_owner_in_gwm(vm, chosen)
+            chosen[vm.pk] = ownership.owner_from_tags(vm.tags) if from_tag else owner
+        beyond = _check_quotas(user, cluster, vms, chosen, beyond_quota)
+        for vm in vms:
+            _set_owner_in_gwm(vm, chosen[vm.pk])
             entries[vm.pk] = audit.record(
                 "vm.import",
                 actor=user,
                 request=request,
                 targets=[vm, cluster],
-                message=f"{vm.name} imported from Ganeti; owner {chosen or 'nobody'}",
+                message=f"{vm.name} imported from Ganeti; owner {chosen[vm.pk] or 'nobody'}"
+                + (" (beyond the owner's quota: overridden)" if chosen[vm.pk] in beyond else ""),
             )
         PendingImport.objects.filter(pk__in=[p.pk for p in waiting]).delete()
     outcomes = []
@@ -152,6 +164,24 @@ def import_vms(user, cluster: Cluster, names: list[str], owner, request=None) ->
             entries[vm.pk].save(update_fields=["job"])
         outcomes.append(outcome)
     return outcomes
+
+
+def _check_quotas(user, cluster: Cluster, vms, chosen: dict, override: bool) -> list:
+    """Every owner's quota against what it gets (the rows exist, without owners yet);
+    returns the owners gone beyond theirs (overridden)."""
+    demands: dict = {}
+    for vm in vms:
+        if (owner := chosen[vm.pk]) is not None:
+            demands[owner] = demands.get(owner, usage.Amount()) + usage.of_vm(vm)
+    may_override = may_override_quota(user, cluster)
+    beyond = []
+    for owner, demand in demands.items():
+        try:
+            if quota.check(cluster, owner, demand, override=override and may_override):
+                beyond.append(owner)
+        except quota.OverQuota as over:
+            raise service.OverQuota(str(over), may_override) from None
+    return beyond
 
 
 def _set_owner_in_gwm(vm: VirtualMachine, owner: User | Group | None) -> None:

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ganeti_webmgr.actions.service import OverQuota
 from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.ganeti import Instance
@@ -74,14 +75,19 @@ def vms_new(request: HttpRequest, slug: str) -> HttpResponse:
     candidates = services.pending_vms(cluster)
     form = ImportVMsForm(_data(request), candidates=candidates)
     if request.method == "POST" and form.is_valid():
-        outcomes = services.import_vms(
-            request.user,
-            cluster,
-            form.cleaned_data["name"],
-            form.cleaned_data["owner"],
-            request=request,
-        )
-        return _results(request, "Import", outcomes, "cluster-import-vms", slug)
+        try:
+            outcomes = services.import_vms(
+                request.user,
+                cluster,
+                form.cleaned_data["name"],
+                form.cleaned_data["owner"],
+                request=request,
+                beyond_quota=form.cleaned_data["beyond_quota"],
+            )
+        except OverQuota as over:
+            form.add_error("owner", str(over))
+        else:
+            return _results(request, "Import", outcomes, "cluster-import-vms", slug)
     return _list(request, cluster, "vms", candidates.order_by("name"), form)
 
 

@@ -204,6 +204,28 @@ def may_edit_cluster(user, cluster: Cluster) -> bool:
     return may_see_everything(user)
 
 
+def may_override_quota(user, cluster: Cluster) -> bool:
+    """Ask for more than an owner's quota allows (audited as such)."""
+    return _active(user) and (user.is_superuser or "admin" in _perms(user, cluster))
+
+
+def may_set_quotas(user, cluster: Cluster) -> bool:
+    """Set owners' quotas on the cluster, and see everyone's usage there."""
+    return may_override_quota(user, cluster)
+
+
+def may_see_quota(user, owner) -> bool:
+    """An owner's usage and quotas: the user themself, a group's members and
+    administrators, and superusers (cluster admins see theirs on the cluster page)."""
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    if isinstance(owner, Group):
+        return group_role(user, owner) is not None
+    return owner.pk == user.pk
+
+
 def may_remove_cluster(user, cluster: Cluster) -> bool:
     """Forget the cluster in GWM; Ganeti is not touched."""
     return may_see_everything(user)

@@ -14,11 +14,18 @@ from ganeti_webmgr.provisioning.models import CreationRequest
 NOT_KEPT = {"csrfmiddlewaretoken", "action"}
 
 
-def submit(form: CreateVMsForm, request) -> CreationRequest:
+def submit(form: CreateVMsForm, request, *, override_quota: bool = False) -> CreationRequest:
     """Raises service.Refused (nothing recorded); gwm-worker sends the request."""
     cluster = form.cluster
     with transaction.atomic():
-        job = service.request(request.user, "vm.create", cluster, request=request, form=form)
+        job = service.request(
+            request.user,
+            "vm.create",
+            cluster,
+            request=request,
+            form=form,
+            override_quota=override_quota,
+        )
         owner = form.owner_object()
         creation = CreationRequest.objects.create(
             cluster=cluster,

@@ -13,9 +13,16 @@ from ganeti_webmgr.actions.service import Refused
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.core import params
 from ganeti_webmgr.jobs.models import Job
-from ganeti_webmgr.permissions.rules import can, get_visible_or_404, require, visible
+from ganeti_webmgr.permissions.rules import (
+    can,
+    get_visible_or_404,
+    may_override_quota,
+    require,
+    visible,
+)
 from ganeti_webmgr.provisioning.models import CreationRequest, VMTemplate
 from ganeti_webmgr.provisioning.submit import submit
+from ganeti_webmgr.quotas import wizard as quota_wizard
 
 
 @login_required
@@ -44,15 +51,25 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         form = CreateVMsForm(cluster, user=request.user)
     summary = None
-    if form.is_bound and form.is_valid():
+    valid = form.is_bound and form.is_valid()
+    if valid:
         summary = form.summary()
         if request.POST.get("action") == "create":
             try:
-                creation = submit(form, request)
+                creation = submit(
+                    form, request, override_quota=request.POST.get("override_quota") == "yes"
+                )
             except Refused as refused:
                 form.add_error(None, str(refused))
             else:
                 return redirect("vm-create-status", slug=slug, pk=creation.pk)
+    owner = form.owner_object() if valid else request.user
+    rooms = quota_wizard.rooms(cluster, owner, form.params() if valid else None)
+    for name, text in quota_wizard.field_help(rooms).items():
+        if name in form.fields:
+            form.fields[name].help_text = " ".join(
+                p for p in (form.fields[name].help_text, text) if p
+            )
     return render(
         request,
         "provisioning/create.html",
@@ -68,6 +85,9 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
                 if job.status in ("error", "canceled")
             ],
             "may_save_template": can(request.user, "admin", cluster),
+            "quota_owner": owner,
+            "quota_rooms": rooms,
+            "may_override_quota": may_override_quota(request.user, cluster),
         },
     )
 

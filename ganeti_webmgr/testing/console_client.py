@@ -12,13 +12,16 @@ import base64
 import contextlib
 import hashlib
 import http.cookiejar
+import json
 import os
 import re
 import socket
 import ssl
 import struct
+import subprocess
 import urllib.parse
 import urllib.request
+import zlib
 
 _GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
@@ -56,11 +59,20 @@ class Login:
 
 
 class WebSocket:
-    """A client websocket (RFC 6455) over TCP or TLS: binary messages, masked frames."""
+    """A client websocket (RFC 6455) over TCP or TLS: binary messages, masked frames.
+
+    It offers permessage-deflate (RFC 7692) as browsers do, and inflates compressed
+    messages when the server takes it up; what it sends is never compressed (which
+    the extension allows)."""
+
+    # What Chromium and Firefox send.
+    BROWSER_EXTENSIONS = "permessage-deflate; client_max_window_bits"
 
     def __init__(self, sock: socket.socket):
         self.sock = sock
         self._buffer = bytearray()
+        self.extensions = ""  # as the server accepted them
+        self._inflater = zlib.decompressobj(-15)
 
     @classmethod
     def connect(
@@ -71,6 +83,7 @@ class WebSocket:
         context: ssl.SSLContext | None = None,
         timeout: float = 30.0,
         protocols: str = "binary",
+        extensions: str = BROWSER_EXTENSIONS,
     ) -> WebSocket:
         parts = urllib.parse.urlsplit(url)
         secure = parts.scheme == "wss"
@@ -95,6 +108,8 @@ class WebSocket:
         ]
         if cookie:
             lines.append(f"Cookie: {cookie}")
+        if extensions:
+            lines.append(f"Sec-WebSocket-Extensions: {extensions}")
         sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
         ws = cls(sock)
         head = ws._read_until(b"\r\n\r\n").decode("latin-1")
@@ -106,6 +121,7 @@ class WebSocket:
         if accept not in head:
             sock.close()
             raise WebSocketError("handshake: wrong Sec-WebSocket-Accept")
+        ws.extensions = _header(head, "sec-websocket-extensions")
         return ws
 
     def _fill(self) -> None:
@@ -157,6 +173,7 @@ class WebSocket:
     def receive(self) -> bytes:
         """The next binary or text message (pings answered); EOFError once closed."""
         message = bytearray()
+        compressed = False
         while True:
             first, second = self._read(2)
             opcode, length = first & 0x0F, second & 0x7F
@@ -174,16 +191,32 @@ class WebSocket:
                 continue
             if opcode == 10:
                 continue
+            if opcode:
+                compressed = bool(first & 0x40)
             if first & 0x80:
-                if not message:
-                    return payload
-                return message + payload
+                whole = payload if not message else message + payload
+                return self._inflated(whole) if compressed else whole
             message += payload
+
+    def _inflated(self, payload: bytes) -> bytes:
+        if not self.extensions.startswith("permessage-deflate"):
+            raise WebSocketError("a compressed message without permessage-deflate")
+        if "server_no_context_takeover" in self.extensions:
+            self._inflater = zlib.decompressobj(-15)
+        return self._inflater.decompress(payload + b"\x00\x00\xff\xff")
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
             self.send(struct.pack(">H", 1000), opcode=8)
         self.sock.close()
+
+
+def _header(head: str, name: str) -> str:
+    for line in head.split("\r\n")[1:]:
+        key, _, value = line.partition(":")
+        if key.strip().lower() == name:
+            return value.strip()
+    return ""
 
 
 class WebSocketStream:
@@ -374,6 +407,25 @@ def open_console(base: str, login: Login, cluster: str, vm: str, ticket: str, co
 # --- a live site's console, set up through gwm-manage ----------------------------
 # `manage(*args, input=None)` runs gwm-manage on the site (a subprocess, possibly in
 # a chroot) and returns its standard output, raising when it fails.
+
+
+@contextlib.contextmanager
+def console_sim(python: list[str], vnc_port: int, env: dict | None = None):
+    """ganeti_webmgr.testing.console_sim run by `python` (a command: an interpreter,
+    possibly behind a chroot), with one VM whose console is the VNC server at
+    `vnc_port`; yields its JSON line (host, port, fingerprint, password, vms)."""
+    process = subprocess.Popen(  # noqa: S603 - the caller's interpreter
+        [*python, "-m", "ganeti_webmgr.testing.console_sim", "--vnc-port", str(vnc_port)],
+        stdout=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        line = process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"console_sim exited ({process.wait(timeout=10)})")
+        yield json.loads(line)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def add_console_cluster(

@@ -82,6 +82,23 @@ class VirtualMachine(SyncedFromGaneti):
                 models.Index(fields=[column, "name_key", "name"], name=f"vm_{column}_sort_idx")
                 for column in ("memory", "vcpus", "disk_size", "os")
             ),
+            # An owner's quota usage on a cluster read from the index alone (quotas/usage.py).
+            *[
+                models.Index(
+                    fields=[
+                        "cluster",
+                        owner,
+                        "removed_at",
+                        "missing",
+                        "oper_state",
+                        "memory",
+                        "vcpus",
+                        "disk_size",
+                    ],
+                    name=f"vm_usage_{owner.removeprefix('owner_')}_idx",
+                )
+                for owner in ("owner_user", "owner_group")
+            ],
         ]
         # What may be granted on a VM (see ganeti_webmgr/permissions/rules.py).
         default_permissions = ()

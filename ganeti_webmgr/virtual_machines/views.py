@@ -377,8 +377,14 @@ def vm_owner(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     owner, error = ownership.parse_owner(request.POST.get("owner", ""))
     if not error:
         try:
-            owners.set_owner(request.user, vm, owner, request=request)
-        except ownership.OwnerError as problem:
+            owners.set_owner(
+                request.user,
+                vm,
+                owner,
+                request=request,
+                override_quota=request.POST.get("override_quota") == "yes",
+            )
+        except (ownership.OwnerError, service.OverQuota) as problem:
             error = str(problem)
     if error:
         messages.error(request, error)

@@ -35,6 +35,7 @@ PAGES = [
     "/jobs/",
     "/log/",
     "/accounts/profile",
+    f"/search/?q={VM.split('.')[0][:-1]}",
 ]
 FAILING = ("serious", "critical")
 

@@ -7,13 +7,19 @@ database of its own, so the commands are tested on SQLite, PostgreSQL and MariaD
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from ganeti_webmgr.testing import console_client
+from ganeti_webmgr.testing.vnc import xvnc
 
 BIN = Path(sys.executable).parent
 
@@ -57,11 +63,54 @@ class Site:
         path.write_text(text)
         return path
 
+    def manage(self, *args: str, input: str | None = None) -> str:
+        """gwm-manage's standard output; the test fails if the command does."""
+        result = self.run("gwm-manage", *args, input=input)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
     def python(self, code: str) -> str:
         """Run code inside this site's Django (as gwm-manage shell would) and return stdout."""
         result = self.run("gwm-manage", "shell", "--no-imports", "-c", code)
         assert result.returncode == 0, result.stderr
         return result.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_listening(port: int, process: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            assert process.poll() is None, f"{what} exited"
+            assert time.monotonic() < deadline, f"{what} does not listen on {port}"
+            time.sleep(0.05)
+
+
+@contextmanager
+def gwm_server(site: Site, name: str = "server"):
+    """gwm-server (one worker) on a free loopback port, its log in the data directory;
+    yields the port once it listens (whatever it answers there)."""
+    port = free_port()
+    log = (site.data_dir / f"{name}.log").open("w")
+    process = subprocess.Popen(
+        [str(BIN / "gwm-server"), "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        env=site.env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        wait_listening(port, process, f"gwm-server ({name})")
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
 
 
 def _server_database(engine: str, name: str, create: bool) -> None:
@@ -110,3 +159,19 @@ def site(tmp_path):
     yield site
     if database:
         _server_database(engine, database, create=False)
+
+
+CONSOLE_ADMIN_PASSWORD = "console-test-admin-1"
+
+
+@pytest.fixture
+def console_site(site):
+    """A site with the admin and a cluster ("console") whose VM's console is a real
+    Xvnc; yields (site, admin password, VM name)."""
+    site.init(GWM_ADMIN_PASSWORD=CONSOLE_ADMIN_PASSWORD)
+    with (
+        xvnc(width=640, height=480) as vnc,
+        console_client.console_sim([str(BIN / "python")], vnc.port, site.env) as sim,
+    ):
+        console_client.add_console_cluster(site.manage, sim, vnc.password)
+        yield site, CONSOLE_ADMIN_PASSWORD, sim["vms"][0]

@@ -8,12 +8,8 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
-import json
-import socket
 import ssl
 import subprocess
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,10 +19,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from ganeti_webmgr.testing import console_client
-from ganeti_webmgr.testing.vnc import xvnc
 
-from .conftest import BIN
-from .test_server import free_port
+from .conftest import free_port, gwm_server, wait_listening
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "share" / "examples"
 NGINX = "/usr/sbin/nginx"
@@ -111,73 +105,13 @@ http {{
     return config
 
 
-def wait_listening(port: int, process: subprocess.Popen, what: str) -> None:
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            assert process.poll() is None, f"{what} exited"
-            assert time.monotonic() < deadline, f"{what} does not listen on {port}"
-            time.sleep(0.05)
-
-
-@contextmanager
-def server_behind_proxy(site):
-    """gwm-server on a free loopback port (plain HTTP redirects to HTTPS now, so only
-    the port is waited for); yields the port."""
-    port = free_port()
-    log = (site.data_dir / "server.log").open("w")
-    process = subprocess.Popen(
-        [str(BIN / "gwm-server"), "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        env=site.env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        wait_listening(port, process, "gwm-server")
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
-
-
-def manage_of(site):
-    def manage(*args, input=None):
-        result = site.run("gwm-manage", *args, input=input)
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-
-    return manage
-
-
-@pytest.fixture
-def console_site(site):
-    """A site with the admin, a cluster whose VM's console is a real Xvnc; yields
-    (site, admin password, VM name)."""
+def test_a_console_session_through_the_shipped_nginx_config(console_site, tmp_path):
     if not Path(NGINX).exists():
         pytest.fail("nginx is missing: bin/install-system-deps test installs it")
-    site.init(GWM_ADMIN_PASSWORD="proxy-test-admin-1")
-    with xvnc(width=640, height=480) as vnc:
-        sim_process = subprocess.Popen(
-            [str(BIN / "python"), "-m", "ganeti_webmgr.testing.console_sim",
-             "--vnc-port", str(vnc.port)],
-            stdout=subprocess.PIPE, text=True, env=site.env,
-        )  # fmt: skip
-        try:
-            sim = json.loads(sim_process.stdout.readline())
-            console_client.add_console_cluster(manage_of(site), sim, vnc.password)
-            yield site, "proxy-test-admin-1", sim["vms"][0]
-        finally:
-            sim_process.terminate()
-            sim_process.wait(timeout=10)
-
-
-def test_a_console_session_through_the_shipped_nginx_config(console_site, tmp_path):
     site, password, vm = console_site
     site.write_conf("[web]\nbehind_tls_proxy = true\n", "settings.d/50-proxy.conf")
     https, http = free_port(), free_port()
-    with server_behind_proxy(site) as upstream:
+    with gwm_server(site) as upstream:
         config = nginx_config(tmp_path, upstream, https, http)
         nginx = subprocess.Popen(
             [NGINX, "-c", str(config), "-p", str(tmp_path)],
@@ -188,7 +122,7 @@ def test_a_console_session_through_the_shipped_nginx_config(console_site, tmp_pa
             context = ssl.create_default_context(cafile=str(tmp_path / "cert.pem"))
             base = f"https://127.0.0.1:{https}"
             login = console_client.Login(base, "admin", password, context=context)
-            ticket, spare = console_client.issue_tickets(manage_of(site), vm, 2)
+            ticket, spare = console_client.issue_tickets(site.manage, vm, 2)
             # Another site's page may not open it: the Origin must be the proxy's host.
             with pytest.raises(console_client.WebSocketError, match="403"):
                 console_client.WebSocket.connect(

@@ -13,13 +13,7 @@ import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 
-from .conftest import BIN
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from .conftest import BIN, free_port
 
 
 @contextmanager

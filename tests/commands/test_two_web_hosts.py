@@ -5,34 +5,14 @@ lives in one process."""
 from __future__ import annotations
 
 import json
-import subprocess
 import urllib.request
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 
 import pytest
 
 from ganeti_webmgr.testing import console_client
 
-from .conftest import BIN
-from .test_reverse_proxy import console_site, wait_listening  # noqa: F401 - the fixture
-from .test_server import free_port
-
-
-@contextmanager
-def web_host(site, name: str):
-    port = free_port()
-    log = (site.data_dir / f"server-{name}.log").open("w")
-    process = subprocess.Popen(
-        [str(BIN / "gwm-server"), "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        env=site.env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        wait_listening(port, process, f"gwm-server {name}")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
+from .conftest import gwm_server
 
 
 def ticket_from_page(base: str, login: console_client.Login, vm: str) -> str:
@@ -48,11 +28,11 @@ def ticket_from_page(base: str, login: console_client.Login, vm: str) -> str:
     return url.rsplit("ticket=", 1)[1]
 
 
-def test_a_ticket_from_one_web_host_opens_the_console_on_the_other(console_site):  # noqa: F811
+def test_a_ticket_from_one_web_host_opens_the_console_on_the_other(console_site):
     site, password, vm = console_site
     with ExitStack() as hosts:
-        first = hosts.enter_context(web_host(site, "a"))
-        second = hosts.enter_context(web_host(site, "b"))
+        first = f"http://127.0.0.1:{hosts.enter_context(gwm_server(site, 'a'))}"
+        second = f"http://127.0.0.1:{hosts.enter_context(gwm_server(site, 'b'))}"
         login = console_client.Login(first, "admin", password)
         # The page came from the first host; the websocket lands on the second.
         ticket = ticket_from_page(first, login, vm)

@@ -20,7 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ganeti_webmgr import audit
 from ganeti_webmgr.accounts.forms import GroupForm, MemberForm
 from ganeti_webmgr.accounts.models import GroupProfile
+from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.permissions import rules
+from ganeti_webmgr.quotas import usage
 
 GROUP_FIELDS = ("name", "description")
 GroupRule = Callable[[User, Group], bool]
@@ -93,6 +95,9 @@ def group_detail(request: HttpRequest, name: str) -> HttpResponse:
         "may_manage": rules.may_manage_members(user, group),
         "may_edit": rules.may_edit_group(user, group),
         "may_see_users": rules.may_manage_users(user),
+        "quota_usage": usage.overview(group, rules.visible(user, Cluster.objects.order_by("slug")))
+        if rules.may_see_quota(user, group)
+        else None,
     }
     return render(request, "accounts/group_detail.html", context)
 

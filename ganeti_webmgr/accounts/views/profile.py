@@ -11,6 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ganeti_webmgr import audit
 from ganeti_webmgr.accounts.forms import PROFILE_FIELDS, ProfileForm, SshKeyForm
 from ganeti_webmgr.accounts.models import SshKey
+from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.permissions import rules
+from ganeti_webmgr.quotas import usage
 
 
 @login_required
@@ -29,7 +32,12 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                 entry.skip()
         messages.success(request, "Profile saved." if changes else "Nothing changed.")
         return redirect("accounts-profile-edit")
-    return render(request, "accounts/profile.html", {"form": form})
+    clusters = rules.visible(request.user, Cluster.objects.order_by("slug"))
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "quota_usage": usage.overview(request.user, clusters)},
+    )
 
 
 @login_required

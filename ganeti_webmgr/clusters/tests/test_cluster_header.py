@@ -27,6 +27,7 @@ PAGES = {
     "templates": "/clusters/c/templates/",
     "log": "/log/cluster/c/",
     "import": "/clusters/c/import/",
+    "quotas": "/clusters/c/quotas/",
 }
 TAB = re.compile(rb'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>')
 

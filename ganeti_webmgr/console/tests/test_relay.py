@@ -7,7 +7,8 @@ import struct
 import time
 
 from ganeti_webmgr.console import rfb
-from ganeti_webmgr.console.relay import Limits, relay, streams
+from ganeti_webmgr.console.node_stream import NodeStream
+from ganeti_webmgr.console.relay import Limits, relay
 
 RELAXED = Limits(idle=30, maximum=60, recheck=30)
 
@@ -35,14 +36,9 @@ class Browser:
 
 
 async def open_vnc(vnc_server):
-    reader, writer = await asyncio.open_connection(vnc_server.host, vnc_server.port)
-
-    async def write(data):
-        writer.write(data)
-        await writer.drain()
-
-    await rfb.authenticate_upstream(reader.readexactly, write, vnc_server.password)
-    return streams(reader, writer)
+    node = await NodeStream.connect(vnc_server.host, vnc_server.port)
+    await rfb.authenticate_upstream(node.readexactly, node.write, vnc_server.password)
+    return node
 
 
 def run(coroutine):
@@ -142,7 +138,7 @@ def test_the_server_going_away_ends_the_session():
 
         listener = await asyncio.start_server(serve, "127.0.0.1", 0)
         port = listener.sockets[0].getsockname()[1]
-        server = streams(*await asyncio.open_connection("127.0.0.1", port))
+        server = await NodeStream.connect("127.0.0.1", port)
         browser = Browser()
         try:
             ended = await relay(browser.next_message, browser.deliver, server, RELAXED, allowed)

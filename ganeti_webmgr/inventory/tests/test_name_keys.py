@@ -23,7 +23,7 @@ def test_the_sync_writes_name_keys(simulator, make_cluster):
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_fills_the_rows_there_are():
     executor = MigrationExecutor(connection)
-    before = [("nodes", "0001_initial"), ("virtual_machines", "0004_virtualmachine_removed_at")]
+    before = [("nodes", "0001_initial"), ("virtual_machines", "0005_quota_usage_indexes")]
     latest = executor.loader.graph.leaf_nodes()
     try:
         executor.migrate(before)

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("clusters", "0006_cluster_simulated"),
         ("nodes", "0002_name_key"),
-        ("virtual_machines", "0004_virtualmachine_removed_at"),
+        ("virtual_machines", "0005_quota_usage_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,59 @@
+"""The creation wizard's view of a quota: what the chosen owner has left, per
+resource, and what would be left after the VMs under review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.core.units import format_mib
+from ganeti_webmgr.quotas import demand, usage
+from ganeti_webmgr.quotas.models import RESOURCES
+
+FIELDS = {"ram": "memory", "disk": "disk_sizes", "vcpus": "vcpus", "vms": "count"}
+
+
+@dataclass
+class Room:
+    resource: str
+    label: str
+    used: str
+    limit: str
+    left: str
+    after: str  # "" without a request under review
+    over: bool  # the request does not fit
+
+
+def rooms(cluster: Cluster, owner, params: dict | None) -> list[Room]:
+    """Per limited resource of owner's quota on cluster; [] when it has no limits."""
+    limits = usage.limits(cluster, owner)
+    if limits.unlimited:
+        return []
+    used = usage.used(cluster, owner)
+    wanted = demand.create(cluster, params)[1] if params else usage.Amount()
+    result = []
+    for r in RESOURCES:
+        limit = getattr(limits, r)
+        if limit is None:
+            continue
+        now, more = getattr(used, r), getattr(wanted, r)
+        show = format_mib if r in ("ram", "disk") else str
+        result.append(
+            Room(
+                r,
+                usage.LABELS[r],
+                show(now),
+                show(limit),
+                show(max(0, limit - now)),
+                show(limit - now - more) if params and limit - now - more >= 0 else "",
+                bool(params) and now + more > limit and more > 0,
+            )
+        )
+    return result
+
+
+def field_help(rooms_: list[Room]) -> dict[str, str]:
+    """The wizard's field names -> "N left in the quota" (for their help texts)."""
+    return {
+        FIELDS[room.resource]: f"{room.left} left of {room.limit} in the quota" for room in rooms_
+    }
