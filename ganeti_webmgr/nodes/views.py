@@ -53,7 +53,6 @@ def node_list(request: HttpRequest, slug: str) -> HttpResponse:
         nodes, query.page_size, lambda ids: rows.filter(pk__in=ids)
     )
     shown = query.shown
-    parameters = query.parameters().urlencode()
     export_url = reverse("node-export", args=[cluster.slug])
     return render(
         request,
@@ -66,8 +65,8 @@ def node_list(request: HttpRequest, slug: str) -> HttpResponse:
             "shown": {c.key for c in shown},
             "all_columns": NODE_LIST.columns,
             "page_sizes": listing.PAGE_SIZES,
-            "export_csv": f"{export_url}?{parameters}&format=csv",
-            "export_json": f"{export_url}?{parameters}&format=json",
+            "export_csv": f"{export_url}?{query.parameters(format='csv').urlencode()}",
+            "export_json": f"{export_url}?{query.parameters(format='json').urlencode()}",
             "here": request.get_full_path(),
         },
     )

@@ -51,22 +51,24 @@ LIST_COLUMNS = (
 EXPORT_CHUNK = 1000  # rows fetched at a time by an export
 
 
-def _listed(request: HttpRequest, slug: str | None, data=None):
+def _listed(request: HttpRequest, slug: str | None):
     """The cluster (or None), the list's query and the VMs it shows, scoped to the user."""
-    cluster = None
+    cluster, choices = None, {}
     # Deleted from GWM: off the lists (the row stays for its log).
     queryset = VirtualMachine.objects.filter(removed_at=None)
-    clusters = visible(request.user, Cluster.objects.order_by("slug"))
     if slug is not None:
         cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
         queryset = queryset.filter(cluster=cluster)
+    else:  # the clusters to filter by
+        clusters = visible(request.user, Cluster.objects.order_by("slug"))
+        choices["cluster"] = tuple((c.slug, str(c)) for c in clusters)
     columns, page_size = list_prefs.saved(request.user, VM_LIST.name)
     query = ListQuery(
         VM_LIST,
-        request.GET if data is None else data,
+        request.GET,
         saved_columns=columns,
         saved_page_size=page_size,
-        choices={"cluster": tuple((c.slug, str(c)) for c in clusters)},
+        choices=choices,
         fixed=["cluster"] if cluster else [],
     )
     return cluster, query, query.apply(visible(request.user, queryset))
@@ -85,7 +87,7 @@ def vm_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     if cluster:
         matching = "&".join(filter(None, [f"cluster={cluster.slug}", matching]))
     shown = query.shown if not cluster else [c for c in query.shown if c.key != "cluster"]
-    export = reverse(
+    export_url = reverse(
         "cluster-vm-export" if cluster else "vm-export", args=[cluster.slug] if cluster else []
     )
     return render(
@@ -102,8 +104,8 @@ def vm_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             "page": page,
             "matching": matching,
             "max_selection": bulk.MAX_SELECTION,
-            "export_csv": f"{export}?{query.parameters(page=None).urlencode()}&format=csv",
-            "export_json": f"{export}?{query.parameters(page=None).urlencode()}&format=json",
+            "export_csv": f"{export_url}?{query.parameters(format='csv').urlencode()}",
+            "export_json": f"{export_url}?{query.parameters(format='json').urlencode()}",
             "bulk_actions": bulk.BULK_ACTIONS,
             # Node names link to node pages where the user may see the nodes.
             "node_clusters": rules.clusters_with_visible_nodes(request.user),
