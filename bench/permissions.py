@@ -23,6 +23,7 @@ CLUSTERS, PER_CLUSTER, PAGE = 50, 200, 50
 def populate(vms_per_cluster: int):
     from ganeti_webmgr.clusters.models import Cluster
     from ganeti_webmgr.core.db import insert_rows
+    from ganeti_webmgr.core.sorting import name_key
     from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
     clusters = [
@@ -31,7 +32,12 @@ def populate(vms_per_cluster: int):
     insert_rows(
         VirtualMachine,
         [
-            {"cluster_id": c.pk, "name": f"vm{n:05d}.{c.slug}", "status": "running"}
+            {
+                "cluster_id": c.pk,
+                "name": f"vm{n:05d}.{c.slug}",
+                "name_key": name_key(f"vm{n:05d}.{c.slug}"),
+                "status": "running",
+            }
             for c in clusters
             for n in range(vms_per_cluster)
         ],

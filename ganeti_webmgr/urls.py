@@ -20,6 +20,7 @@ urlpatterns = [
     path("clusters/", include("ganeti_webmgr.clusters.urls")),
     path("vms/", vm_views.vm_list, name="vm-list"),
     path("vms/bulk", vm_views.vm_bulk, name="vm-bulk"),
+    path("vms/export", vm_views.vm_export, name="vm-export"),
     path("vms/create", provisioning_views.choose_cluster, name="vm-create-choose"),
     path("templates/", template_views.template_list, name="vm-template-list"),
     path("jobs/", job_views.job_list, name="job-list"),

@@ -201,6 +201,15 @@ MATRIX = {
         expect(LOGIN, 404, 404, 404, 404, 404, 200),
     ),
     "vm-list": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
+    # A list, as a file: scoped as the list is (contents: virtual_machines/tests/test_vm_export.py).
+    "vm-export": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
+    "cluster-vm-export": (
+        "get",
+        A,
+        expect(LOGIN, 404, 200, 200, 200, 200, 200),
+        B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
     "cluster-vm-list": (
         "get",
         A,
@@ -225,6 +234,14 @@ MATRIX = {
     ),
     # A VM's holders see its cluster, not the cluster's nodes.
     "node-list": (
+        "get",
+        A,
+        expect(LOGIN, 404, 403, 403, 403, 200, 200),
+        B,
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    # The node list as a file: whoever sees the list.
+    "node-export": (
         "get",
         A,
         expect(LOGIN, 404, 403, 403, 403, 200, 200),
@@ -524,6 +541,14 @@ MATRIX = {
         expect(LOGIN, 404, 404, 404, 403, 404, 302),
         None,
         None,
+    ),
+    # One's own choice of columns on a list; an empty form is sent back with an error.
+    "accounts-list-preferences": (
+        "post",
+        {"name": "vms"},
+        expect(LOGIN, 302, 302, 302, 302, 302, 302),
+        {"name": "nothing"},
+        expect(LOGIN, 404, 404, 404, 404, 404, 404),
     ),
     "accounts-profile-edit": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
     "accounts-key-list": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),

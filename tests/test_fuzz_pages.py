@@ -108,7 +108,7 @@ def _page_forms(client, people, name, method, url):
         for role in ROLES:
             client.force_login(people[role])
             page = client.get(url) if method == "get" else None
-            ok = page is not None and page.status_code == 200
+            ok = page is not None and page.status_code == 200 and not page.streaming
             _FORMS[name, role] = forms_of(page.content.decode(), url) if ok else []
     return {role: _FORMS[name, role] for role in ROLES}
 

@@ -50,3 +50,22 @@ class SshKey(models.Model):
     @property
     def key_type(self) -> str:
         return self.key.split(" ", 1)[0]
+
+
+class ListPreference(models.Model):
+    """What a user chose to see on one list (its columns, its page size), remembered."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="list_preferences"
+    )
+    list_name = models.CharField(max_length=40)  # a core.listing.ListSpec's name
+    columns = models.JSONField(default=list)  # column keys, [] for the list's defaults
+    page_size = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "list_name"], name="listpref_unique_list")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.list_name}"

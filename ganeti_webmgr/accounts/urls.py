@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from ganeti_webmgr.accounts.views import auth, groups, password_reset, profile, users
+from ganeti_webmgr.accounts.views import auth, groups, lists, password_reset, profile, users
 
 urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="accounts-login"),
@@ -46,4 +46,6 @@ urlpatterns = [
     path("profile/", profile.profile_edit, name="accounts-profile-edit"),
     path("profile/keys/", profile.key_list, name="accounts-key-list"),
     path("profile/keys/<int:pk>/remove", profile.key_remove, name="accounts-key-remove"),
+    # Columns and page size of a list (core.listing), remembered per user.
+    path("lists/<str:name>", lists.list_preferences, name="accounts-list-preferences"),
 ]

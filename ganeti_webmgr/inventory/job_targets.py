@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from ganeti_webmgr.core.sorting import name_key
 from ganeti_webmgr.ganeti import Instance, RapiClient, RapiNotFound
 from ganeti_webmgr.ganeti import Node as RapiNode
 from ganeti_webmgr.imports.models import PendingImport
@@ -83,7 +84,9 @@ def write_targets(job: Job, targets: Targets) -> None:
     vms = VirtualMachine.objects.filter(cluster=cluster)
     if targets.renamed_to and targets.instances.get(targets.renamed_to):
         # Keep the row, and what GWM attaches to it, under its new name.
-        vms.filter(name=job.target_name).update(name=targets.renamed_to)
+        vms.filter(name=job.target_name).update(
+            name=targets.renamed_to, name_key=name_key(targets.renamed_to)
+        )
     node_ids = dict(Node.objects.filter(cluster=cluster).values_list("name", "pk"))
     for name, instance in targets.instances.items():
         if instance is None:

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import connections
 
 from ganeti_webmgr.core.db import insert_rows, update_rows
+from ganeti_webmgr.core.sorting import name_key
 
 BATCH = 500
 
@@ -103,10 +104,12 @@ def reconcile(
             "synced_at": now,
         }
         if current is None:
-            to_create.append({**values, "cluster_id": cluster.pk, "name": name})
+            to_create.append(
+                {**values, "cluster_id": cluster.pk, "name": name, "name_key": name_key(name)}
+            )
             changes.created.append(name)
         else:
-            to_update.append({"pk": current[0], "name": name, **values})
+            to_update.append({"pk": current[0], "name": name, "name_key": name_key(name), **values})
             changes.updated.append(name)
 
     update_rows(model, to_update, batch=BATCH)

@@ -4,51 +4,60 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ganeti_webmgr import audit
+from ganeti_webmgr.accounts import list_prefs
 from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.core import listing
+from ganeti_webmgr.core.listing import ListQuery
 from ganeti_webmgr.jobs import live
+from ganeti_webmgr.jobs.filters import JOB_LIST
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, visible
-
-PER_PAGE = 50
 
 
 @login_required
 @require_GET
 def job_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     """All jobs the user may see, or (with slug) one cluster's: its "Jobs" tab."""
-    jobs = visible(request.user, Job.objects.select_related("cluster", "requested_by"))
+    jobs = visible(request.user, Job.objects.all())
     header = None
     if slug is not None:
         cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
         header = cluster_header(request.user, cluster, "jobs")
         jobs = jobs.filter(cluster=cluster)
-    elif cluster_slug := request.GET.get("cluster"):
-        jobs = jobs.filter(cluster__slug=cluster_slug)
-    status = request.GET.get("status", "")
-    if status == "active":
-        jobs = jobs.filter(finished=False)
-    elif status in Job.Status.values:
-        jobs = jobs.filter(status=status)
-    page = Paginator(jobs.order_by("-created_at", "-pk"), PER_PAGE).get_page(
-        request.GET.get("page")
+    clusters = visible(request.user, Cluster.objects.order_by("slug"))
+    columns, page_size = list_prefs.saved(request.user, JOB_LIST.name)
+    query = ListQuery(
+        JOB_LIST,
+        request.GET,
+        saved_columns=columns,
+        saved_page_size=page_size,
+        choices={"cluster": tuple((c.slug, str(c)) for c in clusters)},
+        fixed=["cluster"] if header else [],
     )
+    rows = Job.objects.select_related("cluster", "requested_by")
+    paginator = listing.TwoStepPaginator(
+        query.apply(jobs), query.page_size, lambda ids: rows.filter(pk__in=ids)
+    )
+    shown = [c for c in query.shown if not (header and c.key == "cluster")]
     return render(
         request,
         "jobs/list.html",
         {
-            "page": page,
-            "status": status,
-            "statuses": Job.Status.values,
-            "cluster": "" if header else request.GET.get("cluster", ""),
+            "page": paginator.get_page(request.GET.get("page")),
+            "query": query,
+            "headings": query.headings(shown),
+            "shown": {c.key for c in shown},
+            "all_columns": [c for c in JOB_LIST.columns if not (header and c.key == "cluster")],
+            "page_sizes": listing.PAGE_SIZES,
             "cluster_header": header,
+            "here": request.get_full_path(),
         },
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.core.sorting import NameKeyField, name_key
 
 
 class SyncedFromGaneti(models.Model):
@@ -12,6 +13,8 @@ class SyncedFromGaneti(models.Model):
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=255)
+    # What lists sort by (natural order); the sync writes it with the name.
+    name_key = NameKeyField()
     uuid = models.CharField(max_length=64, blank=True)
     tags = models.JSONField(default=list, blank=True)
     ctime = models.FloatField(null=True, blank=True)  # Ganeti's epoch seconds, kept exact
@@ -30,6 +33,13 @@ class SyncedFromGaneti(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
 
 class NodeGroup(SyncedFromGaneti):
@@ -73,3 +83,7 @@ class Node(SyncedFromGaneti):
     class Meta:
         ordering = ["cluster", "name"]
         constraints = [models.UniqueConstraint(fields=["cluster", "name"], name="node_unique_name")]
+        indexes = [
+            # A cluster's node list, in natural order.
+            models.Index(fields=["cluster", "name_key"], name="node_name_key_idx"),
+        ]

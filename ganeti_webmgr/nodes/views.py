@@ -5,24 +5,44 @@ from __future__ import annotations
 from dataclasses import replace
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ganeti_webmgr.accounts import list_prefs
 from ganeti_webmgr.actions import web
 from ganeti_webmgr.audit import paging as log_paging
 from ganeti_webmgr.audit import queries as log_queries
 from ganeti_webmgr.audit.access import entry_filter
 from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.core import tabs
+from ganeti_webmgr.core import export, listing, tabs
+from ganeti_webmgr.core.listing import ListQuery
 from ganeti_webmgr.core.sorting import natural_key
 from ganeti_webmgr.jobs import live
-from ganeti_webmgr.nodes.models import Node
+from ganeti_webmgr.nodes.filters import EXPORT_FIELDS, NODE_LIST
+from ganeti_webmgr.nodes.models import Node, NodeGroup
 from ganeti_webmgr.permissions.rules import get_visible_or_404, may_see_nodes, visible
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+EXPORT_CHUNK = 1000
+
+
+def _listed(request: HttpRequest, cluster: Cluster):
+    columns, page_size = list_prefs.saved(request.user, NODE_LIST.name)
+    groups = NodeGroup.objects.filter(cluster=cluster).order_by("name_key", "name")
+    query = ListQuery(
+        NODE_LIST,
+        request.GET,
+        saved_columns=columns,
+        saved_page_size=page_size,
+        choices={"group": tuple((g.name, g.name) for g in groups)},
+    )
+    nodes = query.apply(visible(request.user, Node.objects.filter(cluster=cluster)))
+    return query, nodes
 
 
 @login_required
@@ -32,8 +52,47 @@ def node_list(request: HttpRequest, slug: str) -> HttpResponse:
     context = {"cluster": cluster, "cluster_header": cluster_header(request.user, cluster, "nodes")}
     if not may_see_nodes(request.user, cluster):
         return render(request, "nodes/list.html", {**context, "hidden": True}, status=403)
-    nodes = visible(request.user, Node.objects.filter(cluster=cluster)).select_related("group")
-    return render(request, "nodes/list.html", {**context, "nodes": nodes.order_by("name")})
+    query, nodes = _listed(request, cluster)
+    rows = Node.objects.select_related("group").defer("raw")
+    paginator = listing.TwoStepPaginator(
+        nodes, query.page_size, lambda ids: rows.filter(pk__in=ids)
+    )
+    shown = query.shown
+    export_url = reverse("node-export", args=[cluster.slug])
+    return render(
+        request,
+        "nodes/list.html",
+        {
+            **context,
+            "query": query,
+            "page": paginator.get_page(request.GET.get("page")),
+            "headings": query.headings(shown),
+            "shown": {c.key for c in shown},
+            "all_columns": NODE_LIST.columns,
+            "page_sizes": listing.PAGE_SIZES,
+            "export_csv": f"{export_url}?{query.parameters(format='csv').urlencode()}",
+            "export_json": f"{export_url}?{query.parameters(format='json').urlencode()}",
+            "here": request.get_full_path(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def node_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """The filtered node list as CSV or JSON, for those who may see the nodes."""
+    cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
+    if not may_see_nodes(request.user, cluster):
+        raise PermissionDenied
+    fmt = request.GET.get("format", "csv")
+    if fmt not in export.FORMATS:
+        return HttpResponse(
+            f"format: csv or json, not {fmt!r}", status=400, content_type="text/plain"
+        )
+    _query, nodes = _listed(request, cluster)
+    rows = export.rows_in_chunks(nodes, [field for _key, field in EXPORT_FIELDS], EXPORT_CHUNK)
+    keys = [key for key, _field in EXPORT_FIELDS]
+    return export.response(fmt, f"nodes-{cluster.slug}", keys, rows)
 
 
 @login_required

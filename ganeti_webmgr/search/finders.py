@@ -66,9 +66,12 @@ def clean(text: str) -> str:
     return " ".join(text.split())[:MAX_LENGTH]
 
 
-def _best(queryset: QuerySet, text: str, name: str, extra: Q | None = None) -> tuple[list, bool]:
+def _best(
+    queryset: QuerySet, text: str, name: str, extra: Q | None = None, order: str = ""
+) -> tuple[list, bool]:
     """Up to LIMIT rows whose `name` contains text (or that match `extra`): those
-    beginning with it first, each part in natural order; and whether there were more."""
+    beginning with it first, each part in natural order (`order`: a column that
+    sorts so, such as name_key); and whether there were more."""
     matches = Q(**{f"{name}__icontains": text})
     if extra is not None:
         matches |= extra
@@ -76,7 +79,7 @@ def _best(queryset: QuerySet, text: str, name: str, extra: Q | None = None) -> t
     rows = list(
         queryset.filter(matches)
         .annotate(search_rank=starts)
-        .order_by("search_rank", name, "pk")[: LIMIT + 1]
+        .order_by("search_rank", order or name, "pk")[: LIMIT + 1]
     )
     more = len(rows) > LIMIT
     rows = sorted(rows[:LIMIT], key=lambda row: (row.search_rank, natural_key(_get(row, name))))
@@ -94,7 +97,7 @@ def _vms(user, text: str) -> Found:
         user, VirtualMachine.objects.filter(removed_at=None).select_related("cluster")
     )
     by_address = Q(nic_ips__icontains=text) | Q(nic_macs__icontains=text.lower())
-    rows, more = _best(queryset, text, "name", by_address)
+    rows, more = _best(queryset, text, "name", by_address, order="name_key")
     return Found(
         "vms",
         "Virtual machines",
@@ -124,7 +127,7 @@ def _address(vm: VirtualMachine, text: str) -> str:
 
 def _nodes(user, text: str) -> Found:
     queryset = rules.visible(user, Node.objects.select_related("cluster"))
-    rows, more = _best(queryset, text, "name")
+    rows, more = _best(queryset, text, "name", order="name_key")
     return Found(
         "nodes",
         "Nodes",

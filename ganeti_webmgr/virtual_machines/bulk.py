@@ -7,12 +7,16 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
+from django.http import QueryDict
 
 from ganeti_webmgr.actions import owner as owners
 from ganeti_webmgr.actions import service
+from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.core.listing import Chip, ListQuery
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.rules import may_give_to, require, visible
 from ganeti_webmgr.virtual_machines import ownership
+from ganeti_webmgr.virtual_machines.filters import VM_LIST
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 BULK_ACTIONS = {
@@ -23,6 +27,44 @@ BULK_ACTIONS = {
     "owner": "Change owner",
 }
 MAX_SELECTION = 500
+
+
+@dataclass
+class Matching:
+    """What a list's filter selects for a bulk action, evaluated for one user now."""
+
+    pks: list[int]
+    count: int
+    chips: list[Chip]
+    error: str = ""
+
+
+def matching(user, filter_text: str) -> Matching:
+    """The VMs user may see that match a list's search and filters (a query string as
+    the list sends it), at most MAX_SELECTION of them; the filter is evaluated here,
+    under user's permissions, whatever the page showed or the form says."""
+    clusters = visible(user, Cluster.objects.all())
+    query = ListQuery(
+        VM_LIST,
+        QueryDict(filter_text[:4000]),
+        choices={"cluster": tuple((c.slug, str(c)) for c in clusters)},
+    )
+    vms = query.apply(visible(user, VirtualMachine.objects.filter(removed_at=None)))
+    if query.errors:
+        return Matching([], 0, query.chips, " ".join(query.errors))
+    pks = list(vms.values_list("pk", flat=True)[: MAX_SELECTION + 1])
+    if len(pks) > MAX_SELECTION:
+        count = vms.count()
+        return Matching(
+            [],
+            count,
+            query.chips,
+            f"{count:,} virtual machines match; a bulk action takes at most "
+            f"{MAX_SELECTION:,}. Narrow the filter.",
+        )
+    if not pks:
+        return Matching([], 0, query.chips, "No virtual machine you may see matches.")
+    return Matching(pks, len(pks), query.chips)
 
 
 @dataclass
@@ -55,7 +97,7 @@ def run(
     vms = list(
         visible(user, VirtualMachine.objects.filter(pk__in=pks[:MAX_SELECTION]))
         .select_related("cluster")
-        .order_by("cluster__slug", "name")
+        .order_by("cluster__slug", "name_key", "name")
     )
     outcomes = []
     for vm in vms:

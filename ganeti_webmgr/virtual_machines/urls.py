@@ -6,6 +6,7 @@ from ganeti_webmgr.virtual_machines import views
 
 urlpatterns = [
     path("", views.vm_list, name="cluster-vm-list"),
+    path("export", views.vm_export, name="cluster-vm-export"),
     path("<str:name>/", views.vm_detail, name="vm-detail"),
     path("<str:name>/status", views.vm_status, name="vm-status"),
     path("<str:name>/jobs", views.vm_jobs, name="vm-jobs"),

@@ -6,13 +6,13 @@ from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganeti_webmgr import audit
+from ganeti_webmgr.accounts import list_prefs
 from ganeti_webmgr.actions import owner as owners
 from ganeti_webmgr.actions import service, web
 from ganeti_webmgr.actions.registry import ACTIONS
@@ -21,17 +21,17 @@ from ganeti_webmgr.audit import queries as log_queries
 from ganeti_webmgr.audit.access import entry_filter
 from ganeti_webmgr.clusters.header import cluster_header, freshness
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.core import params, tabs
+from ganeti_webmgr.core import export, listing, params, tabs
+from ganeti_webmgr.core.listing import ListQuery
 from ganeti_webmgr.jobs import live
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions import grants, rules
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, require, visible
 from ganeti_webmgr.virtual_machines import bulk, ownership
-from ganeti_webmgr.virtual_machines.filters import VMFilter
+from ganeti_webmgr.virtual_machines.filters import EXPORT_FIELDS, EXPORT_KEYS, VM_LIST, export_row
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 from ganeti_webmgr.virtual_machines.moved import MovedTo, follows_renames
 
-PER_PAGE = 50
 # What the list shows. Not Ganeti's whole record (`raw`) and the other wide columns of
 # the VM, its cluster and node: a sort would carry them through its temporary B-tree,
 # several times slower at 10,000 VMs (bench/vm_list.py).
@@ -42,42 +42,75 @@ LIST_COLUMNS = (
     "memory",
     "vcpus",
     "disk_size",
+    "disk_count",
+    "os",
+    "nic_ips",
+    "tags",
     "cluster__slug",
     "cluster__simulated",  # the cluster's display_name
     "primary_node__name",
+    "secondary_node__name",
     "owner_user__username",
     "owner_group__name",
 )
+EXPORT_CHUNK = 1000  # rows fetched at a time by an export
+
+
+def _listed(request: HttpRequest, slug: str | None):
+    """The cluster (or None), the list's query and the VMs it shows, scoped to the user."""
+    cluster, choices = None, {}
+    # Deleted from GWM: off the lists (the row stays for its log).
+    queryset = VirtualMachine.objects.filter(removed_at=None)
+    if slug is not None:
+        cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
+        queryset = queryset.filter(cluster=cluster)
+    else:  # the clusters to filter by
+        clusters = visible(request.user, Cluster.objects.order_by("slug"))
+        choices["cluster"] = tuple((c.slug, str(c)) for c in clusters)
+    columns, page_size = list_prefs.saved(request.user, VM_LIST.name)
+    query = ListQuery(
+        VM_LIST,
+        request.GET,
+        saved_columns=columns,
+        saved_page_size=page_size,
+        choices=choices,
+        fixed=["cluster"] if cluster else [],
+    )
+    return cluster, query, query.apply(visible(request.user, queryset))
 
 
 @login_required
 @require_GET
 def vm_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
-    cluster = header = None
-    # Deleted from GWM: off the lists (the row stays for its log).
-    queryset = (
-        VirtualMachine.objects.filter(removed_at=None)
-        .select_related("cluster", "primary_node", "owner_user", "owner_group")
-        .only(*LIST_COLUMNS)
+    cluster, query, vms = _listed(request, slug)
+    rows = VirtualMachine.objects.select_related(
+        "cluster", "primary_node", "secondary_node", "owner_user", "owner_group"
+    ).only(*LIST_COLUMNS)
+    paginator = listing.TwoStepPaginator(vms, query.page_size, lambda ids: rows.filter(pk__in=ids))
+    page = paginator.get_page(request.GET.get("page"))
+    matching = query.filter_parameters()
+    if cluster:
+        matching = "&".join(filter(None, [f"cluster={cluster.slug}", matching]))
+    shown = query.shown if not cluster else [c for c in query.shown if c.key != "cluster"]
+    export_url = reverse(
+        "cluster-vm-export" if cluster else "vm-export", args=[cluster.slug] if cluster else []
     )
-    if slug is not None:
-        cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
-        header = cluster_header(request.user, cluster, "vms")
-        queryset = queryset.filter(cluster=cluster)
-    form = VMFilter(request.GET or None)
-    vms = form.apply(visible(request.user, queryset))
-    page = Paginator(vms, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "virtual_machines/list.html",
         {
             "cluster": cluster,
-            "cluster_header": header,
-            "form": form,
+            "cluster_header": cluster_header(request.user, cluster, "vms") if cluster else None,
+            "query": query,
+            "headings": query.headings(shown),
+            "shown": {c.key for c in shown},
+            "all_columns": [c for c in VM_LIST.columns if not (cluster and c.key == "cluster")],
+            "page_sizes": listing.PAGE_SIZES,
             "page": page,
-            "query": query.urlencode(),
+            "matching": matching,
+            "max_selection": bulk.MAX_SELECTION,
+            "export_csv": f"{export_url}?{query.parameters(format='csv').urlencode()}",
+            "export_json": f"{export_url}?{query.parameters(format='json').urlencode()}",
             "bulk_actions": bulk.BULK_ACTIONS,
             # Node names link to node pages where the user may see the nodes.
             "node_clusters": rules.clusters_with_visible_nodes(request.user),
@@ -98,6 +131,21 @@ TABS = [
     ("permissions", "Permissions"),
 ]
 LOG_ENTRIES = 20  # the Log tab's; the whole log is on its own page
+
+
+@login_required
+@require_GET
+def vm_export(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """The filtered list as CSV or JSON: the same VMs the list shows this user."""
+    fmt = request.GET.get("format", "csv")
+    if fmt not in export.FORMATS:
+        return HttpResponse(
+            f"format: csv or json, not {fmt!r}", status=400, content_type="text/plain"
+        )
+    cluster, _query, vms = _listed(request, slug)
+    rows = export.rows_in_chunks(vms, [field for _key, field in EXPORT_FIELDS], EXPORT_CHUNK)
+    name = f"vms-{cluster.slug}" if cluster else "vms"
+    return export.response(fmt, name, EXPORT_KEYS, map(export_row, rows))
 
 
 @follows_renames
@@ -305,23 +353,23 @@ def renamed_from(user, slug: str, name: str) -> VirtualMachine | None:
 @require_POST
 def vm_bulk(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
-    pks = [pk for pk in map(params.primary_key, request.POST.getlist("vm")) if pk is not None]
     back = params.local_path(request.POST.get("next"), request, "/vms/")
     if action not in bulk.BULK_ACTIONS:
         messages.error(request, "Bulk action: choose one of " + ", ".join(bulk.BULK_ACTIONS) + ".")
-        return redirect(back)
-    if not pks:
-        messages.error(request, "Select at least one virtual machine.")
         return redirect(back)
     owner = None
     if action == "owner":
         text = request.POST.get("owner", "")
         owner, error = ownership.parse_owner(text)
-        if not error and not bulk.may_give_to_any(request.user, pks, owner):
-            error = ownership.no_such_owner(text)  # as for one that does not exist
         if error:
             messages.error(request, error)
             return redirect(back)
+    if request.POST.get("scope") == "matching":
+        return _bulk_matching(request, action, owner, back)
+    pks = [pk for pk in map(params.primary_key, request.POST.getlist("vm")) if pk is not None]
+    if not pks:
+        messages.error(request, "Select at least one virtual machine.")
+        return redirect(back)
     if action == "remove" and request.POST.get("confirm") != "delete":
         return render(
             request,
@@ -329,10 +377,44 @@ def vm_bulk(request: HttpRequest) -> HttpResponse:
             {
                 "vms": visible(request.user, VirtualMachine.objects.filter(pk__in=pks))
                 .select_related("cluster")
-                .order_by("name"),
+                .order_by("name_key", "name"),
                 "back": back,
             },
         )
+    return _bulk_run(request, pks, action, owner, back)
+
+
+def _bulk_matching(request: HttpRequest, action: str, owner, back: str) -> HttpResponse:
+    """Everything a list's filter matches: the filter is evaluated again now, as the
+    user may see it; the count is confirmed first, and again if it changed since."""
+    selection = bulk.matching(request.user, request.POST.get("filter", ""))
+    if selection.error:
+        messages.error(request, selection.error)
+        return redirect(back)
+    confirmed = params.primary_key(request.POST.get("confirm_count"))
+    typed = action != "remove" or request.POST.get("confirm") == "delete"
+    if confirmed != selection.count or not typed:
+        return render(
+            request,
+            "virtual_machines/bulk_matching.html",
+            {
+                "selection": selection,
+                "action": action,
+                "label": bulk.BULK_ACTIONS[action],
+                "owner": request.POST.get("owner", ""),
+                "filter": request.POST.get("filter", ""),
+                "changed": confirmed is not None and confirmed != selection.count,
+                "back": back,
+            },
+        )
+    return _bulk_run(request, selection.pks, action, owner, back)
+
+
+def _bulk_run(request: HttpRequest, pks: list[int], action: str, owner, back: str):
+    if action == "owner" and not bulk.may_give_to_any(request.user, pks, owner):
+        # As for an owner that does not exist: whether the group does stays private.
+        messages.error(request, ownership.no_such_owner(request.POST.get("owner", "")))
+        return redirect(back)
     outcomes = bulk.run(request.user, pks, action, request=request, owner=owner)
     return render(
         request,

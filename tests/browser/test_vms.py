@@ -32,7 +32,7 @@ def test_the_vm_list_shows_the_synced_vms_and_filters_them(page: Page, cluster, 
         expect(row).to_contain_text(cluster.slug)
         expect(row).to_contain_text("128 MiB")
 
-    page.get_by_label("State").select_option("stopped")
+    page.get_by_label("State", exact=True).select_option("stopped")
     page.get_by_role("button", name="Filter").click()
     stopped = [name for number, name in enumerate(sandbox_vms) if number % 2]
     names = page.locator("tbody td:nth-child(2) a")
@@ -98,7 +98,7 @@ def test_a_bulk_reboot_of_three_vms_shows_a_result_for_each(page: Page, vms):
     page.goto("/vms/?state=running")
     for name in BULK:
         page.get_by_label(f"select {name}").check()
-    page.get_by_label("With the selected:").select_option(label="Reboot")
+    page.get_by_label("Action", exact=True).select_option(label="Reboot")
     page.get_by_role("button", name="Apply").click()
 
     expect(page.get_by_role("heading", name="Reboot: 3 virtual machines")).to_be_visible()

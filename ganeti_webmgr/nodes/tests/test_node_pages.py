@@ -42,7 +42,7 @@ def migratable(node_name="node1.sim.test"):
 
 def test_cluster_admins_see_nodes_and_their_vms(client, cluster):
     client.force_login(user_with(cluster, ["admin"]))
-    assert len(client.get("/clusters/sim/nodes/").context["nodes"]) == 3
+    assert len(client.get("/clusters/sim/nodes/").context["page"].object_list) == 3
     page = client.get(NODE + "?tab=vms")
     assert page.status_code == 200
     shown = [(vm.name, vm.role_here) for vm in page.context["vms"]]
