@@ -110,8 +110,9 @@ def test_make_run_shows_the_demo_and_ctrl_c_stops_everything(site):
     browser = Browser(f"http://127.0.0.1:{port}")
     process = run_dev_server(site, port)
     wait_until(lambda: answers(browser), 30, "the login page")
-    page = browser.log_in("admin", PASSWORD)
-    assert "demo (simulated)" in page
+    browser.log_in("admin", PASSWORD)
+    # The demo starts beside gwm-server: its cluster is there within seconds.
+    assert wait_until(lambda: "demo (simulated)" in browser.get("/"), 30, "the demo cluster")
     vms = wait_until(
         lambda: len(set(DEMO_VM.findall(browser.get("/vms/")))) == 30, 15, "the demo's VMs"
     )
