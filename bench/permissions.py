@@ -9,13 +9,12 @@ at 1,000 and at 10,000 VMs (it must not grow), and the server time per page
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from sync import setup_site, teardown_site
+from sync import django_site
 
 CLUSTERS, PER_CLUSTER, PAGE = 50, 200, 50
 
@@ -137,19 +136,9 @@ def measure(engine: str, vms_per_cluster: int) -> None:
 
 
 def main(engine: str) -> int:
-    base, database = setup_site(engine)
-    try:
-        import django
-
-        os.environ["DJANGO_SETTINGS_MODULE"] = "ganeti_webmgr.settings"
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
+    with django_site(engine):
         measure(engine, PER_CLUSTER // 10)
         measure(engine, PER_CLUSTER)
-    finally:
-        teardown_site(engine, base, database)
     return 0
 
 

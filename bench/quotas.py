@@ -15,14 +15,13 @@ at 100; the usage figures in one query. Run by `make bench`.
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from sync import setup_site, teardown_site
+from sync import django_site
 
 SIZES = (100, 10_000)
 REPEAT = 50
@@ -82,21 +81,14 @@ def measure(work) -> tuple[float, float, int]:
 
 
 def main(engine: str) -> int:
-    base, database = setup_site(engine)
-    try:
-        import django
-
-        os.environ["DJANGO_SETTINGS_MODULE"] = "ganeti_webmgr.settings"
-        django.setup()
+    with django_site(engine):
         from django.contrib.auth.models import User
-        from django.core.management import call_command
         from django.db import transaction
 
         from ganeti_webmgr.clusters.models import Cluster
         from ganeti_webmgr.jobs.models import Job
         from ganeti_webmgr.quotas import reserve, usage
 
-        call_command("migrate", verbosity=0)
         owner = User.objects.create_user("owner")
         cluster = Cluster.objects.create(slug="c", hostname="c.example.org")
         demand = usage.Amount(ram=1024, disk=10240, vcpus=2, vms=1)
@@ -158,8 +150,6 @@ def main(engine: str) -> int:
             f"queries {'constant' if same else 'GROW'} ({counts['check + reservation']}); "
             f"usage figures: {counts['  of which the figures'][-1]} query (goal 1)"
         )
-    finally:
-        teardown_site(engine, base, database)
     return 0
 
 

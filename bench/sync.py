@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 INSTANCES, NODES = 10_000, 100
@@ -90,6 +91,35 @@ def teardown_site(engine: str, base: Path, database: str | None) -> None:
         }
         _server_database(engine, settings, create=False)
     shutil.rmtree(base, ignore_errors=True)
+
+
+@contextmanager
+def django_site(engine: str, pages: bool = False):
+    """A throwaway site (setup_site) with Django set up in this process and migrated;
+    pages: as the tests serve pages (static files without collectstatic, the test
+    client's host name). Yields the site's directory; removed afterwards."""
+    base, database = setup_site(engine)
+    try:
+        import django
+
+        os.environ["DJANGO_SETTINGS_MODULE"] = "ganeti_webmgr.settings"
+        django.setup()
+        from django.core.management import call_command
+        from django.test.utils import override_settings
+
+        call_command("migrate", verbosity=0)
+        if not pages:
+            yield base
+            return
+        (base / "data" / "static").mkdir()  # WhiteNoise warns when it is missing
+        storages = {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+        with override_settings(ALLOWED_HOSTS=["testserver"], STORAGES=storages):
+            yield base
+    finally:
+        teardown_site(engine, base, database)
 
 
 def timed(fn):

@@ -16,7 +16,6 @@ the same rows held in one list. Run by `make bench`.
 
 from __future__ import annotations
 
-import os
 import re
 import statistics
 import sys
@@ -26,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from permissions import grants_through_groups
-from sync import setup_site, teardown_site
+from sync import django_site
 
 CLUSTERS, NODES, PER_CLUSTER, PAGE = 10, 8, 1000, 50
 GOAL_MS = 50
@@ -242,32 +241,14 @@ def measure_export(engine: str, user) -> None:
 
 
 def main(engine: str) -> int:
-    base, database = setup_site(engine)
-    try:
-        import django
-
-        os.environ["DJANGO_SETTINGS_MODULE"] = "ganeti_webmgr.settings"
-        django.setup()
-        from django.core.management import call_command
-        from django.test.utils import override_settings
-
-        call_command("migrate", verbosity=0)
-        (base / "data" / "static").mkdir()  # WhiteNoise warns when it is missing
+    with django_site(engine, pages=True):
         users = populate()
-        # As the tests: static files without collectstatic, the test client's host name.
-        storages = {
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
         slowest = 0.0
-        with override_settings(ALLOWED_HOSTS=["testserver"], STORAGES=storages):
-            for role, user in users.items():
-                slowest = max(slowest, *measure(engine, role, user))
-            print(f"[{engine}] export of the whole list as superuser:")
-            measure_export(engine, users["superuser"])
+        for role, user in users.items():
+            slowest = max(slowest, *measure(engine, role, user))
+        print(f"[{engine}] export of the whole list as superuser:")
+        measure_export(engine, users["superuser"])
         print(f"[{engine}] slowest page p50 {slowest:.1f} ms (goal <= {GOAL_MS} ms)")
-    finally:
-        teardown_site(engine, base, database)
     return 0
 
 
