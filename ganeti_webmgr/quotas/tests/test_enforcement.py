@@ -226,3 +226,12 @@ def test_an_import_with_an_owner_counts_against_its_quota(waiting_cluster, alice
     imports.import_vms(alice, waiting_cluster, names, charlie, beyond_quota=True)
     assert VirtualMachine.objects.filter(owner_user=charlie).count() == 3
     assert Entry.objects.filter(action="vm.import", message__contains="overridden").count() == 3
+
+
+def test_a_multi_create_counts_every_vm_it_makes(creator, cluster, wizard_data):
+    limit(cluster, creator, vms=5, ram=2048 + 3 * 512)  # bob owns 3, inst7 runs with 2048
+    with pytest.raises(service.OverQuota, match="virtual machines: 3 more, with 3 in use"):
+        create(creator, cluster, wizard_data, name="m{n}.sim.test", count="3", memory="512M")
+    job = create(creator, cluster, wizard_data, name="m{n}.sim.test", count="2", memory="512M")
+    reservation = Reservation.objects.get(job=job)
+    assert (reservation.vms, reservation.ram, reservation.vcpus) == (2, 1024, 2)
