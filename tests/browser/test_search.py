@@ -17,7 +17,7 @@ VM = vm_name(3)
 def test_slash_reaches_the_search_box_and_a_result_leads_to_the_vm(page: Page, vms):
     page.goto("/jobs/")
     page.keyboard.press("/")
-    box = page.get_by_role("searchbox", name="Search")
+    box = page.get_by_role("searchbox", name="Search all of GWM")
     expect(box).to_be_focused()
     page.keyboard.type(VM.split(".")[0])
     page.keyboard.press("Enter")
