@@ -14,7 +14,9 @@ two packages get the same treatment:
 3. rewrite the staging path in the activate scripts; drop the records of where
    things were built (direct_url.json, the "command" line of pyvenv.cfg) and
    the empty include/ directory;
-4. fail if the staging root or the source tree still appears in any file.
+4. clear the executable bit of library files without a #! line (modules some
+   wheels ship executable, e.g. certifi's tests: imported, never run);
+5. fail if the staging root or the source tree still appears in any file.
 """
 
 from __future__ import annotations
@@ -41,6 +43,16 @@ def fix_scripts(bin_dir: Path, destdir: bytes, python: bytes) -> None:
         new = new.replace(destdir, b"")  # activate, activate.csh, activate.fish
         if new != data:
             path.write_bytes(new)
+
+
+def clear_exec_bits(lib: Path) -> None:
+    for path in lib.rglob("*"):
+        if path.is_symlink() or not path.is_file() or not path.stat().st_mode & 0o111:
+            continue
+        with path.open("rb") as f:
+            if f.read(2) == b"#!":
+                continue
+        path.chmod(path.stat().st_mode & ~0o111)
 
 
 def leaks(root: Path, needles: list[bytes]) -> list[Path]:
@@ -71,6 +83,7 @@ def main(destdir: str, venv: str) -> int:
         print("finish_venv: byte-compiling failed", file=sys.stderr)
         return 1
     fix_scripts(staged / "bin", str(root).encode(), python)
+    clear_exec_bits(staged / "lib")
 
     for record in staged.glob("lib/python3*/site-packages/*.dist-info/direct_url.json"):
         record.unlink()
