@@ -80,7 +80,11 @@ def cluster_defaults(cluster: Cluster) -> Limits:
 
 
 def limits(cluster: Cluster, owner: User | Group) -> Limits:
-    quota = Quota.objects.filter(owner_filter(owner), cluster=cluster).first()
+    return limits_of(cluster, Quota.objects.filter(owner_filter(owner), cluster=cluster).first())
+
+
+def limits_of(cluster: Cluster, quota: Quota | None) -> Limits:
+    """An owner's own quota (all four values), or without one the cluster's defaults."""
     if quota is None:
         return cluster_defaults(cluster)
     return Limits(quota.ram, quota.disk, quota.vcpus, quota.vms, own=True)
@@ -166,6 +170,7 @@ class OwnerUsage:
                     "used_text": text(value),
                     "limit_text": "no limit" if limit is None else text(limit),
                     "left": None if limit is None else max(0, limit - value),
+                    "left_text": "" if limit is None else text(max(0, limit - value)),
                     "over": limit is not None and value > limit,
                     "percent": None if not limit else min(100, round(100 * value / limit)),
                 }
@@ -199,15 +204,11 @@ def per_owner(cluster: Cluster) -> list[OwnerUsage]:
         totals.setdefault(key, Amount())
     users = User.objects.in_bulk([i for kind, i in totals if kind == "user"])
     groups = Group.objects.in_bulk([i for kind, i in totals if kind == "group"])
-    defaults = cluster_defaults(cluster)
     result = []
     for (kind, pk), amount in totals.items():
         owner = users.get(pk) if kind == "user" else groups.get(pk)
-        if owner is None:
-            continue
-        quota = quotas.get((kind, pk))
-        own = Limits(quota.ram, quota.disk, quota.vcpus, quota.vms, own=True) if quota else defaults
-        result.append(OwnerUsage(owner, amount, own))
+        if owner is not None:
+            result.append(OwnerUsage(owner, amount, limits_of(cluster, quotas.get((kind, pk)))))
     result.sort(key=lambda u: (isinstance(u.owner, Group), str(u.owner).casefold()))
     return result
 
@@ -239,12 +240,7 @@ def overview(owner: User | Group, clusters) -> list[tuple[Cluster, OwnerUsage]]:
     own = {q.cluster_id: q for q in Quota.objects.filter(owner_filter(owner))}
     result = []
     for cluster in clusters:
-        quota = own.get(cluster.pk)
-        limits = (
-            Limits(quota.ram, quota.disk, quota.vcpus, quota.vms, own=True)
-            if quota
-            else cluster_defaults(cluster)
-        )
+        limits = limits_of(cluster, own.get(cluster.pk))
         amount = used_on.get(cluster.pk, Amount())
         if amount or not limits.unlimited:
             result.append((cluster, OwnerUsage(owner, amount, limits)))

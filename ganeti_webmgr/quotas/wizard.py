@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.core.units import format_mib
 from ganeti_webmgr.quotas import demand, usage
-from ganeti_webmgr.quotas.models import RESOURCES
 
 FIELDS = {"ram": "memory", "disk": "disk_sizes", "vcpus": "vcpus", "vms": "count"}
 
@@ -29,24 +28,23 @@ def rooms(cluster: Cluster, owner, params: dict | None) -> list[Room]:
     limits = usage.limits(cluster, owner)
     if limits.unlimited:
         return []
-    used = usage.used(cluster, owner)
+    now = usage.OwnerUsage(owner, usage.used(cluster, owner), limits)
     wanted = demand.create(cluster, params)[1] if params else usage.Amount()
     result = []
-    for r in RESOURCES:
-        limit = getattr(limits, r)
-        if limit is None:
+    for row in now.rows():
+        if row["limit"] is None:
             continue
-        now, more = getattr(used, r), getattr(wanted, r)
+        r, room = row["resource"], row["limit"] - row["used"] - getattr(wanted, row["resource"])
         show = format_mib if r in ("ram", "disk") else str
         result.append(
             Room(
                 r,
-                usage.LABELS[r],
-                show(now),
-                show(limit),
-                show(max(0, limit - now)),
-                show(limit - now - more) if params and limit - now - more >= 0 else "",
-                bool(params) and now + more > limit and more > 0,
+                row["label"],
+                row["used_text"],
+                row["limit_text"],
+                row["left_text"],
+                show(room) if params and room >= 0 else "",
+                bool(params) and room < 0 and getattr(wanted, r) > 0,
             )
         )
     return result
