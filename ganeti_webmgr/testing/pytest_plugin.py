@@ -206,6 +206,17 @@ def make_cluster(db):
 
 
 @pytest.fixture
+def synced_cluster(simulator, make_cluster):
+    """The simulator's cluster ("sim"), synced once: its 10 VMs and 3 nodes in GWM."""
+    from ganeti_webmgr.clusters.models import Cluster
+    from ganeti_webmgr.inventory import sync
+
+    cluster = make_cluster(simulator)
+    sync.sync_cluster(cluster)
+    return Cluster.objects.get(pk=cluster.pk)
+
+
+@pytest.fixture
 def waiting_cluster(simulator, make_cluster):
     """A cluster whose auto_import is off, synced once: 10 VMs and 3 nodes pending."""
     from ganeti_webmgr.inventory import sync

@@ -1,16 +1,12 @@
 import pytest
 from django.contrib.auth.models import User
 
-from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.permissions.grants import set_permissions
 
 
 @pytest.fixture
-def cluster(simulator, make_cluster):
-    cluster = make_cluster(simulator)
-    sync.sync_cluster(cluster)
-    return Cluster.objects.get(pk=cluster.pk)
+def cluster(synced_cluster):
+    return synced_cluster
 
 
 @pytest.fixture

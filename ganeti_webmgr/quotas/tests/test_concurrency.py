@@ -17,7 +17,6 @@ from django.db import connection
 from ganeti_webmgr.actions import service
 from ganeti_webmgr.actions.create import CreateVMsForm
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.permissions.grants import set_permissions
 from ganeti_webmgr.quotas import usage
 from ganeti_webmgr.quotas.models import Quota, Reservation
@@ -27,9 +26,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def cluster(simulator, make_cluster, bob):
-    cluster = make_cluster(simulator)
-    sync.sync_cluster(cluster)
+def cluster(synced_cluster, bob):
+    cluster = synced_cluster
     set_permissions(cluster, bob, ["create_vm"])
     for name in ("inst4.sim.test", "inst5.sim.test"):  # stopped: 4096 and 512 MiB
         vm = VirtualMachine.objects.get(name=name)

@@ -17,7 +17,6 @@ from ganeti_webmgr.audit.models import Entry
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.imports import services as imports
 from ganeti_webmgr.imports.models import PendingImport
-from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.jobs.signals import job_finished
 from ganeti_webmgr.permissions.grants import set_permissions
@@ -28,10 +27,8 @@ from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 
 @pytest.fixture
-def cluster(simulator, make_cluster):
-    cluster = make_cluster(simulator)
-    sync.sync_cluster(cluster)
-    return Cluster.objects.get(pk=cluster.pk)
+def cluster(synced_cluster):
+    return synced_cluster
 
 
 @pytest.fixture

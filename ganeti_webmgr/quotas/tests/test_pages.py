@@ -19,10 +19,9 @@ QUOTAS = reverse("cluster-quotas", args=["sim"])
 
 
 @pytest.fixture
-def cluster(simulator, make_cluster, bob):
+def cluster(synced_cluster, bob):
     """bob owns inst7 (running, 2048 MiB, 4 vCPUs) and inst5 (stopped, 512 MiB)."""
-    cluster = make_cluster(simulator)
-    sync.sync_cluster(cluster)
+    cluster = synced_cluster
     for name in ("inst5.sim.test", "inst7.sim.test"):
         vm = VirtualMachine.objects.get(name=name)
         VirtualMachine.objects.filter(pk=vm.pk).update(owner_user=bob)

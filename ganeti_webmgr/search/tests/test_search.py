@@ -8,17 +8,14 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.grants import set_permissions
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 
 @pytest.fixture
-def cluster(simulator, make_cluster):
-    cluster = make_cluster(simulator)
-    sync.sync_cluster(cluster)
-    return cluster
+def cluster(synced_cluster):
+    return synced_cluster
 
 
 def hits(client, text: str, kind: str) -> list[str]:
