@@ -11,7 +11,7 @@ PIP_INSTALL := $(BIN)/pip install -q --require-hashes
 LOCK := PIP_CONFIG_FILE=/dev/null $(CURDIR)/$(BIN)/pip-compile -q --generate-hashes --allow-unsafe \
 	--strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: vendor run migrations bench test test-sqlite test-databases test-ganeti test-browser screenshots \
+.PHONY: vendor catalogs run migrations bench test test-sqlite test-databases test-ganeti test-browser screenshots \
 	lint docs lock config-files clean help \
 	deb rpm wheelhouse release test-packages test-fresh
 
@@ -23,10 +23,11 @@ help:
 	@echo "make screenshots  copy the user guide's screenshots from the last test-browser run"
 	@echo "make bench    print sync and VM list figures for 10,000 instances (SQLite, PostgreSQL, MariaDB),\n              gwm-worker isolation, job pickup, page and console proxy figures on a live site (SQLite)"
 	@echo "make docs     build the documentation (warnings are errors)"
+	@echo "make catalogs compile the translation catalogs (.po -> .mo; make run does it too)"
 	@echo "make lock     recompile requirements/*.txt from requirements/*.in"
-	@echo "make config-files  regenerate etc/ganeti-webmgr/settings.conf and the docs reference"
-	@echo "make deb      build dist/ganeti-webmgr_*.deb (GWM_WHEELHOUSE=dir: offline)"
-	@echo "make rpm      build dist/ganeti-webmgr-*.rpm and the .src.rpm (GWM_WHEELHOUSE=dir: offline)"
+	@echo "make config-files  regenerate etc/ganeti-webmgr/settings.conf, the feature drop-ins and the docs reference"
+	@echo "make deb      build dist/ganeti-webmgr_*.deb and ganeti-webmgr-ldap_*.deb (GWM_WHEELHOUSE=dir: offline)"
+	@echo "make rpm      build dist/ganeti-webmgr-*.rpm (with -ldap) and the .src.rpm (GWM_WHEELHOUSE=dir: offline)"
 	@echo "make wheelhouse  download the locked Python packages for offline builds (dist/wheelhouse)"
 	@echo "make release  build release TAG=vX.Y.Z (default: HEAD's tag) from the tag into dist/release:"
 	@echo "              signed APT and YUM repositories, sdist, wheel, docs (GWM_SIGNING_KEY)"
@@ -41,6 +42,7 @@ $(VENV)/.run-stamp: requirements/base.txt requirements/build.txt pyproject.toml 
 	$(PIP_INSTALL) -r requirements/build.txt -r requirements/base.txt
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	bin/build-vendor
+	$(BIN)/python -m ganeti_webmgr.core.catalogs
 	touch $@
 
 $(VENV)/.dev-stamp: $(VENV)/.run-stamp requirements/*.txt
@@ -58,6 +60,11 @@ dev-venv: $(VENV)/.dev-stamp
 vendor:
 	bin/build-vendor
 
+# The translation catalogs: every app's .po compiled to the .mo Django reads
+# (git-ignored; gettext's msgfmt). make run, the wheel and the packages do it too.
+catalogs: $(VENV)/.run-stamp
+	$(BIN)/python -m ganeti_webmgr.core.catalogs
+
 # --- run ----------------------------------------------------------------------
 $(DEV_DIR)/etc/settings.conf:
 	@mkdir -p $(DEV_DIR)/etc
@@ -72,6 +79,8 @@ DEMO ?= 1
 
 run: $(VENV)/.run-stamp $(DEV_DIR)/etc/settings.conf
 	bin/build-vendor --if-needed
+	@# The translation catalogs (.po -> .mo) that changed since the last run.
+	$(BIN)/python -m ganeti_webmgr.core.catalogs
 	$(DEV_ENV) $(BIN)/gwm-init --noinput --admin-user admin --admin-email admin@localhost \
 		--password-file $(DEV_DIR)/admin-password
 	@echo
@@ -148,6 +157,7 @@ bench: $(VENV)/.dev-stamp
 	$(BIN)/python bench/vm_list.py sqlite
 	$(BIN)/python bench/search.py sqlite
 	$(BIN)/python bench/quotas.py sqlite
+	$(BIN)/python bench/api.py sqlite
 	$(BIN)/python bench/worker_isolation.py
 	$(BIN)/python bench/job_pickup.py
 	$(BIN)/python bench/server.py
@@ -159,16 +169,24 @@ bench: $(VENV)/.dev-stamp
 		$(BIN)/python bench/vm_list.py $$db || exit 1; \
 		$(BIN)/python bench/search.py $$db || exit 1; \
 		$(BIN)/python bench/quotas.py $$db || exit 1; \
+		$(BIN)/python bench/api.py $$db || exit 1; \
 	done
 
 # --- docs and generated files -----------------------------------------------------
 docs: $(VENV)/.dev-stamp
+	@# The API's OpenAPI schema, published beside the pages (docs/api.rst).
+	$(BIN)/python -m ganeti_webmgr.api.schema_file docs/_generated/openapi.yaml
 	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 	@echo "docs: docs/_build/html/index.html"
 
 config-files: $(VENV)/.run-stamp
 	$(BIN)/python -m ganeti_webmgr.conf.render settings-conf > etc/ganeti-webmgr/settings.conf
 	$(BIN)/python -m ganeti_webmgr.conf.render reference > docs/configuration-reference.rst
+	@# The feature packages' drop-ins (ganeti_webmgr/conf/features.py).
+	mkdir -p etc/ganeti-webmgr/settings.d
+	for name in $$($(BIN)/python -c 'from ganeti_webmgr.conf.features import FEATURES; print(*FEATURES)'); do \
+		$(BIN)/python -m ganeti_webmgr.conf.render dropin $$name > etc/ganeti-webmgr/settings.d/50-$$name.conf || exit 1; \
+	done
 
 lock: $(VENV)/.dev-stamp
 	cd requirements && for f in base build postgresql mysql ldap dev docs release; do \

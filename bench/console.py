@@ -90,6 +90,17 @@ def rss_kb(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system time the process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def child_pid(parent: int) -> int | None:
+    children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    return int(children[0]) if children else None
+
+
 def worker_pid(master: int) -> int:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -164,13 +175,25 @@ def main() -> int:
             paths = {"direct": direct, "socat": relayed, "gwm-server": lambda: proxied()[0]}
             echoes = {name: [] for name in paths}
             rates = {name: [] for name in paths}
+            # CPU seconds per GB relayed: the client's, and the relay's (socat's child
+            # for this connection, the gwm-server worker), whatever the load.
+            cpu = {name: {"client": 0.0, "relay": 0.0, "bytes": 0} for name in paths}
+            worker = worker_pid(master)
             for _ in range(3):
                 for name, opener in paths.items():
                     rfb = opener()
                     for _ in range(10):
                         echo(rfb)
                     echoes[name] += [echo(rfb) for _ in range(args.echoes // 3)]
-                    rates[name].append(throughput(rfb, max(1, args.frames // 3)))
+                    relay_pid = {"socat": child_pid(tcp_relay.pid), "gwm-server": worker}.get(name)
+                    client_before = time.process_time()
+                    relay_before = cpu_seconds(relay_pid) if relay_pid else 0.0
+                    frames = max(1, args.frames // 3)
+                    rates[name].append(throughput(rfb, frames))
+                    cpu[name]["client"] += time.process_time() - client_before
+                    if relay_pid:
+                        cpu[name]["relay"] += cpu_seconds(relay_pid) - relay_before
+                    cpu[name]["bytes"] += (frames + 1) * WIDTH * HEIGHT * 4
                     rfb.close()
             for name in paths:
                 results[name] = (
@@ -240,6 +263,11 @@ def main() -> int:
     print(f"{'full frames (MB/s)':<24}{d:>10.0f}{t:>11.0f}{g:>12.0f}{g / d:>7.2f}x", end="")
     print("  (goal >= 0.80x)")
     print(f"{'':<24}gwm-server / socat: {g / t:.2f}x")
+    for part in ("client", "relay"):
+        figures = [cpu[name][part] / cpu[name]["bytes"] * 1e9 for name in paths]
+        d, t, g = figures
+        line = f"{'CPU s per GB, ' + part:<24}{d:>10.2f}{t:>11.2f}{g:>12.2f}"
+        print(line + (f"{g / t:>7.2f}x  (gwm-server / socat)" if part == "relay" else ""))
     print(
         f"memory per open session: {per_session:.0f} KiB (worker RSS {before / 1024:.1f} -> "
         f"{after / 1024:.1f} MiB with {args.memory} sessions)"

@@ -32,9 +32,12 @@ class Rollback(Exception):
 
 
 def populate(size: int, owner, cluster) -> None:
+    from django.db import transaction
+
     from ganeti_webmgr.core.db import insert_rows
     from ganeti_webmgr.jobs.models import Job
     from ganeti_webmgr.quotas.models import Quota, Reservation
+    from ganeti_webmgr.virtual_machines import holdings
     from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
     VirtualMachine.objects.filter(cluster=cluster).delete()
@@ -55,6 +58,8 @@ def populate(size: int, owner, cluster) -> None:
             for n in range(size)
         ],
     )
+    with transaction.atomic():  # as a sync does after writing VM rows
+        holdings.refresh(cluster)
     for _ in range(50):
         job = Job.objects.create(cluster=cluster, status="submitting", requested_by=owner)
         Reservation.objects.create(cluster=cluster, owner_user=owner, job=job, ram=512, vms=1)

@@ -4,9 +4,11 @@
 
 Prints, for one database engine: the first import; a re-sync with no change (and
 its time as a ratio to fetching and parsing the same RAPI payloads alone, which
-is the floor); a re-sync with 1% of the instances changed. Goals (issue 5): first
-import <= 2 s on SQLite, no-change re-sync <= 1.2x fetch+parse with 0 rows
-written, 1% changed writes only those rows. Run by `make bench`.
+is the floor); a re-sync with 1% of the instances changed. Goals: first import
+<= 2 s on SQLite, no-change re-sync <= 1.2x fetch+parse with 0 rows written, 1%
+changed writes only those rows. Then the same re-syncs with every VM owned, and
+what recomputing all the owners' holdings costs (what a sync that wrote VM rows
+adds for the quota check). Run by `make bench`.
 """
 
 from __future__ import annotations
@@ -200,7 +202,65 @@ def run(engine: str) -> None:
             f"({result.written} rows written for {len(changed)} changed instances)   "
             f"goal: only those rows"
         )
+        owned(engine, cluster, client, sim_cluster)
         client.close()
+
+
+OWNERS = 100
+
+
+def owned(engine, cluster, client, sim_cluster) -> None:
+    """The same re-syncs with every VM owned (OWNERS users, 100 VMs each): what keeping
+    the owners' holdings (the quota check's usage) adds to a sync."""
+    from django.contrib.auth.models import User
+    from django.db import transaction
+
+    from ganeti_webmgr.inventory import sync
+    from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+    try:
+        from ganeti_webmgr.virtual_machines import holdings
+    except ImportError:  # a version without holdings: the same syncs, for comparison
+        holdings = None
+    pks = list(VirtualMachine.objects.filter(cluster=cluster).values_list("pk", flat=True))
+    for n in range(OWNERS):
+        user = User.objects.create_user(f"owner{n}")
+        VirtualMachine.objects.filter(pk__in=pks[n::OWNERS]).update(owner_user=user)
+    if holdings is not None:
+        with transaction.atomic():
+            holdings.refresh(cluster)
+
+    resyncs = [timed(lambda: sync.sync_cluster(cluster, client=client)) for _ in range(3)]
+    print(
+        f"[{engine}] owned ({OWNERS} owners), re-sync, no change: "
+        f"{min(s for s, _ in resyncs):6.2f} s "
+        f"(compare+write {min(r.seconds - r.fetch_seconds for _, r in resyncs):.3f} s)"
+    )
+    resyncs = []
+    for round_ in range(5):
+        with sim_cluster.lock:
+            for n in range(1 + round_, INSTANCES + 1, 100):
+                instance = sim_cluster.instances[f"inst{n}.sim.test"]
+                instance["beparams"]["maxmem"] += 128
+                sim_cluster._touch(instance)
+        resyncs.append(timed(lambda: sync.sync_cluster(cluster, client=client)))
+    print(
+        f"[{engine}] owned ({OWNERS} owners), re-sync, 1% changed: "
+        f"{min(s for s, _ in resyncs):6.2f} s "
+        f"(compare+write {min(r.seconds - r.fetch_seconds for _, r in resyncs):.3f} s; "
+        f"best of 5, {max(r.written for _, r in resyncs)} rows written)"
+    )
+    if holdings is not None:
+
+        def upkeep():
+            with transaction.atomic():
+                holdings.refresh(cluster)
+
+        best = min(timed(upkeep)[0] for _ in range(5))
+        print(
+            f"[{engine}] of which the holdings' upkeep (every owner of the cluster): "
+            f"{best * 1000:6.1f} ms"
+        )
 
 
 if __name__ == "__main__":

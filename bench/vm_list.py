@@ -44,7 +44,7 @@ def populate():
     from ganeti_webmgr.core.sorting import name_key
     from ganeti_webmgr.ganeti.simulator import SimCluster
     from ganeti_webmgr.nodes.models import Node
-    from ganeti_webmgr.virtual_machines.models import VirtualMachine
+    from ganeti_webmgr.virtual_machines.models import VirtualMachine, search_text
 
     # Ganeti's records as the sync keeps them (in `raw`, about 1 KB each): rows as
     # wide as a real site's, which matters to what a page query reads and sorts.
@@ -81,46 +81,51 @@ def populate():
                 owner["owner_user_id"] = owners[n % len(owners)].pk
             elif n % 3 == 1:
                 owner["owner_group_id"] = teams[n % len(teams)].pk
-            tags = [TAGS[n % len(TAGS)], TAGS[(n // 5) % len(TAGS)]]
+            tags = sorted({TAGS[n % len(TAGS)], TAGS[(n // 5) % len(TAGS)]})
+            tags_text = f" {' '.join(tags)} "
             name = f"vm{number}.{c.slug}.example.org"  # natural order differs from text's
+            ips = [f"10.{c.pk}.{n // 256}.{n % 256}"]
+            macs = [f"aa:00:00:{c.pk:02x}:{n // 256:02x}:{n % 256:02x}"]
+            os = OSES[n % len(OSES)]
             rows.append(
                 {
                     "cluster_id": c.pk,
                     "name": name,
                     "name_key": name_key(name),
                     "status": STATES[n % len(STATES)],
-                    "os": OSES[n % len(OSES)],
+                    "os": os,
                     "primary_node_id": primary,
                     "secondary_node_id": secondary,
                     "memory": 512 * (1 + n % 16),
                     "vcpus": 1 + n % 8,
                     "disk_size": 10240 * (1 + n % 10),
                     "disk_count": 1,
-                    "nic_ips": [f"10.{c.pk}.{n // 256}.{n % 256}"],
-                    "nic_macs": [f"aa:00:00:{c.pk:02x}:{n // 256:02x}:{n % 256:02x}"],
-                    "tags": sorted(set(tags)),
-                    "tags_text": f" {' '.join(sorted(set(tags)))} ",
+                    "nic_ips": ips,
+                    "nic_macs": macs,
+                    "tags": tags,
+                    "tags_text": tags_text,
+                    "search_text": search_text(name, ips, macs, os, tags_text),
                     "raw": instance_raw,
                     "sync_key": f"{n}|1700000000.0|running|512|1|node0",
                     **owner,
                 }
             )
     insert_rows(VirtualMachine, rows)
-    # A site's server keeps its statistics current (PostgreSQL's autovacuum, InnoDB's
-    # recalculation, both in the background); right after a bulk insert they are not,
-    # and the planner would scan and sort the whole table for a page.
-    if connection.vendor in ("postgresql", "mysql"):
-        with connection.cursor() as cursor:
-            for model in (Node, VirtualMachine):
-                table = model._meta.db_table
-                cursor.execute(
-                    f"ANALYZE TABLE {table}" if connection.vendor == "mysql" else f"ANALYZE {table}"
-                )
-                if connection.vendor == "mysql":
-                    cursor.fetchall()
-
     superuser = User.objects.create_superuser("root")
     user = grants_through_groups(clusters, wide=3, admin_of=5)
+    # A site's server keeps its statistics current (PostgreSQL's autovacuum, InnoDB's
+    # recalculation, both in the background); right after a bulk insert they are not,
+    # and the planner would scan and sort the whole table for a page. Autovacuum also
+    # marks the pages all-visible, which PostgreSQL's index-only scans need. The
+    # grants too: without their statistics, PostgreSQL expects a handful.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    elif connection.vendor == "mysql":
+        with connection.cursor() as cursor:
+            for table in connection.introspection.table_names(cursor):
+                cursor.execute(f"ANALYZE TABLE {table}")
+                cursor.fetchall()
     return {"superuser": superuser, "grants via 3 groups": user}
 
 

@@ -10,7 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from ganeti_webmgr import conf
-from ganeti_webmgr.conf import secret_key
+from ganeti_webmgr.accounts import ldap_settings
+from ganeti_webmgr.conf import languages, secret_key
 from ganeti_webmgr.conf.private_files import make_private
 
 CONFIG = conf.current()
@@ -47,6 +48,11 @@ INSTALLED_APPS = [
     "ganeti_webmgr.search",
     "ganeti_webmgr.vmkeys",
     "ganeti_webmgr.quotas",
+    "ganeti_webmgr.gwm011",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "ganeti_webmgr.api",
     # Sign-in: single sign-on (OIDC) and a second factor (django-otp's devices).
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -59,6 +65,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language (Accept-Language), then the one the user chose in their
+    # profile, which the login put in the session.
+    "django.middleware.locale.LocaleMiddleware",
+    "ganeti_webmgr.accounts.language.ChosenLanguage",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -82,6 +92,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ganeti_webmgr.core.context_processors.gwm",
@@ -163,10 +174,10 @@ PASSWORD_RESET_ENABLED = bool(get("email", "host"))
 PASSWORD_RESET_TIMEOUT = get("password_reset", "timeout")
 PASSWORD_RESET_MIN_INTERVAL = get("password_reset", "min_interval")
 # Sign-in through LDAP (accounts/ldap_settings.py): AUTH_LDAP_* and the backend, tried
-# after local accounts.
-if get("ldap", "enabled"):
-    from ganeti_webmgr.accounts import ldap_settings
-
+# after local accounts. Enabled but off (the ganeti-webmgr-ldap package missing, or no
+# server_uri yet): every process logs LDAP_STATE at start (accounts/apps.py).
+LDAP_STATE = ldap_settings.state(CONFIG)
+if LDAP_STATE.on:
     globals().update(ldap_settings.django_settings(CONFIG))
     AUTHENTICATION_BACKENDS.insert(
         AUTHENTICATION_BACKENDS.index("django.contrib.auth.backends.ModelBackend") + 1,
@@ -209,6 +220,7 @@ SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 
 # --- internationalisation
 LANGUAGE_CODE = get("web", "language")
+LANGUAGES = languages.LANGUAGES
 TIME_ZONE = get("web", "time_zone")
 USE_I18N = True
 USE_TZ = True
@@ -272,3 +284,38 @@ if ADMINS:
         "filters": ["bounded"],
     }
     LOGGING["loggers"]["django.request"] = {"handlers": ["mail_admins"], "propagate": True}
+
+# The REST API (ganeti_webmgr.api, docs/api.rst).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "ganeti_webmgr.api.authentication.TokenAuthentication",
+        # The web UI's own calls; DRF checks their CSRF token on writes.
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["ganeti_webmgr.api.access.SignedIn"],
+    "DEFAULT_THROTTLE_CLASSES": ["ganeti_webmgr.api.throttling.PerToken"],
+    "DEFAULT_PAGINATION_CLASS": "ganeti_webmgr.api.pagination.Cursor",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "ganeti_webmgr.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "ganeti_webmgr.api.errors.handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Ganeti Web Manager API",
+    "DESCRIPTION": "GWM's clusters, nodes, VMs, jobs, users and permissions; see docs/api.rst.",
+    "VERSION": "v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from the drf-spectacular-sidecar package, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Fields named "kind" with different choices: each set its own enum.
+    "ENUM_NAME_OVERRIDES": {
+        "HolderKindEnum": "ganeti_webmgr.api.serializers.records.HOLDER_KINDS",
+        "ConsoleKindEnum": "ganeti_webmgr.api.serializers.records.CONSOLE_KINDS",
+    },
+}

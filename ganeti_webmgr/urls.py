@@ -27,4 +27,5 @@ urlpatterns = [
     path("import/", import_views.overview, name="import-overview"),
     path("log/", include("ganeti_webmgr.audit.urls")),
     path("search/", include("ganeti_webmgr.search.urls")),
+    path("api/", include("ganeti_webmgr.api.urls")),
 ]

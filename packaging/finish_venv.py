@@ -17,6 +17,9 @@ two packages get the same treatment:
 4. clear the executable bit of library files without a #! line (modules some
    wheels ship executable, e.g. certifi's tests: imported, never run);
 5. fail if the staging root or the source tree still appears in any file.
+
+finish_site_dir() does 1, 3 (direct_url.json), 4 and 5 for the directory a feature
+package adds (install_feature.py).
 """
 
 from __future__ import annotations
@@ -65,13 +68,10 @@ def leaks(root: Path, needles: list[bytes]) -> list[Path]:
     return found
 
 
-def main(destdir: str, venv: str) -> int:
-    root = Path(destdir).resolve()
-    staged = root / venv.lstrip("/")
-    python = f"{venv}/bin/python".encode()
-
+def compile_tree(root: Path, tree: Path) -> bool:
+    """Byte-code for every module under tree, naming the installed path (root stripped)."""
     ok = compileall.compile_dir(
-        staged / "lib",
+        tree,
         quiet=1,
         force=True,
         workers=0,
@@ -81,6 +81,28 @@ def main(destdir: str, venv: str) -> int:
     )
     if not ok:
         print("finish_venv: byte-compiling failed", file=sys.stderr)
+    return ok
+
+
+def finish_site_dir(root: Path, site: Path) -> int:
+    """The same for a feature package's directory of distributions (install_feature.py)."""
+    if not compile_tree(root, site):
+        return 1
+    clear_exec_bits(site)
+    for record in site.glob("*.dist-info/direct_url.json"):
+        record.unlink()
+    bad = leaks(site, [str(root).encode(), str(Path.cwd()).encode()])
+    for path in bad:
+        print(f"finish_venv: build path left in {path}", file=sys.stderr)
+    return 1 if bad else 0
+
+
+def main(destdir: str, venv: str) -> int:
+    root = Path(destdir).resolve()
+    staged = root / venv.lstrip("/")
+    python = f"{venv}/bin/python".encode()
+
+    if not compile_tree(root, staged / "lib"):
         return 1
     fix_scripts(staged / "bin", str(root).encode(), python)
     clear_exec_bits(staged / "lib")

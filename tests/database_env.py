@@ -4,7 +4,8 @@
 
 Exit 0 and print `VAR=value ...` when the server answers; otherwise exit 1 and
 print one "skipped: ..." line saying why. Hosts and ports come from TEST_POSTGRES_*
-and TEST_MYSQL_* (defaults: the local servers of the development machines).
+and TEST_MYSQL_* (defaults: the local servers of the development machines); the
+database name from TEST_DATABASE_NAME (default gwm; Django's test database is test_<name>).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def postgresql() -> dict[str, str]:
         ).close()
     except psycopg.Error as error:
         raise Unreachable(f"no PostgreSQL at {host}:{port} ({_first_line(error)})") from None
-    return {"ENGINE": "postgresql", "HOST": host, "PORT": port, "USER": user, "NAME": "gwm"}
+    return {"ENGINE": "postgresql", "HOST": host, "PORT": port, "USER": user, "NAME": _name()}
 
 
 def mysql() -> dict[str, str]:
@@ -38,7 +39,12 @@ def mysql() -> dict[str, str]:
         MySQLdb.connect(host=host, port=int(port), user=user, connect_timeout=3).close()
     except MySQLdb.Error as error:
         raise Unreachable(f"no MariaDB/MySQL at {host}:{port} ({_first_line(error)})") from None
-    return {"ENGINE": "mysql", "HOST": host, "PORT": port, "USER": user, "NAME": "gwm"}
+    return {"ENGINE": "mysql", "HOST": host, "PORT": port, "USER": user, "NAME": _name()}
+
+
+def _name() -> str:
+    # Checkouts that test side by side on one server each set their own name.
+    return os.environ.get("TEST_DATABASE_NAME", "gwm")
 
 
 class Unreachable(Exception):

@@ -8,6 +8,7 @@ existence is private, outsiders get 404, not 403.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -486,9 +487,51 @@ MATRIX = {
         None,
         None,
     ),
+    # Each log as a file: answered as its log is, holding what its pages show the
+    # reader (contents: audit/tests/test_log_export.py, and the test below).
+    "audit-log-export": ("get", {}, expect(LOGIN, 403, 403, 403, 403, 403, 200), None, None),
+    "audit-log-cluster-export": (
+        "get",
+        {"slug": "a"},
+        expect(LOGIN, 404, 200, 200, 200, 200, 200),
+        {"slug": "b"},
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "audit-log-vm-export": (
+        "get",
+        {"cluster_slug": "a", "name": "a1"},
+        expect(LOGIN, 404, 200, 200, 200, 200, 200),
+        {"cluster_slug": "b", "name": "b1"},
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "audit-log-node-export": (
+        "get",
+        {"cluster_slug": "a", "name": "n1"},
+        expect(LOGIN, 404, 404, 404, 404, 200, 200),
+        {"cluster_slug": "b", "name": "n2"},
+        expect(LOGIN, 404, 404, 404, 404, 404, 200),
+    ),
+    "audit-log-user-export": (
+        "get",
+        {"username": "plain"},
+        expect(LOGIN, 200, 404, 404, 404, 404, 200),
+        {"username": "cluster_admin"},
+        expect(LOGIN, 404, 404, 404, 404, 200, 200),
+    ),
+    "audit-log-group-export": (
+        "get",
+        {"name": "team"},
+        expect(LOGIN, 404, 404, 404, 403, 404, 200),
+        None,
+        None,
+    ),
     # accounts (ganeti_webmgr/accounts/urls.py)
     "accounts-user-list": ("get", {}, expect(LOGIN, 403, 403, 403, 403, 403, 200), None, None),
     "accounts-user-create": ("get", {}, expect(LOGIN, 403, 403, 403, 403, 403, 200), None, None),
+    # The user list as a file: superusers, as the list (accounts/tests/test_user_export.py).
+    "accounts-user-export": ("get", {}, expect(LOGIN, 403, 403, 403, 403, 403, 200), None, None),
+    # No action chosen: nothing done, back to the list with the error.
+    "accounts-user-bulk": ("post", {}, expect(LOGIN, 403, 403, 403, 403, 403, 302), None, None),
     "accounts-user-detail": (
         "get",
         {"username": "plain"},
@@ -513,6 +556,8 @@ MATRIX = {
     ),
     "accounts-group-list": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
     "accounts-group-create": ("get", {}, expect(LOGIN, 403, 403, 403, 403, 403, 200), None, None),
+    # The groups one may see, as a file (contents: accounts/tests/test_group_export.py).
+    "accounts-group-export": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
     "accounts-group-detail": (
         "get",
         {"name": "team"},
@@ -560,6 +605,23 @@ MATRIX = {
         None,
         None,
     ),
+    # API tokens: one's own on the profile; no one's (or another's) token: 404. On a
+    # user's page, those who may not see the user get 403 first.
+    "accounts-token-list": ("get", {}, expect(LOGIN, 200, 200, 200, 200, 200, 200), None, None),
+    "accounts-token-revoke": (
+        "post",
+        {"key_id": "000000000000"},
+        expect(LOGIN, 404, 404, 404, 404, 404, 404),
+        None,
+        None,
+    ),
+    "accounts-user-token-revoke": (
+        "post",
+        {"username": "plain", "key_id": "000000000000"},
+        expect(LOGIN, 404, 403, 403, 403, 403, 404),
+        None,
+        None,
+    ),
     # Two-factor sign-in. The code page belongs to a sign-in between its steps: without
     # one, visitors go to the login form and logged-in users home.
     "two-factor-verify": ("get", {}, expect(LOGIN, 302, 302, 302, 302, 302, 302), None, None),
@@ -571,6 +633,161 @@ MATRIX = {
     # Single sign-on is off in the matrix's configuration: both ends are not found.
     "sso-start": ("get", {}, expect(404, 404, 404, 404, 404, 404, 404), None, None),
     "sso-callback": ("get", {}, expect(404, 404, 404, 404, 404, 404, 404), None, None),
+}
+
+
+# The API (/api/...): the same roles, each calling with a token of its user's (write
+# scope), anonymous without one (401). Rows as MATRIX's; scoped as the web pages.
+NO_TOKEN = 401
+API_OTHER = expect(NO_TOKEN, 404, 404, 404, 404, 404, 200)  # another cluster's object
+API_ADMINS = expect(NO_TOKEN, 404, 403, 403, 403, 200, 200)  # cluster a's admin pages
+API_EVERYONE = expect(NO_TOKEN, 200, 200, 200, 200, 200, 200)
+API_NODE = expect(NO_TOKEN, 404, 404, 404, 404, 200, 200)  # node n1 of cluster a
+# Query parameters a row's request needs: the wait answers at once.
+API_QUERY = {"api-job-wait": {"timeout": 0}}
+API_MATRIX = {
+    # The schema and its readers are public: they describe the API, not its data.
+    "api-schema": ("get", {}, expect(200, 200, 200, 200, 200, 200, 200), None, None),
+    "api-docs": ("get", {}, expect(200, 200, 200, 200, 200, 200, 200), None, None),
+    "api-redoc": ("get", {}, expect(200, 200, 200, 200, 200, 200, 200), None, None),
+    "api-cluster-list": ("get", {}, API_EVERYONE, None, None),
+    "api-cluster-detail": (
+        "get",
+        A,
+        expect(NO_TOKEN, 404, 200, 200, 200, 200, 200),
+        B,
+        API_OTHER,
+    ),
+    "api-node-list": ("get", A, API_ADMINS, B, API_OTHER),
+    "api-node-detail": ("get", NODE_A, API_NODE, NODE_B, API_OTHER),
+    "api-cluster-vm-list": (
+        "get",
+        A,
+        expect(NO_TOKEN, 404, 200, 200, 200, 200, 200),
+        B,
+        API_OTHER,
+    ),
+    "api-vm-detail": (
+        "get",
+        MINE,
+        expect(NO_TOKEN, 404, 200, 200, 200, 200, 200),
+        OTHER,
+        API_OTHER,
+    ),
+    "api-vm-list": ("get", {}, API_EVERYONE, None, None),
+    "api-cluster-grants": ("get", A, API_ADMINS, B, API_OTHER),
+    "api-vm-grants": (
+        "get",
+        MINE,
+        expect(NO_TOKEN, 404, 403, 200, 403, 200, 200),
+        OTHER,
+        API_OTHER,
+    ),
+    "api-cluster-quotas": ("get", A, API_ADMINS, B, API_OTHER),
+    # A ticket for the console: whoever may power the VM (201: made).
+    "api-vm-console": (
+        "post",
+        MINE,
+        expect(NO_TOKEN, 404, 201, 201, 201, 201, 201),
+        OTHER,
+        expect(NO_TOKEN, 404, 404, 404, 404, 404, 201),
+    ),
+    # Users: those who manage users; a user's own page for themself too (403 before
+    # the lookup: nothing said about which users exist).
+    "api-user-list": ("get", {}, expect(NO_TOKEN, 403, 403, 403, 403, 403, 200), None, None),
+    "api-user-detail": (
+        "get",
+        {"username": "cluster_admin"},
+        expect(NO_TOKEN, 403, 403, 403, 403, 200, 200),
+        {"username": "nobody"},
+        expect(NO_TOKEN, 403, 403, 403, 403, 403, 404),
+    ),
+    # Groups: their members and administrators (and superusers); others get 404.
+    "api-group-list": ("get", {}, API_EVERYONE, None, None),
+    "api-group-detail": (
+        "get",
+        {"name": "team"},
+        expect(NO_TOKEN, 404, 404, 404, 200, 404, 200),
+        {"name": "nobody"},
+        expect(NO_TOKEN, 404, 404, 404, 404, 404, 404),
+    ),
+    "api-me": ("get", {}, API_EVERYONE, None, None),
+    "api-log": ("get", {}, expect(NO_TOKEN, 403, 403, 403, 403, 403, 200), None, None),
+    # Actions: what may be asked now (GET), and asking (POST). The RAPI address is
+    # 127.0.0.1:1: a start is queued for the worker (202); a redistribution asks to be
+    # confirmed first (409); a node without VMs has nothing to migrate (409).
+    "api-cluster-actions": (
+        "get",
+        A,
+        expect(NO_TOKEN, 404, 200, 200, 200, 200, 200),
+        B,
+        API_OTHER,
+    ),
+    "api-cluster-action": (
+        "post",
+        {**A, "action": "redistribute"},
+        expect(NO_TOKEN, 404, 403, 403, 403, 409, 409),
+        {**B, "action": "redistribute"},
+        expect(NO_TOKEN, 404, 404, 404, 404, 404, 409),
+    ),
+    # A node is seen by the cluster's admins (and migrate holders): others get 404,
+    # as on its web page.
+    "api-node-actions": ("get", NODE_A, API_NODE, NODE_B, API_OTHER),
+    "api-node-action": (
+        "post",
+        {**NODE_A, "action": "migrate"},
+        expect(NO_TOKEN, 404, 404, 404, 404, 409, 409),
+        {**NODE_B, "action": "migrate"},
+        expect(NO_TOKEN, 404, 404, 404, 404, 404, 409),
+    ),
+    "api-vm-actions": (
+        "get",
+        MINE,
+        expect(NO_TOKEN, 404, 200, 200, 200, 200, 200),
+        OTHER,
+        API_OTHER,
+    ),
+    "api-vm-action": (
+        "post",
+        {**MINE, "action": "start"},
+        expect(NO_TOKEN, 404, 202, 202, 202, 202, 202),
+        {**OTHER, "action": "start"},
+        expect(NO_TOKEN, 404, 404, 404, 404, 404, 202),
+    ),
+    # Templates: the cluster's admins (template 1 is in cluster a, 2 in b).
+    "api-template-list": ("get", {}, API_EVERYONE, None, None),
+    "api-template-detail": (
+        "get",
+        {"pk": 1},
+        expect(NO_TOKEN, 404, 404, 404, 404, 200, 200),
+        {"pk": 2},
+        API_OTHER,
+    ),
+    # Jobs by GWM's id: job 1 is a1's (cluster a), job 2 b1's.
+    "api-job-list": ("get", {}, API_EVERYONE, None, None),
+    "api-job-detail": (
+        "get",
+        {"pk": 1},
+        expect(NO_TOKEN, 404, 200, 200, 200, 200, 200),
+        {"pk": 2},
+        API_OTHER,
+    ),
+    "api-job-cancel": (
+        "post",
+        {"pk": 1},
+        expect(NO_TOKEN, 404, 202, 202, 202, 202, 202),
+        {"pk": 2},
+        expect(NO_TOKEN, 404, 404, 404, 404, 404, 202),
+    ),
+    "api-job-wait": (
+        "get",
+        {"pk": 1},
+        expect(NO_TOKEN, 404, 200, 200, 200, 200, 200),
+        {"pk": 2},
+        API_OTHER,
+    ),
+    # Any other /api/ address: a JSON 404 for everyone, signed in or not.
+    "api-not-found": ("get", {}, expect(404, 404, 404, 404, 404, 404, 404), None, None),
 }
 
 
@@ -619,13 +836,18 @@ ALSO = [
 
 def test_every_url_has_an_expectation():
     names = url_names()
-    assert sorted(names - set(MATRIX)) == [], "add these URLs to the matrix"
-    assert sorted(set(MATRIX) - names) == [], "these URLs are gone: drop them here"
+    covered = set(MATRIX) | set(API_MATRIX)
+    assert sorted(names - covered) == [], "add these URLs to the matrix (API_MATRIX for /api/)"
+    assert sorted(covered - names) == [], "these URLs are gone: drop them here"
+    assert not set(MATRIX) & set(API_MATRIX), "one row per URL"
+    assert [
+        n for n, row in API_MATRIX.items() if not reverse(n, kwargs=row[1]).startswith("/api/")
+    ] == []
 
 
-def cases():
-    rows = [(name, name, *row) for name, row in sorted(MATRIX.items())]
-    rows += [(f"{row[0]}-{row[1]}", *row) for row in ALSO]
+def cases(matrix=MATRIX, also=ALSO):
+    rows = [(name, name, *row) for name, row in sorted(matrix.items())]
+    rows += [(f"{row[0]}-{row[1]}", *row) for row in also]
     for label, name, method, mine, expected, other, expected_other in rows:
         for role in ROLES:
             yield pytest.param(name, method, mine, expected[role], role, id=f"{label}-{role}")
@@ -643,6 +865,20 @@ def test_the_matrix(client, people, name, method, kwargs, status, role):
     assert response.status_code == status
     if role == "anonymous" and status == LOGIN and name != "accounts-login":
         assert response.url.startswith(reverse("accounts-login"))
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "kwargs", "status", "role"), list(cases(API_MATRIX, []))
+)
+def test_the_api_matrix(api, people, name, method, kwargs, status, role):
+    client = api(None if role == "anonymous" else people[role])
+    url = reverse(name, kwargs=kwargs)
+    if name in API_QUERY:
+        url += "?" + urlencode(API_QUERY[name])
+    response = getattr(client, method)(url, format="json")
+    assert response.status_code == status, response.content[:300]
+    if name not in ("api-docs", "api-redoc", "api-schema"):  # the rest answer JSON, refusals too
+        assert response["Content-Type"].startswith("application/json")
 
 
 # What the search box finds of the objects above, per role: names it may show.
@@ -663,3 +899,55 @@ def test_the_search_box_finds_only_what_the_role_may_see(client, people, role):
         page = client.get(reverse("search"), {"q": text}).content.decode()
         shown = re.search(rf'<li><a href="[^"]+">{text}</a>', page) is not None
         assert shown == (role in who), f"{role} searching {text!r}"
+
+
+# Log entries about the objects above (no messages: only the objects name them).
+LOGGED = [["a1", "a"], ["b1", "b"], ["n1", "a"], ["n2", "b"], ["team"], ["cluster_admin"]]
+
+
+def _log_the_world(people) -> None:
+    from django.contrib.auth.models import Group, User
+
+    from ganeti_webmgr import audit
+    from ganeti_webmgr.clusters.models import Cluster
+    from ganeti_webmgr.nodes.models import Node
+    from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+    def find(name):
+        for model, field in (
+            (VirtualMachine, "name"),
+            (Node, "name"),
+            (Cluster, "slug"),
+            (Group, "name"),
+            (User, "username"),
+        ):
+            found = model.objects.filter(**{field: name}).first()
+            if found is not None:
+                return found
+        raise LookupError(name)
+
+    for names in LOGGED:
+        audit.record("cluster.edit", actor=people["superuser"], targets=map(find, names))
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_exports_hold_only_what_the_role_may_see(client, people, role):
+    """Every export the role may fetch (the lists', the logs') names nothing of the
+    objects above the role may not see (SEARCHES says who sees what)."""
+    _log_the_world(people)
+    client.force_login(people[role])
+    # A user sees themself, which the search box only finds for superusers.
+    hidden = [name for name, who in SEARCHES.items() if role not in who and name != role]
+    fetched = 0
+    for name, (_method, mine, expected, other, expected_other) in MATRIX.items():
+        if not name.endswith("export"):
+            continue
+        for kwargs, statuses in ((mine, expected), (other, expected_other)):
+            if kwargs is None or statuses[role] != 200:
+                continue
+            response = client.get(reverse(name, kwargs=kwargs), {"format": "json"})
+            text = b"".join(response.streaming_content).decode()
+            fetched += 1
+            leaked = [n for n in hidden if re.search(rf"(?<![\w.-]){re.escape(n)}(?![\w.-])", text)]
+            assert leaked == [], f"{role}: {name} {kwargs} names {leaked}"
+    assert fetched

@@ -38,6 +38,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("console.models", ("console.models",)),
     ("quotas.models", ("quotas.models",)),
     ("vmkeys.models", ("vmkeys.models",)),
+    ("api.models", ("api.models",)),
     # The domain: rules, records, Ganeti's data written into rows, services.
     ("nodes", ("nodes",)),
     ("permissions", ("permissions",)),
@@ -59,6 +60,10 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # What runs actions for others: on many VMs, the creation wizard's submission.
     ("action callers", ("virtual_machines.bulk", "provisioning.submit")),
     ("imports", ("imports",)),
+    # Moving from GWM 0.11: writes users, groups, clusters and quotas, logged.
+    ("gwm011", ("gwm011",)),
+    # The REST API's parts (tokens, authentication, serializers) below its views.
+    ("api", ("api",)),
     ("worker", ("worker",)),
     ("commands", ("commands", "*.management")),
     # The web: page parts several apps' views share, then views, then URLs.

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
 from django.contrib.auth.models import Group, User
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ganeti_webmgr.accounts import sshkeys
-from ganeti_webmgr.accounts.models import GroupProfile, SshKey
+from ganeti_webmgr.accounts import language, sshkeys
+from ganeti_webmgr.accounts.models import GroupProfile, SshKey, UserProfile
 from ganeti_webmgr.accounts.names import GROUP_NAME
+
+SUPERUSER_HELP = gettext_lazy("May do everything in GWM, on every cluster.")
 
 # What the log records of a user's edits (never the password hash).
 USER_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "is_superuser")
@@ -16,7 +22,7 @@ PROFILE_FIELDS = ("first_name", "last_name", "email")
 class UserCreateForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         fields = ("username", "first_name", "last_name", "email", "is_superuser")
-        help_texts = {"is_superuser": "May do everything in GWM, on every cluster."}
+        help_texts = {"is_superuser": SUPERUSER_HELP}
 
 
 class UserEditForm(forms.ModelForm):
@@ -25,8 +31,10 @@ class UserEditForm(forms.ModelForm):
         fields = USER_FIELDS
         field_classes = {"username": UsernameField}
         help_texts = {
-            "is_active": "Inactive users cannot log in; their history stays in the log.",
-            "is_superuser": "May do everything in GWM, on every cluster.",
+            "is_active": gettext_lazy(
+                "Inactive users cannot log in; their history stays in the log."
+            ),
+            "is_superuser": SUPERUSER_HELP,
         }
 
     def __init__(self, *args, editor: User, **kwargs):
@@ -37,7 +45,7 @@ class UserEditForm(forms.ModelForm):
         username = self.cleaned_data["username"]
         taken = User.objects.filter(username__iexact=username).exclude(pk=self.instance.pk)
         if taken.exists():
-            raise forms.ValidationError("A user with that user name already exists.")
+            raise forms.ValidationError(_("A user with that user name already exists."))
         return username
 
     def clean(self):
@@ -45,26 +53,58 @@ class UserEditForm(forms.ModelForm):
         # Locking yourself out is easy to do and hard to undo (needs gwm-manage).
         if self.instance.pk == self.editor.pk:
             if not data.get("is_active", True):
-                self.add_error("is_active", "You cannot deactivate yourself.")
+                self.add_error("is_active", _("You cannot deactivate yourself."))
             if not data.get("is_superuser", True):
-                self.add_error("is_superuser", "You cannot remove your own superuser status.")
+                self.add_error("is_superuser", _("You cannot remove your own superuser status."))
         return data
 
 
 class ProfileForm(forms.ModelForm):
+    """Name and e-mail (the user's own fields), and the language (their profile's)."""
+
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        required=False,
+        help_text=gettext_lazy(
+            "Without a choice, pages follow the language your browser asks for."
+        ),
+    )
+
     class Meta:
         model = User
         fields = PROFILE_FIELDS
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each language named in itself, as language menus do.
+        self.fields["language"].choices = [
+            ("", _("As my browser asks")),
+            *settings.LANGUAGES,
+        ]
+        self.initial.setdefault("language", language.chosen(self.instance))
+
+    def save(self, commit=True):
+        user = super().save(commit)
+        UserProfile.objects.update_or_create(
+            user=user, defaults={"language": self.cleaned_data["language"]}
+        )
+        return user
+
 
 class GroupForm(forms.ModelForm):
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        label=gettext_lazy("Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
 
     class Meta:
         model = Group
         fields = ("name",)
         help_texts = {
-            "name": "Letters, digits and . + @ - _ (it appears in URLs and in Ganeti tags)."
+            "name": gettext_lazy(
+                "Letters, digits and . + @ - _ (it appears in URLs and in Ganeti tags)."
+            )
         }
 
     def __init__(self, *args, **kwargs):
@@ -77,11 +117,11 @@ class GroupForm(forms.ModelForm):
         name = self.cleaned_data["name"].strip()
         if not GROUP_NAME.fullmatch(name):
             raise forms.ValidationError(
-                "Use at most 100 letters, digits and . + @ - _ (no spaces or slashes)."
+                _("Use at most 100 letters, digits and . + @ - _ (no spaces or slashes).")
             )
         taken = Group.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
         if taken.exists():
-            raise forms.ValidationError("A group with that name already exists.")
+            raise forms.ValidationError(_("A group with that name already exists."))
         return name
 
     def save(self, commit: bool = True) -> Group:
@@ -95,7 +135,7 @@ class GroupForm(forms.ModelForm):
 class MemberForm(forms.Form):
     """Add or remove one user (members or administrators of a group)."""
 
-    username = forms.CharField(label="User name", max_length=150)
+    username = forms.CharField(label=gettext_lazy("User name"), max_length=150)
     action = forms.ChoiceField(choices=[("add", "add"), ("remove", "remove")])
 
     def clean(self):
@@ -104,7 +144,9 @@ class MemberForm(forms.Form):
         if username:
             user = User.objects.filter(username=username).first()
             if user is None or (data.get("action") == "add" and not user.is_active):
-                self.add_error("username", f"There is no active user named “{username}”.")
+                self.add_error(
+                    "username", _("There is no active user named “%(name)s”.") % {"name": username}
+                )
             data["user"] = user
         return data
 
@@ -113,11 +155,16 @@ class SshKeyForm(forms.ModelForm):
     class Meta:
         model = SshKey
         fields = ("name", "key")
-        labels = {"key": "Public key"}
+        labels = {"name": gettext_lazy("Name"), "key": gettext_lazy("Public key")}
         help_texts = {
-            "name": "To tell your keys apart; the key's comment when left empty.",
-            "key": "One line, as in ~/.ssh/id_ed25519.pub: type, key data, comment. "
-            "Accepted: " + ", ".join(sshkeys.KEY_TYPES) + "; RSA from 2048 bits.",
+            "name": gettext_lazy("To tell your keys apart; the key's comment when left empty."),
+            "key": format_lazy(
+                gettext_lazy(
+                    "One line, as in ~/.ssh/id_ed25519.pub: type, key data, comment. "
+                    "Accepted: {types}; RSA from 2048 bits."
+                ),
+                types=", ".join(sshkeys.KEY_TYPES),
+            ),
         }
         widgets = {
             "key": forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
@@ -134,7 +181,10 @@ class SshKeyForm(forms.ModelForm):
         except sshkeys.InvalidKey as error:
             raise forms.ValidationError(str(error)) from None
         if SshKey.objects.filter(user=self.user, fingerprint=self.parsed.fingerprint).exists():
-            raise forms.ValidationError(f"You already have this key ({self.parsed.fingerprint}).")
+            raise forms.ValidationError(
+                _("You already have this key (%(fingerprint)s).")
+                % {"fingerprint": self.parsed.fingerprint}
+            )
         return self.parsed.line
 
     def clean(self):
@@ -142,7 +192,9 @@ class SshKeyForm(forms.ModelForm):
         if "key" in data:
             name = (data.get("name") or self.parsed.comment or self.parsed.type)[:100]
             if SshKey.objects.filter(user=self.user, name=name).exists():
-                self.add_error("name", f"You already have a key named “{name}”.")
+                self.add_error(
+                    "name", _("You already have a key named “%(name)s”.") % {"name": name}
+                )
             data["name"] = name
         return data
 

@@ -17,6 +17,7 @@ import logging
 import ldap
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 from django_auth_ldap.backend import LDAPBackend as _LDAPBackend
 from django_auth_ldap.backend import ldap_error
 
@@ -24,12 +25,12 @@ from ganeti_webmgr import audit
 
 log = logging.getLogger(__name__)
 
-UNREACHABLE = (
+UNREACHABLE = gettext_lazy(
     "The directory server (LDAP) cannot be reached, so directory accounts cannot sign "
     "in at the moment. Try again later, or tell your administrator. Accounts local to "
     "GWM are not affected."
 )
-UNUSABLE = (
+UNUSABLE = gettext_lazy(
     "The directory server (LDAP) refused GWM's request, so directory accounts cannot "
     "sign in at the moment. Tell your administrator (GWM's log says why)."
 )

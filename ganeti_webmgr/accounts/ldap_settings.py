@@ -1,12 +1,16 @@
 """The Django settings of LDAP sign-in (django-auth-ldap's AUTH_LDAP_*), from [ldap].
 
-ganeti_webmgr.settings calls django_settings() only when [ldap] enabled is true, so
-sites without LDAP never import python-ldap (the packages do not ship it).
+ganeti_webmgr.settings asks state() whether LDAP sign-in is on and calls
+django_settings() only then, so sites without LDAP never import python-ldap (the base
+packages do not ship it: the ganeti-webmgr-ldap package does, see conf/features.py).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ganeti_webmgr.conf import Config, ConfigError
+from ganeti_webmgr.conf.features import LDAP
 
 BACKEND = "ganeti_webmgr.accounts.ldap_backend.LDAPBackend"
 GROUP_FILTERS = {
@@ -15,20 +19,39 @@ GROUP_FILTERS = {
 }
 
 
+@dataclass(frozen=True)
+class State:
+    on: bool
+    text: str  # one line: on or off, and why (gwm-init --check, the log, ldap_check)
+    enabled: bool = True  # [ldap] enabled: on, or off for a reason to tell the admin
+
+
+def state(config: Config) -> State:
+    """Whether LDAP sign-in is on. [ldap] enabled turns it on once the ganeti-webmgr-ldap
+    package is installed and server_uri is set; until then, or once the package is
+    removed (its drop-in, a conffile, stays), it is off and the site works without it."""
+    if not config.get("ldap", "enabled"):
+        return State(False, "off ([ldap] enabled = false)", enabled=False)
+    where = f"{config.source('ldap', 'enabled')}: [ldap] enabled = true"
+    if problem := LDAP.missing():
+        return State(False, f"off: {where}, but {problem}")
+    if not config.get("ldap", "server_uri"):
+        return State(
+            False,
+            f"off: {where}, but [ldap] server_uri is not set yet: fill in the directory's "
+            "settings (docs: Signing in with LDAP)",
+        )
+    return State(True, f"on: {config.get('ldap', 'server_uri')}")
+
+
 def django_settings(config: Config) -> dict[str, object]:
     try:
         import ldap
         from django_auth_ldap.config import LDAPSearch
 
         from ganeti_webmgr.accounts.ldap_groups import GroupsOfNames, PosixGroups
-    except ImportError as error:
-        raise ConfigError(
-            [
-                f"{config.source('ldap', 'enabled')}: [ldap] enabled: python-ldap and "
-                f"django-auth-ldap are not installed ({error}); install "
-                "requirements/ldap.txt into GWM's virtualenv (in a checkout: make dev-venv)"
-            ]
-        ) from None
+    except ImportError:
+        raise ConfigError([f"{config.source('ldap', 'enabled')}: {LDAP.missing()}"]) from None
     get = config.get
     timeout = get("ldap", "timeout")
     # Certificates are always verified; NEWCTX (last) makes the TLS options take effect.

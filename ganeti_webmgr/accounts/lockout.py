@@ -11,9 +11,10 @@ from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 # Set on the login form when a login is refused; the page says no more than this.
-LOCKED_OUT = (
+LOCKED_OUT = gettext_lazy(
     "Too many failed logins: logging in is refused for {minutes} minutes, even with the "
     "right password. An administrator can lift this sooner."
 )

@@ -69,3 +69,16 @@ class ListPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.list_name}"
+
+
+class UserProfile(models.Model):
+    """GWM's side of a user: what they chose for themselves. Users may lack one."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    # A code of settings.LANGUAGES; "" follows the browser (Accept-Language).
+    language = models.CharField(max_length=10, blank=True)
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -15,6 +15,8 @@ import re
 import struct
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 RSA_MIN_BITS, RSA_MAX_BITS = 2048, 16384
 MAX_LINE = 8192  # a 16384-bit RSA key is about 2,800 characters
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -58,30 +60,31 @@ class PublicKey:
 def parse(text: str) -> PublicKey:
     line = text.strip()
     if not line:
-        raise InvalidKey("Paste a public key, e.g. the contents of ~/.ssh/id_ed25519.pub.")
+        raise InvalidKey(_("Paste a public key, e.g. the contents of ~/.ssh/id_ed25519.pub."))
     if "\n" in line or "\r" in line:
-        raise InvalidKey("Paste one key only, on one line.")
+        raise InvalidKey(_("Paste one key only, on one line."))
     if _CONTROL.search(line):
-        raise InvalidKey("The key contains control characters.")
+        raise InvalidKey(_("The key contains control characters."))
     if len(line) > MAX_LINE:
-        raise InvalidKey("This is too long to be a public key.")
+        raise InvalidKey(_("This is too long to be a public key."))
     if "PRIVATE KEY" in line:
-        raise InvalidKey("This is a private key: paste the public key (the .pub file) instead.")
+        raise InvalidKey(_("This is a private key: paste the public key (the .pub file) instead."))
     parts = line.split(None, 2)
     key_type = parts[0]
     if key_type not in KEY_TYPES:
         if "=" in key_type or "," in key_type or key_type.startswith(("no-", "restrict")):
-            raise InvalidKey("Options before the key (command=, from=, ...) are not accepted.")
+            raise InvalidKey(_("Options before the key (command=, from=, ...) are not accepted."))
         raise InvalidKey(
-            f"Key type {key_type[:40]!r} is not accepted; use one of: {', '.join(KEY_TYPES)}."
+            _("Key type %(type)r is not accepted; use one of: %(types)s.")
+            % {"type": key_type[:40], "types": ", ".join(KEY_TYPES)}
         )
     if len(parts) < 2:
-        raise InvalidKey("The key data after the type is missing.")
+        raise InvalidKey(_("The key data after the type is missing."))
     data, comment = parts[1], parts[2] if len(parts) > 2 else ""
     try:
         blob = base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError):
-        raise InvalidKey("The key data is not valid base64.") from None
+        raise InvalidKey(_("The key data is not valid base64.")) from None
     return PublicKey(key_type, data, comment, _check_blob(key_type, blob))
 
 
@@ -89,31 +92,34 @@ def _check_blob(key_type: str, blob: bytes) -> int:
     """The key's size in bits, after checking the blob is a well-formed key of key_type."""
     fields = _fields(blob)
     if not fields or fields[0] != key_type.encode():
-        raise InvalidKey("The key data does not match its type (damaged or truncated key?).")
+        raise InvalidKey(_("The key data does not match its type (damaged or truncated key?)."))
     if key_type == "ssh-rsa":
         _expect(fields, 3)
         exponent, modulus = (int.from_bytes(f, "big") for f in fields[1:3])
         bits = modulus.bit_length()
         if exponent < 3 or exponent % 2 == 0:
-            raise InvalidKey("This RSA key is malformed.")
+            raise InvalidKey(_("This RSA key is malformed."))
         if bits < RSA_MIN_BITS:
-            raise InvalidKey(f"RSA keys must have at least {RSA_MIN_BITS} bits (this has {bits}).")
+            raise InvalidKey(
+                _("RSA keys must have at least %(min)s bits (this has %(bits)s).")
+                % {"min": RSA_MIN_BITS, "bits": bits}
+            )
         if bits > RSA_MAX_BITS:
-            raise InvalidKey(f"RSA keys may have at most {RSA_MAX_BITS} bits.")
+            raise InvalidKey(_("RSA keys may have at most %(max)s bits.") % {"max": RSA_MAX_BITS})
         return bits
     if key_type in ("ssh-ed25519", SK_ED25519):
         _expect(fields, 2 if key_type == "ssh-ed25519" else 3)
         if len(fields[1]) != ED25519_BYTES:
-            raise InvalidKey("This Ed25519 key has the wrong length.")
+            raise InvalidKey(_("This Ed25519 key has the wrong length."))
         return 256
     # ecdsa-sha2-<curve> and its security-key variant
     _expect(fields, 3 if key_type.startswith("ecdsa") else 4)
     curve = fields[1].decode("ascii", "replace")
     if curve not in EC_POINT_BYTES or not key_type.removesuffix("@openssh.com").endswith(curve):
-        raise InvalidKey("The key's curve does not match its type.")
+        raise InvalidKey(_("The key's curve does not match its type."))
     point = fields[2]
     if len(point) != EC_POINT_BYTES[curve] or point[0] != 4:
-        raise InvalidKey("This ECDSA key has the wrong length.")
+        raise InvalidKey(_("This ECDSA key has the wrong length."))
     return int(curve.removeprefix("nistp"))
 
 
@@ -122,11 +128,11 @@ def _fields(blob: bytes) -> list[bytes]:
     fields, offset = [], 0
     while offset < len(blob):
         if offset + 4 > len(blob):
-            raise InvalidKey("The key data is truncated.")
+            raise InvalidKey(_("The key data is truncated."))
         (length,) = struct.unpack_from(">I", blob, offset)
         offset += 4
         if offset + length > len(blob):
-            raise InvalidKey("The key data is truncated.")
+            raise InvalidKey(_("The key data is truncated."))
         fields.append(blob[offset : offset + length])
         offset += length
     return fields
@@ -134,4 +140,4 @@ def _fields(blob: bytes) -> list[bytes]:
 
 def _expect(fields: list[bytes], count: int) -> None:
     if len(fields) != count:
-        raise InvalidKey("The key data has the wrong number of fields.")
+        raise InvalidKey(_("The key data has the wrong number of fields."))

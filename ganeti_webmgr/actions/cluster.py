@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from ganeti_webmgr.actions.base import Action
 from ganeti_webmgr.actions.registry import register
 from ganeti_webmgr.actions.tags import tags_action
@@ -16,14 +19,19 @@ register(
     Action(
         "cluster.redistribute",
         "cluster",
-        "Redistribute configuration",
+        gettext_lazy("Redistribute configuration"),
         "admin",
         "cluster.redistribute_config",
-        lambda cluster, p: f"redistribute the configuration of {cluster.slug}",
+        lambda cluster, p: (
+            _("redistribute the configuration of %(cluster)s") % {"cluster": cluster.slug}
+        ),
         _redistribute,
         confirm=lambda cluster, p: (
-            f"Ganeti copies the configuration of {cluster.slug} to every node again, as "
-            "after a node's files were lost or changed by hand."
+            _(
+                "Ganeti copies the configuration of %(cluster)s to every node again, as "
+                "after a node's files were lost or changed by hand."
+            )
+            % {"cluster": cluster.slug}
         ),
     ),
     tags_action("cluster", "cluster", lambda cluster: cluster.slug),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from ganeti_webmgr.actions.base import Action
 from ganeti_webmgr.actions.registry import register
 from ganeti_webmgr.ganeti import RapiClient
@@ -34,7 +37,13 @@ class CreateVMsForm(CreateForm):
     def summary(self):
         rows = super().summary()
         if self.key_osparams:
-            rows.append(("SSH keys", f"yours, in the OS parameter {', '.join(self.key_osparams)}"))
+            rows.append(
+                (
+                    _("SSH keys"),
+                    _("yours, in the OS parameter %(names)s")
+                    % {"names": ", ".join(self.key_osparams)},
+                )
+            )
         return rows
 
     def params(self):
@@ -59,15 +68,15 @@ def _create(client: RapiClient, name: str, p: dict, *, reason: str = "") -> int:
 def _describe(cluster, p) -> str:
     names = p["names"]
     if len(names) == 1:
-        return f"create {names[0]}"
-    return f"create {len(names)} VMs: {', '.join(names)}"
+        return _("create %(name)s") % {"name": names[0]}
+    return _("create %(count)s VMs: %(names)s") % {"count": len(names), "names": ", ".join(names)}
 
 
 register(
     Action(
         "vm.create",
         "cluster",
-        "Create",
+        gettext_lazy("Create"),
         "create_vm",
         "vm.create",
         _describe,

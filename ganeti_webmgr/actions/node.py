@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ganeti_webmgr.actions.base import Action, ActionForm
 from ganeti_webmgr.actions.registry import register
@@ -13,15 +15,15 @@ from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 ROLES = {
-    "master-candidate": "master candidate",
-    "regular": "regular",
-    "drained": "drained",
-    "offline": "offline",
+    "master-candidate": gettext_lazy("master candidate"),
+    "regular": gettext_lazy("regular"),
+    "drained": gettext_lazy("drained"),
+    "offline": gettext_lazy("offline"),
 }
 EVACUATE_MODES = {
-    "primary-only": "primary VMs",
-    "secondary-only": "secondary VMs",
-    "all": "all VMs",
+    "primary-only": gettext_lazy("primary VMs"),
+    "secondary-only": gettext_lazy("secondary VMs"),
+    "all": gettext_lazy("all VMs"),
 }
 
 
@@ -35,12 +37,14 @@ def _vms(node: Node, mode: str = "all"):
 
 
 def _present(node: Node) -> str:
-    return "it is gone from Ganeti" if node.missing else ""
+    return _("it is gone from Ganeti") if node.missing else ""
 
 
 def _role_changeable(node: Node) -> str:
     if node.role == Node.Role.MASTER:
-        return "it is the master node: Ganeti changes that role only by gnt-cluster master-failover"
+        return _(
+            "it is the master node: Ganeti changes that role only by gnt-cluster master-failover"
+        )
     return _present(node)
 
 
@@ -48,19 +52,20 @@ def _migratable(node: Node) -> str:
     if why := _present(node):
         return why
     running = _vms(node, "primary-only").filter(oper_state=True, disk_template__in=MIRRORED)
-    return "" if running.exists() else "no running VM on it can be migrated"
+    return "" if running.exists() else _("no running VM on it can be migrated")
 
 
 def _evacuable(node: Node) -> str:
     if why := _present(node):
         return why
-    return "" if _vms(node).exists() else "no VM uses it"
+    return "" if _vms(node).exists() else _("no VM uses it")
 
 
 class RoleForm(ActionForm):
-    role = forms.ChoiceField(label="New role")
+    role = forms.ChoiceField(label=gettext_lazy("New role"))
     force = forms.BooleanField(
-        label="Force (also when it leaves too few master candidates)", required=False
+        label=gettext_lazy("Force (also when it leaves too few master candidates)"),
+        required=False,
     )
 
     def __init__(self, target, *args, **kwargs):
@@ -70,36 +75,44 @@ class RoleForm(ActionForm):
 
 class NodeMigrateForm(ActionForm):
     mode = forms.ChoiceField(
-        label="Mode",
+        label=gettext_lazy("Mode"),
         required=False,
-        choices=[("", "cluster default"), ("live", "live"), ("non-live", "non-live")],
+        choices=[("", gettext_lazy("cluster default")), ("live", "live"), ("non-live", "non-live")],
     )
 
 
 class EvacuateForm(ActionForm):
-    mode = forms.ChoiceField(label="Move", choices=list(EVACUATE_MODES.items()))
+    mode = forms.ChoiceField(label=gettext_lazy("Move"), choices=list(EVACUATE_MODES.items()))
 
 
 def _confirm_role(node: Node, p: dict) -> str | None:
     role, count = p["role"], _vms(node).count()
     if role == "drained":
-        return f"Ganeti places no new VMs on {node.name}; its {count} VM(s) keep running there."
+        return _(
+            "Ganeti places no new VMs on %(node)s; its %(count)s VM(s) keep running there."
+        ) % {"node": node.name, "count": count}
     if role == "offline":
-        return (
-            f"Ganeti stops talking to {node.name}: its {count} VM(s) can no longer be "
+        return _(
+            "Ganeti stops talking to %(node)s: its %(count)s VM(s) can no longer be "
             "started, stopped or changed through Ganeti until it is back online."
-        )
-    return f"{node.name} becomes a {ROLES[role]} node."
+        ) % {"node": node.name, "count": count}
+    return _("%(node)s becomes a %(role)s node.") % {"node": node.name, "role": ROLES[role]}
 
 
 def _confirm_evacuate(node: Node, p: dict) -> str:
     names = list(_vms(node, p["mode"]).order_by("name").values_list("name", flat=True))
-    shown = ", ".join(names[:50]) + (f" and {len(names) - 50} more" if len(names) > 50 else "")
-    return (
-        f"Ganeti moves the {EVACUATE_MODES[p['mode']]} of {node.name} to other nodes "
-        f"({len(names)}: {shown or 'none'}). Each one is migrated or failed over, as its "
-        "disk template allows."
-    )
+    shown = ", ".join(names[:50])
+    if len(names) > 50:
+        shown += _(" and %(count)s more") % {"count": len(names) - 50}
+    return _(
+        "Ganeti moves the %(what)s of %(node)s to other nodes (%(count)s: %(names)s). "
+        "Each one is migrated or failed over, as its disk template allows."
+    ) % {
+        "what": EVACUATE_MODES[p["mode"]],
+        "node": node.name,
+        "count": len(names),
+        "names": shown or _("none"),
+    }
 
 
 def _role(client: RapiClient, name: str, p: dict, *, reason: str = "") -> int:
@@ -118,10 +131,12 @@ register(
     Action(
         "node.role",
         "node",
-        "Change role",
+        gettext_lazy("Change role"),
         "role",
         "node.modify",
-        lambda node, p: f"set the role of {node.name} to {p['role']}",
+        lambda node, p: (
+            _("set the role of %(node)s to %(role)s") % {"node": node.name, "role": p["role"]}
+        ),
         _role,
         form=RoleForm,
         available=_role_changeable,
@@ -130,11 +145,12 @@ register(
     Action(
         "node.migrate",
         "node",
-        "Migrate primary VMs",
+        gettext_lazy("Migrate primary VMs"),
         "migrate",
         "node.migrate",
         lambda node, p: (
-            f"migrate the primary VMs of {node.name}" + (f" ({p['mode']})" if p.get("mode") else "")
+            _("migrate the primary VMs of %(node)s") % {"node": node.name}
+            + (f" ({p['mode']})" if p.get("mode") else "")
         ),
         _migrate,
         form=NodeMigrateForm,
@@ -144,15 +160,20 @@ register(
     Action(
         "node.evacuate",
         "node",
-        "Evacuate",
+        gettext_lazy("Evacuate"),
         "evacuate",
         "node.evacuate",
-        lambda node, p: f"evacuate the {EVACUATE_MODES[p['mode']]} of {node.name}",
+        lambda node, p: (
+            _("evacuate the %(what)s of %(node)s")
+            % {"what": EVACUATE_MODES[p["mode"]], "node": node.name}
+        ),
         _evacuate,
         form=EvacuateForm,
         available=_evacuable,
         confirm=_confirm_evacuate,
         prominent=True,
     ),
-    tags_action("node", "node", lambda node: f"node {node.name}", available=_present),
+    tags_action(
+        "node", "node", lambda node: _("node %(node)s") % {"node": node.name}, available=_present
+    ),
 )

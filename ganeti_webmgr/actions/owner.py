@@ -17,6 +17,7 @@ from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.rules import may_give_to, may_override_quota
 from ganeti_webmgr.quotas import reserve as quota
 from ganeti_webmgr.quotas import usage
+from ganeti_webmgr.virtual_machines import holdings
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 from ganeti_webmgr.virtual_machines.ownership import (
     PREFIX,
@@ -53,11 +54,12 @@ def set_owner(
     with transaction.atomic():
         if owner is not None and owner != vm.owner:
             overridden = _check_quota(user, vm, owner, override_quota)
+        row = VirtualMachine.objects.select_for_update().filter(pk=vm.pk)
+        previous = list(row.values_list("owner_user_id", "owner_group_id"))  # as stored
         vm.owner_user = owner if isinstance(owner, User) else None
         vm.owner_group = owner if isinstance(owner, Group) else None
-        VirtualMachine.objects.filter(pk=vm.pk).update(
-            owner_user=vm.owner_user, owner_group=vm.owner_group
-        )
+        row.update(owner_user=vm.owner_user, owner_group=vm.owner_group)
+        holdings.refresh(vm.cluster_id, [*previous, owner])
         if not vm.cluster.read_only:
             if old_tags:
                 jobs.append(service.record(user, tags, vm, {"remove": old_tags}, audited=False))

@@ -12,7 +12,9 @@ from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 @receiver(job_finished, dispatch_uid="actions-vm-removed")
 def vm_removed(sender, job: Job, **kwargs) -> None:
-    """A VM deleted from GWM leaves the lists; its row stays for its log."""
+    """A VM deleted from GWM leaves the lists; its row stays for its log. Gone from
+    Ganeti (the job's refresh marked it missing), it counts for nobody already: the
+    owner's holding has not changed."""
     if job.action != "vm.remove" or job.status != Job.Status.SUCCESS:
         return
     VirtualMachine.objects.filter(

@@ -17,7 +17,9 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ganeti_webmgr import audit
 from ganeti_webmgr.actions.base import Action, ActionForm
@@ -33,6 +35,10 @@ from ganeti_webmgr.virtual_machines.models import VirtualMachine
 # How long gwm-worker keeps trying to hand a request to a cluster that does not
 # answer; after that the request ends as "not started".
 SUBMIT_WITHIN = timedelta(minutes=2)
+# Added to a request's description when it went beyond the owner's quota.
+OVERRIDDEN = " (beyond the owner's quota: overridden)"
+# What is recorded (the job's operations, the audit entry) is in English.
+RECORD_LANGUAGE = audit.RECORD_LANGUAGE
 
 
 class Refused(Exception):
@@ -85,9 +91,9 @@ def why_not(user, action: Action, target) -> str:
     """ "" when user may ask for action on target now, else why not (for the page)."""
     cluster = target if isinstance(target, Cluster) else target.cluster
     if cluster.read_only:
-        return "the cluster is read-only in GWM"
+        return _("the cluster is read-only in GWM")
     if not can(user, action.permission, target):
-        return "you may not"
+        return _("you may not")
     return action.available(target)
 
 
@@ -107,28 +113,47 @@ def request(
     confirmed: bool = False,
     form: ActionForm | None = None,
     override_quota: bool = False,
+    ask_destructive: bool = False,
 ) -> Job:
-    """Record user's request for action `name` on target (see the module's docstring)."""
+    """Record user's request for action `name` on target (see the module's docstring).
+
+    ask_destructive: a destructive action needs confirmed=True too, even where its own
+    confirm() has nothing to say (the API: a script gets no dialog that asks first)."""
     action = ACTIONS[name]
     if action.kind != kind_of(target):
         raise TypeError(f"{name} acts on a {action.kind}, not on a {kind_of(target)}")
     # can() is False on a read-only cluster too: writes there are refused as not allowed.
     if not can(user, action.permission, target):
-        raise PermissionDenied(f"not allowed to {action.label.lower()} {target}")
+        raise PermissionDenied(
+            _("not allowed to %(action)s %(target)s")
+            % {"action": in_sentence(action.label), "target": target}
+        )
     if why := action.available(target):
-        raise Unavailable(f"{action.label}: not now, {why}.")
+        raise Unavailable(_("%(action)s: not now, %(why)s.") % {"action": action.label, "why": why})
     if form is None:
         form = action.form(target, data, user=user, auto_id=f"id_{_slug(action)}_%s")
     if not form.is_valid():
         raise Invalid(form)
     params = form.params()
-    if action.confirm and not confirmed and (text := action.confirm(target, params)):
+    if not confirmed and (text := _confirmation(action, target, params, ask_destructive)):
         raise NeedsConfirmation(action, target, form, text)
     try:
         return record(user, action, target, params, request=request, override_quota=override_quota)
     except OverQuota as over:
         over.form = form
         raise
+
+
+def _confirmation(action: Action, target, params: dict, ask_destructive: bool) -> str:
+    """What to ask before recording it ("" or None: nothing)."""
+    if action.confirm and (text := action.confirm(target, params)):
+        return text
+    if ask_destructive and action.destructive:
+        return str(action.warning) or _("%(action)s %(target)s: this cannot be undone.") % {
+            "action": action.label,
+            "target": target,
+        }
+    return ""
 
 
 def record(
@@ -159,7 +184,8 @@ def record(
         kind, target_name, targets = Job.TargetKind.NODE, node.name, [node, cluster]
     else:
         kind, target_name, targets = Job.TargetKind.CLUSTER, "", [cluster]
-    description = action.describe(target, params)
+    with translation.override(RECORD_LANGUAGE):
+        description = action.describe(target, params)
     now = timezone.now()
     owner, demand = action.charges(target, params) if action.charges else (None, Amount())
     may_override = may_override_quota(user, cluster)
@@ -172,7 +198,7 @@ def record(
         except quota.OverQuota as over:
             raise OverQuota(str(over), may_override) from None
         if overridden:
-            description += " (beyond the owner's quota: overridden)"
+            description += OVERRIDDEN
         with audit.change(
             action.audit_action, actor=user, request=request, targets=targets, message=description
         ) as entry:
@@ -197,6 +223,15 @@ def record(
             if not audited:
                 entry.skip()
     return job
+
+
+def in_sentence(label) -> str:
+    """An action's label inside a sentence ("Yes, shut down"): lower-cased in languages
+    that write verbs so (English), as it is in those that do not (German's nouns)."""
+    # Translators: "lower" or "keep", how an action's label is written inside a sentence.
+    if pgettext("action label inside a sentence", "lower") == "lower":
+        return str(label).lower()
+    return str(label)
 
 
 def _slug(action: Action) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ganeti_webmgr.actions.base import Action, ActionForm, always
 from ganeti_webmgr.actions.validators import TAG
@@ -12,9 +14,13 @@ from ganeti_webmgr.ganeti import RapiClient
 
 
 class TagsForm(ActionForm):
-    add = forms.CharField(label="Add tags", required=False, help_text="Separated by spaces.")
+    add = forms.CharField(
+        label=gettext_lazy("Add tags"),
+        required=False,
+        help_text=gettext_lazy("Separated by spaces."),
+    )
     remove = forms.MultipleChoiceField(
-        label="Remove", required=False, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Remove"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, target, *args, **kwargs):
@@ -29,16 +35,17 @@ class TagsForm(ActionForm):
         for tag in tags:
             if not TAG.fullmatch(tag):
                 raise forms.ValidationError(
-                    f"{tag[:40]!r} is not a Ganeti tag: at most 128 letters, digits and .+*/:@-_"
+                    _("%(tag)r is not a Ganeti tag: at most 128 letters, digits and .+*/:@-_")
+                    % {"tag": tag[:40]}
                 )
         return sorted(set(tags) - set(self.target.tags))
 
     def clean(self):
         data = super().clean()
         if not self.errors and not data.get("add") and not data.get("remove"):
-            raise forms.ValidationError("Nothing to add or remove.")
+            raise forms.ValidationError(_("Nothing to add or remove."))
         if data.get("add") and data.get("remove"):
-            raise forms.ValidationError("Add tags or remove them, one at a time.")
+            raise forms.ValidationError(_("Add tags or remove them, one at a time."))
         return data
 
 
@@ -59,13 +66,19 @@ def tags_action(
 
     def describe(target, p) -> str:
         if p.get("remove"):
-            return f"remove tag(s) {', '.join(p['remove'])} from {what(target)}"
-        return f"add tag(s) {', '.join(p['add'])} to {what(target)}"
+            return _("remove tag(s) %(tags)s from %(target)s") % {
+                "tags": ", ".join(p["remove"]),
+                "target": what(target),
+            }
+        return _("add tag(s) %(tags)s to %(target)s") % {
+            "tags": ", ".join(p["add"]),
+            "target": what(target),
+        }
 
     return Action(
         f"{kind}.tags",
         kind,
-        "Tags",
+        gettext_lazy("Tags"),
         "tags",
         f"{kind}.tags",
         describe,

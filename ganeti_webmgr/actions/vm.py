@@ -8,6 +8,8 @@ or fail over only disk templates that have a second copy or shared storage.
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ganeti_webmgr.actions.base import Action, ActionForm, NotSubmitted, submit_with
 from ganeti_webmgr.actions.registry import register
@@ -33,7 +35,7 @@ MAX_MIB = 2**40  # far beyond any VM, and within every database's integer column
 # -- availability ----------------------------------------------------------------------
 def present(vm: VirtualMachine) -> str:
     if vm.missing:
-        return "it is gone from Ganeti"
+        return _("it is gone from Ganeti")
     return ""
 
 
@@ -41,28 +43,27 @@ def _stopped(vm: VirtualMachine) -> str:
     if why := present(vm):
         return why
     if vm.running:
-        return "it is running"
+        return _("it is running")
     if vm.admin_state == "offline":
-        return "it is marked offline in Ganeti"
+        return _("it is marked offline in Ganeti")
     return ""
 
 
 def _running(vm: VirtualMachine) -> str:
     if why := present(vm):
         return why
-    return "" if vm.running else "it is not running"
+    return "" if vm.running else _("it is not running")
 
 
 def _mirrored(vm: VirtualMachine) -> str:
     if why := present(vm):
         return why
     if vm.disk_template not in MIRRORED:
-        return (
-            f"its disk template ({vm.disk_template or 'unknown'}) has no second copy "
-            "and no shared storage"
-        )
+        return _("its disk template (%(template)s) has no second copy and no shared storage") % {
+            "template": vm.disk_template or _("unknown")
+        }
     if vm.disk_template in EXTERNALLY_MIRRORED and not other_nodes(vm):
-        return "there is no other node to move it to"
+        return _("there is no other node to move it to")
     return ""
 
 
@@ -72,30 +73,32 @@ def _migratable(vm: VirtualMachine) -> str:
 
 def _renamable(vm: VirtualMachine) -> str:
     if vm.running:
-        return "Ganeti renames only stopped VMs: shut it down first"
+        return _("Ganeti renames only stopped VMs: shut it down first")
     return _stopped(vm)
 
 
 def _has_disks(vm: VirtualMachine) -> str:
-    return present(vm) or ("" if vm.disk_count else "it has no disks")
+    return present(vm) or ("" if vm.disk_count else _("it has no disks"))
 
 
 # -- forms -------------------------------------------------------------------------------
 class ShutdownForm(ActionForm):
     timeout = forms.IntegerField(
-        label="Timeout (s)",
+        label=gettext_lazy("Timeout (s)"),
         required=False,
         min_value=0,
         max_value=3600,
         initial=120,
-        help_text="How long Ganeti waits for a clean shutdown before it pulls the plug; "
-        "0 powers it off at once.",
+        help_text=gettext_lazy(
+            "How long Ganeti waits for a clean shutdown before it pulls the plug; "
+            "0 powers it off at once."
+        ),
     )
 
 
 class RebootForm(ActionForm):
     reboot_type = forms.ChoiceField(
-        label="Reboot",
+        label=gettext_lazy("Reboot"),
         required=False,  # Ganeti's default: soft
         choices=[("soft", "soft"), ("hard", "hard"), ("full", "full")],
         initial="soft",
@@ -112,7 +115,7 @@ class _MoveForm(ActionForm):
     """Migration and failover: DRBD goes to its secondary node; shared storage and
     diskless VMs to the node chosen, or the one the cluster's allocator picks."""
 
-    target_node = forms.ChoiceField(label="To node", required=False)
+    target_node = forms.ChoiceField(label=gettext_lazy("To node"), required=False)
 
     def __init__(self, target, *args, **kwargs):
         super().__init__(target, *args, **kwargs)
@@ -120,7 +123,7 @@ class _MoveForm(ActionForm):
             allocator = (target.cluster.info or {}).get("default_iallocator") or ""
             choices = other_nodes(target)
             if allocator:
-                choices = [("", f"chosen by {allocator}"), *choices]
+                choices = [("", _("chosen by %(allocator)s") % {"allocator": allocator}), *choices]
             self.fields["target_node"].choices = choices
             self.fields["target_node"].required = not allocator
         else:
@@ -129,11 +132,11 @@ class _MoveForm(ActionForm):
 
 class MigrateForm(_MoveForm):
     mode = forms.ChoiceField(
-        label="Mode",
+        label=gettext_lazy("Mode"),
         required=False,
-        choices=[("", "cluster default"), ("live", "live"), ("non-live", "non-live")],
+        choices=[("", gettext_lazy("cluster default")), ("live", "live"), ("non-live", "non-live")],
     )
-    cleanup = forms.BooleanField(label="Clean up a failed migration", required=False)
+    cleanup = forms.BooleanField(label=gettext_lazy("Clean up a failed migration"), required=False)
 
 
 class FailoverForm(_MoveForm):
@@ -141,8 +144,10 @@ class FailoverForm(_MoveForm):
 
 
 class ReinstallForm(ActionForm):
-    os = forms.ChoiceField(label="Operating system")
-    start = forms.BooleanField(label="Start it afterwards", required=False, initial=True)
+    os = forms.ChoiceField(label=gettext_lazy("Operating system"))
+    start = forms.BooleanField(
+        label=gettext_lazy("Start it afterwards"), required=False, initial=True
+    )
 
     def __init__(self, target, *args, **kwargs):
         super().__init__(target, *args, **kwargs)
@@ -157,27 +162,30 @@ class ReinstallForm(ActionForm):
 
 
 class RenameForm(ActionForm):
-    new_name = forms.CharField(label="New name", max_length=253, strip=True)
+    new_name = forms.CharField(label=gettext_lazy("New name"), max_length=253, strip=True)
     name_check = forms.BooleanField(
-        label="Check that the new name resolves", required=False, initial=True
+        label=gettext_lazy("Check that the new name resolves"), required=False, initial=True
     )
     ip_check = forms.BooleanField(
-        label="Check that its address is not in use (needs the name check)", required=False
+        label=gettext_lazy("Check that its address is not in use (needs the name check)"),
+        required=False,
     )
 
     def clean_new_name(self):
         name = ganeti_name(self.cleaned_data["new_name"])
         if name == self.target.name:
-            raise forms.ValidationError("That is its name already.")
+            raise forms.ValidationError(_("That is its name already."))
         taken = VirtualMachine.objects.filter(cluster_id=self.target.cluster_id, name=name)
         if taken.exists():
-            raise forms.ValidationError(f"{name} exists already in this cluster.")
+            raise forms.ValidationError(
+                _("%(name)s exists already in this cluster.") % {"name": name}
+            )
         return name
 
     def clean(self):
         data = super().clean()
         if data.get("ip_check") and not data.get("name_check"):
-            self.add_error("ip_check", "Ganeti checks the address only with the name check.")
+            self.add_error("ip_check", _("Ganeti checks the address only with the name check."))
         return data
 
     def params(self):
@@ -189,7 +197,7 @@ class RenameForm(ActionForm):
         }
 
 
-def _mib(label: str, required: bool = False, **kwargs) -> forms.IntegerField:
+def _mib(label, required: bool = False, **kwargs) -> forms.IntegerField:
     return forms.IntegerField(
         label=label, required=required, min_value=1, max_value=MAX_MIB, **kwargs
     )
@@ -199,23 +207,27 @@ class ModifyForm(ActionForm):
     """Memory, vCPUs, a card or disk more or less: only what differs from what GWM
     showed is sent, and nothing if Ganeti changed the VM since the page was shown."""
 
-    maxmem = _mib("Memory (MiB)")
-    minmem = _mib("Minimum memory (MiB)")
-    vcpus = forms.IntegerField(label="vCPUs", required=False, min_value=1, max_value=1024)
-    add_nic = forms.BooleanField(label="Add a network card", required=False)
-    nic_link = forms.CharField(label="on link", required=False, max_length=64)
+    maxmem = _mib(gettext_lazy("Memory (MiB)"))
+    minmem = _mib(gettext_lazy("Minimum memory (MiB)"))
+    vcpus = forms.IntegerField(
+        label=gettext_lazy("vCPUs"), required=False, min_value=1, max_value=1024
+    )
+    add_nic = forms.BooleanField(label=gettext_lazy("Add a network card"), required=False)
+    nic_link = forms.CharField(label=gettext_lazy("on link"), required=False, max_length=64)
     nic_mode = forms.ChoiceField(
-        label="mode",
+        label=gettext_lazy("mode"),
         required=False,
         choices=[
-            ("", "cluster default"),
+            ("", gettext_lazy("cluster default")),
             ("bridged", "bridged"),
             ("routed", "routed"),
             ("openvswitch", "openvswitch"),
         ],
     )
-    remove_nic = forms.BooleanField(label="Remove the last network card", required=False)
-    add_disk = _mib("Add a disk of (MiB)")
+    remove_nic = forms.BooleanField(
+        label=gettext_lazy("Remove the last network card"), required=False
+    )
+    add_disk = _mib(gettext_lazy("Add a disk of (MiB)"))
     # Ganeti's serial number of the VM as the form showed it.
     serial_no = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -226,7 +238,8 @@ class ModifyForm(ActionForm):
         self.fields["vcpus"].initial = target.vcpus
         self.fields["serial_no"].initial = target.serial_no
         if target.nic_macs:
-            self.fields["remove_nic"].label += f" ({target.nic_macs[-1]})"
+            remove = self.fields["remove_nic"]
+            remove.label = f"{remove.label} ({target.nic_macs[-1]})"
         else:
             del self.fields["remove_nic"]
 
@@ -237,23 +250,33 @@ class ModifyForm(ActionForm):
         vm = self.target
         seen = data.get("serial_no")
         if seen is not None and vm.serial_no is not None and seen != vm.serial_no:
-            now = f"memory {vm.memory} MiB, minimum {vm.minmem} MiB, {vm.vcpus} vCPUs"
+            now = _("memory %(memory)s MiB, minimum %(minmem)s MiB, %(vcpus)s vCPUs") % {
+                "memory": vm.memory,
+                "minmem": vm.minmem,
+                "vcpus": vm.vcpus,
+            }
             raise forms.ValidationError(
-                f"{vm.name} was changed in Ganeti after this page was shown (now: {now}). "
-                "Nothing was sent; check the values and submit again."
+                _(
+                    "%(vm)s was changed in Ganeti after this page was shown (now: %(now)s). "
+                    "Nothing was sent; check the values and submit again."
+                )
+                % {"vm": vm.name, "now": now}
             )
         maxmem = data.get("maxmem") or vm.memory
         minmem = data.get("minmem") or vm.minmem
         if maxmem and minmem and minmem > maxmem:
-            self.add_error("minmem", f"May not exceed the memory ({maxmem} MiB).")
+            self.add_error(
+                "minmem", _("May not exceed the memory (%(maxmem)s MiB).") % {"maxmem": maxmem}
+            )
         if data.get("add_nic") and data.get("remove_nic"):
             self.add_error(
-                "remove_nic", "Add a network card or remove one, not both at once (Ganeti's rule)."
+                "remove_nic",
+                _("Add a network card or remove one, not both at once (Ganeti's rule)."),
             )
         if (data.get("nic_link") or data.get("nic_mode")) and not data.get("add_nic"):
-            self.add_error("add_nic", "Tick it to add the card the link and mode are for.")
+            self.add_error("add_nic", _("Tick it to add the card the link and mode are for."))
         if not self.errors and not self.params():
-            raise forms.ValidationError("Nothing to change: the values are what Ganeti has.")
+            raise forms.ValidationError(_("Nothing to change: the values are what Ganeti has."))
         return data
 
     def params(self):
@@ -286,24 +309,26 @@ class VMParametersForm(ParametersForm):
 
 
 class GrowDiskForm(ActionForm):
-    disk = forms.TypedChoiceField(label="Disk", coerce=int)
-    amount = _mib("Grow by (MiB)", required=True)
+    disk = forms.TypedChoiceField(label=gettext_lazy("Disk"), coerce=int)
+    amount = _mib(gettext_lazy("Grow by (MiB)"), required=True)
 
     def __init__(self, target, *args, **kwargs):
         super().__init__(target, *args, **kwargs)
-        self.fields["disk"].choices = [(i, f"disk {i}") for i in range(target.disk_count)]
+        self.fields["disk"].choices = [
+            (i, _("disk %(index)s") % {"index": i}) for i in range(target.disk_count)
+        ]
 
 
 class RemoveForm(ActionForm):
     confirm_name = forms.CharField(
-        label="Type the VM's name to delete it",
+        label=gettext_lazy("Type the VM's name to delete it"),
         max_length=253,
-        help_text="Ganeti deletes it with all its disks; this cannot be undone.",
+        help_text=gettext_lazy("Ganeti deletes it with all its disks; this cannot be undone."),
     )
 
     def clean_confirm_name(self):
         if self.cleaned_data["confirm_name"].strip() != self.target.name:
-            raise forms.ValidationError(f"Type {self.target.name} exactly.")
+            raise forms.ValidationError(_("Type %(name)s exactly.") % {"name": self.target.name})
         return ""
 
 
@@ -340,22 +365,28 @@ def _describe_modify(vm, p) -> str:
     parts = [f"{k} {p[k]}" for k in ("maxmem", "minmem", "vcpus") if p.get(k) is not None]
     if p.get("add_nic") is not None:
         link = p["add_nic"].get("link")
-        parts.append("add a network card" + (f" on {link}" if link else ""))
+        if link:
+            parts.append(_("add a network card on %(link)s") % {"link": link})
+        else:
+            parts.append(_("add a network card"))
     if p.get("remove_nic"):
-        parts.append("remove the last network card")
+        parts.append(_("remove the last network card"))
     if p.get("add_disk"):
-        parts.append(f"add a {p['add_disk']} MiB disk")
-    return f"modify {vm.name}: {', '.join(parts)}"
+        parts.append(_("add a %(size)s MiB disk") % {"size": p["add_disk"]})
+    return _("modify %(vm)s: %(changes)s") % {"vm": vm.name, "changes": ", ".join(parts)}
 
 
 def _describe_parameters(vm, p) -> str:
     parts = []
     if p.get("os_name"):
-        parts.append(f"OS {p['os_name']}")
-    for kind, label in (("osparams", "OS parameter"), ("hvparams", "hypervisor parameter")):
+        parts.append(_("OS %(os)s") % {"os": p["os_name"]})
+    for kind, label in (("osparams", _("OS parameter")), ("hvparams", _("hypervisor parameter"))):
         for key, value in sorted((p.get(kind) or {}).items()):
-            parts.append(f"{label} {key} reset" if value == "default" else f"{label} {key}={value}")
-    return f"modify {vm.name}: {', '.join(parts)}"
+            if value == "default":
+                parts.append(_("%(kind)s %(key)s reset") % {"kind": label, "key": key})
+            else:
+                parts.append(f"{label} {key}={value}")
+    return _("modify %(vm)s: %(changes)s") % {"vm": vm.name, "changes": ", ".join(parts)}
 
 
 def _shutdown(client: RapiClient, name: str, p: dict, *, reason: str = "") -> int:
@@ -371,31 +402,40 @@ def _reboot(client: RapiClient, name: str, p: dict, *, reason: str = "") -> int:
 def _describe_shutdown(vm, p) -> str:
     timeout = p.get("timeout")
     if timeout == 0:
-        return f"power off {vm.name} at once"
-    return f"shut down {vm.name}" + (f" (timeout {timeout} s)" if timeout is not None else "")
+        return _("power off %(vm)s at once") % {"vm": vm.name}
+    if timeout is not None:
+        return _("shut down %(vm)s (timeout %(timeout)s s)") % {"vm": vm.name, "timeout": timeout}
+    return _("shut down %(vm)s") % {"vm": vm.name}
 
 
 def _confirm_shutdown(vm, p) -> str | None:
     if p.get("timeout") == 0:
-        return (
-            f"{vm.name} is powered off at once, as if its power cord were pulled: "
+        return _(
+            "%(vm)s is powered off at once, as if its power cord were pulled: "
             "its programs get no chance to save anything."
-        )
+        ) % {"vm": vm.name}
     return None
 
 
-def _describe_move(verb: str):
+def _describe_move(verb, verb_to):
+    """verb: "migrate %(vm)s"; verb_to: the same "to %(node)s" (lazy texts)."""
+
     def describe(vm, p) -> str:
-        text = f"{verb} {vm.name}"
+        node = p.get("target_node")
         if p.get("cleanup"):
-            text = f"clean up the migration of {vm.name}"
-        if p.get("target_node"):
-            text += f" to {p['target_node']}"
+            verb_now, verb_now_to = _CLEANUP, _CLEANUP_TO
+        else:
+            verb_now, verb_now_to = verb, verb_to
+        text = verb_now_to % {"vm": vm.name, "node": node} if node else verb_now % {"vm": vm.name}
         if p.get("mode"):
             text += f" ({p['mode']})"
         return text
 
     return describe
+
+
+_CLEANUP = gettext_lazy("clean up the migration of %(vm)s")
+_CLEANUP_TO = gettext_lazy("clean up the migration of %(vm)s to %(node)s")
 
 
 def _migrate(client: RapiClient, name: str, p: dict, *, reason: str = "") -> int:
@@ -438,10 +478,10 @@ register(
     Action(
         "vm.start",
         "vm",
-        "Start",
+        gettext_lazy("Start"),
         "power",
         "vm.start",
-        lambda vm, p: f"start {vm.name}",
+        lambda vm, p: _("start %(vm)s") % {"vm": vm.name},
         submit_with("startup_instance"),
         available=_stopped,
         section="power",
@@ -451,7 +491,7 @@ register(
     Action(
         "vm.shutdown",
         "vm",
-        "Shut down",
+        gettext_lazy("Shut down"),
         "power",
         "vm.stop",
         _describe_shutdown,
@@ -462,7 +502,7 @@ register(
         section="power",
         prominent=True,
         destructive=True,
-        warning=(
+        warning=gettext_lazy(
             "Its programs are asked to end and it stops: what it serves is down until "
             "it is started again."
         ),
@@ -470,10 +510,12 @@ register(
     Action(
         "vm.reboot",
         "vm",
-        "Reboot",
+        gettext_lazy("Reboot"),
         "power",
         "vm.reboot",
-        lambda vm, p: f"{p.get('reboot_type', 'soft')} reboot of {vm.name}",
+        lambda vm, p: (
+            _("%(type)s reboot of %(vm)s") % {"type": p.get("reboot_type", "soft"), "vm": vm.name}
+        ),
         _reboot,
         form=RebootForm,
         available=_running,
@@ -483,10 +525,10 @@ register(
     Action(
         "vm.migrate",
         "vm",
-        "Migrate",
+        gettext_lazy("Migrate"),
         "admin",
         "vm.migrate",
-        _describe_move("migrate"),
+        _describe_move(gettext_lazy("migrate %(vm)s"), gettext_lazy("migrate %(vm)s to %(node)s")),
         _migrate,
         form=MigrateForm,
         available=_migratable,
@@ -495,47 +537,58 @@ register(
     Action(
         "vm.failover",
         "vm",
-        "Fail over",
+        gettext_lazy("Fail over"),
         "admin",
         "vm.failover",
-        _describe_move("fail over"),
+        _describe_move(
+            gettext_lazy("fail over %(vm)s"), gettext_lazy("fail over %(vm)s to %(node)s")
+        ),
         _failover,
         form=FailoverForm,
         available=_mirrored,
         confirm=lambda vm, p: (
-            f"{vm.name} is stopped on its node and started on "
-            f"{p.get('target_node') or 'its secondary node'}: it is down meanwhile."
+            _("%(vm)s is stopped on its node and started on %(node)s: it is down meanwhile.")
+            % {"vm": vm.name, "node": p.get("target_node") or _("its secondary node")}
         ),
         section="placement",
         destructive=True,
-        warning="It is stopped on its node and started on another: it is down meanwhile.",
+        warning=gettext_lazy(
+            "It is stopped on its node and started on another: it is down meanwhile."
+        ),
     ),
     Action(
         "vm.reinstall",
         "vm",
-        "Reinstall",
+        gettext_lazy("Reinstall"),
         "modify",
         "vm.reinstall",
-        lambda vm, p: f"reinstall {vm.name} with {p.get('os') or vm.os}",
+        lambda vm, p: (
+            _("reinstall %(vm)s with %(os)s") % {"vm": vm.name, "os": p.get("os") or vm.os}
+        ),
         _reinstall,
         form=ReinstallForm,
         available=present,
         confirm=lambda vm, p: (
-            f"{vm.name} is shut down and its operating system installed afresh "
-            f"({p.get('os') or vm.os}): everything on its disks is lost."
+            _(
+                "%(vm)s is shut down and its operating system installed afresh "
+                "(%(os)s): everything on its disks is lost."
+            )
+            % {"vm": vm.name, "os": p.get("os") or vm.os}
         ),
         section="system",
         charges=demand.reinstall,
         destructive=True,
-        warning="Its operating system is installed afresh: everything on its disks is lost.",
+        warning=gettext_lazy(
+            "Its operating system is installed afresh: everything on its disks is lost."
+        ),
     ),
     Action(
         "vm.rename",
         "vm",
-        "Rename",
+        gettext_lazy("Rename"),
         "modify",
         "vm.rename",
-        lambda vm, p: f"rename {vm.name} to {p['new_name']}",
+        lambda vm, p: _("rename %(vm)s to %(name)s") % {"vm": vm.name, "name": p["new_name"]},
         _rename,
         form=RenameForm,
         available=_renamable,
@@ -544,7 +597,7 @@ register(
     Action(
         "vm.modify",
         "vm",
-        "Modify",
+        gettext_lazy("Modify"),
         "modify",
         "vm.modify",
         _describe_modify,
@@ -557,7 +610,7 @@ register(
     Action(
         "vm.parameters",
         "vm",
-        "OS and hypervisor parameters",
+        gettext_lazy("OS and hypervisor parameters"),
         "modify",
         "vm.modify",
         _describe_parameters,
@@ -570,10 +623,13 @@ register(
     Action(
         "vm.grow_disk",
         "vm",
-        "Grow disk",
+        gettext_lazy("Grow disk"),
         "modify",
         "vm.modify",
-        lambda vm, p: f"grow disk {p['disk']} of {vm.name} by {p['amount']} MiB",
+        lambda vm, p: (
+            _("grow disk %(disk)s of %(vm)s by %(amount)s MiB")
+            % {"disk": p["disk"], "vm": vm.name, "amount": p["amount"]}
+        ),
         _grow,
         form=GrowDiskForm,
         available=_has_disks,
@@ -584,10 +640,10 @@ register(
     Action(
         "vm.remove",
         "vm",
-        "Delete",
+        gettext_lazy("Delete"),
         "remove",
         "vm.remove",
-        lambda vm, p: f"delete {vm.name}",
+        lambda vm, p: _("delete %(vm)s") % {"vm": vm.name},
         submit_with("delete_instance"),
         form=RemoveForm,
         # One gone from Ganeti is forgotten in the import tools instead.

@@ -8,6 +8,8 @@ import ipaddress
 import re
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ganeti_webmgr.actions.base import Action, ActionForm
 from ganeti_webmgr.actions.registry import register
@@ -20,13 +22,13 @@ from ganeti_webmgr.virtual_machines.models import VirtualMachine
 SNAPSHOTS = frozenset({"plain", "drbd"})
 _MAC = re.compile(r"([0-9a-f]{2}:){5}[0-9a-f]{2}")
 REPLACE_MODES = {
-    "replace_auto": "automatic (whatever is broken)",
-    "replace_on_primary": "on the primary node",
-    "replace_on_secondary": "on the secondary node",
-    "replace_new_secondary": "onto a new secondary node",
+    "replace_auto": gettext_lazy("automatic (whatever is broken)"),
+    "replace_on_primary": gettext_lazy("on the primary node"),
+    "replace_on_secondary": gettext_lazy("on the secondary node"),
+    "replace_new_secondary": gettext_lazy("onto a new secondary node"),
 }
 NIC_MODES = [
-    ("", "unchanged"),
+    ("", gettext_lazy("unchanged")),
     ("bridged", "bridged"),
     ("routed", "routed"),
     ("openvswitch", "openvswitch"),
@@ -37,34 +39,38 @@ def _exportable(vm: VirtualMachine) -> str:
     if why := present(vm):
         return why
     if not vm.disk_count:
-        return "it has no disks (Ganeti 3.0 cannot export a diskless VM)"
+        return _("it has no disks (Ganeti 3.0 cannot export a diskless VM)")
     return ""
 
 
 def _drbd(vm: VirtualMachine) -> str:
     if why := present(vm):
         return why
-    return "" if vm.disk_template == "drbd" else "Ganeti replaces only DRBD disks"
+    return "" if vm.disk_template == "drbd" else _("Ganeti replaces only DRBD disks")
 
 
 def _disk_removable(vm: VirtualMachine) -> str:
     if why := present(vm):
         return why
     if vm.disk_count < 2:
-        return "it has one disk: without it the VM would be diskless for good"
+        return _("it has one disk: without it the VM would be diskless for good")
     if vm.admin_state == "up":
-        return "Ganeti removes a disk only from a stopped VM: shut it down first"
+        return _("Ganeti removes a disk only from a stopped VM: shut it down first")
     return ""
 
 
 def _has_nics(vm: VirtualMachine) -> str:
-    return present(vm) or ("" if vm.nic_macs else "it has no network card")
+    return present(vm) or ("" if vm.nic_macs else _("it has no network card"))
 
 
 class ExportForm(ActionForm):
-    destination = forms.ChoiceField(label="To node")
-    shutdown = forms.BooleanField(label="Shut it down for the export", required=False, initial=True)
-    remove_instance = forms.BooleanField(label="Delete the VM afterwards", required=False)
+    destination = forms.ChoiceField(label=gettext_lazy("To node"))
+    shutdown = forms.BooleanField(
+        label=gettext_lazy("Shut it down for the export"), required=False, initial=True
+    )
+    remove_instance = forms.BooleanField(
+        label=gettext_lazy("Delete the VM afterwards"), required=False
+    )
 
     def __init__(self, target, *args, **kwargs):
         super().__init__(target, *args, **kwargs)
@@ -77,7 +83,9 @@ class ExportForm(ActionForm):
         data = super().clean()
         vm = self.target
         if data.get("remove_instance") and not data.get("shutdown") and vm.running:
-            self.add_error("remove_instance", "To delete it afterwards, let Ganeti shut it down.")
+            self.add_error(
+                "remove_instance", _("To delete it afterwards, let Ganeti shut it down.")
+            )
         return data
 
     def params(self):
@@ -94,21 +102,25 @@ class ExportForm(ActionForm):
 
 
 class ReplaceDisksForm(ActionForm):
-    mode = forms.ChoiceField(label="Replace", choices=list(REPLACE_MODES.items()))
+    mode = forms.ChoiceField(label=gettext_lazy("Replace"), choices=list(REPLACE_MODES.items()))
     disks = forms.TypedMultipleChoiceField(
-        label="Disks",
+        label=gettext_lazy("Disks"),
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Only on the primary or the secondary node; none: all of them.",
+        help_text=gettext_lazy("Only on the primary or the secondary node; none: all of them."),
     )
-    remote_node = forms.ChoiceField(label="New secondary node", required=False)
-    iallocator = forms.BooleanField(label="Let Ganeti choose the new node", required=False)
+    remote_node = forms.ChoiceField(label=gettext_lazy("New secondary node"), required=False)
+    iallocator = forms.BooleanField(
+        label=gettext_lazy("Let Ganeti choose the new node"), required=False
+    )
 
     def __init__(self, target, *args, **kwargs):
         super().__init__(target, *args, **kwargs)
-        self.fields["disks"].choices = [(i, f"disk {i}") for i in range(target.disk_count)]
-        nodes = [(n, n) for n, _ in other_nodes(target) if n != _secondary(target)]
+        self.fields["disks"].choices = [
+            (i, _("disk %(index)s") % {"index": i}) for i in range(target.disk_count)
+        ]
+        nodes = [(n, n) for n, _label in other_nodes(target) if n != _secondary(target)]
         self.fields["remote_node"].choices = [("", "-"), *nodes]
         self.default_iallocator = (target.cluster.info or {}).get("default_iallocator") or ""
         if not self.default_iallocator:
@@ -119,11 +131,11 @@ class ReplaceDisksForm(ActionForm):
         mode = data.get("mode")
         new = mode == "replace_new_secondary"
         if new and not (data.get("remote_node") or data.get("iallocator")):
-            self.add_error("remote_node", "Choose the new secondary node, or let Ganeti choose.")
+            self.add_error("remote_node", _("Choose the new secondary node, or let Ganeti choose."))
         if not new and (data.get("remote_node") or data.get("iallocator")):
-            self.add_error("remote_node", "A new node only when the secondary is replaced.")
+            self.add_error("remote_node", _("A new node only when the secondary is replaced."))
         if data.get("disks") and mode not in ("replace_on_primary", "replace_on_secondary"):
-            self.add_error("disks", "Disks are chosen only on the primary or the secondary.")
+            self.add_error("disks", _("Disks are chosen only on the primary or the secondary."))
         return data
 
     def params(self):
@@ -143,39 +155,48 @@ def _secondary(vm: VirtualMachine) -> str:
 
 
 class RemoveDiskForm(ActionForm):
-    disk = forms.TypedChoiceField(label="Disk", coerce=int)
+    disk = forms.TypedChoiceField(label=gettext_lazy("Disk"), coerce=int)
 
     def __init__(self, target, *args, **kwargs):
         super().__init__(target, *args, **kwargs)
-        self.fields["disk"].choices = [(i, f"disk {i}") for i in range(target.disk_count)]
+        self.fields["disk"].choices = [
+            (i, _("disk %(index)s") % {"index": i}) for i in range(target.disk_count)
+        ]
 
 
 class NicForm(ActionForm):
-    nic = forms.TypedChoiceField(label="Card", coerce=int)
-    link = forms.CharField(label="Link", required=False, max_length=64)
-    mode = forms.ChoiceField(label="Mode", required=False, choices=NIC_MODES)
+    nic = forms.TypedChoiceField(label=gettext_lazy("Card"), coerce=int)
+    link = forms.CharField(label=gettext_lazy("Link"), required=False, max_length=64)
+    mode = forms.ChoiceField(label=gettext_lazy("Mode"), required=False, choices=NIC_MODES)
     mac = forms.CharField(
-        label="MAC", required=False, max_length=17, help_text="Or generate for a new one."
+        label=gettext_lazy("MAC"),
+        required=False,
+        max_length=17,
+        help_text=gettext_lazy("Or generate for a new one."),
     )
     ip = forms.CharField(
-        label="IP", required=False, max_length=45, help_text="none clears it; pool takes one."
+        label=gettext_lazy("IP"),
+        required=False,
+        max_length=45,
+        help_text=gettext_lazy("none clears it; pool takes one."),
     )
-    network = forms.ChoiceField(label="Network", required=False)
+    network = forms.ChoiceField(label=gettext_lazy("Network"), required=False)
 
     def __init__(self, target, *args, **kwargs):
         super().__init__(target, *args, **kwargs)
         self.fields["nic"].choices = [
-            (i, f"card {i} ({mac})") for i, mac in enumerate(target.nic_macs)
+            (i, _("card %(index)s (%(mac)s)") % {"index": i, "mac": mac})
+            for i, mac in enumerate(target.nic_macs)
         ]
         networks = [n.get("name") for n in target.cluster.networks if n.get("name")]
-        self.fields["network"].choices = [("", "unchanged"), ("none", "none (detach)")] + [
+        self.fields["network"].choices = [("", _("unchanged")), ("none", _("none (detach)"))] + [
             (n, n) for n in networks
         ]
 
     def clean_mac(self):
         mac = self.cleaned_data["mac"].strip().lower()
         if mac and mac != "generate" and not _MAC.fullmatch(mac):
-            raise forms.ValidationError("Write six pairs of hex digits (aa:00:00:12:34:56).")
+            raise forms.ValidationError(_("Write six pairs of hex digits (aa:00:00:12:34:56)."))
         return mac
 
     def clean_ip(self):
@@ -184,19 +205,20 @@ class NicForm(ActionForm):
             try:
                 ipaddress.ip_address(ip)
             except ValueError:
-                raise forms.ValidationError("Not an IP address.") from None
+                raise forms.ValidationError(_("Not an IP address.")) from None
         return ip
 
     def clean(self):
         data = super().clean()
         if data.get("network") and (data.get("link") or data.get("mode")):
             self.add_error(
-                "network", "A card on a network takes the network's link and mode (Ganeti's rule)."
+                "network",
+                _("A card on a network takes the network's link and mode (Ganeti's rule)."),
             )
         if data.get("ip") == "pool" and not data.get("network"):
-            self.add_error("ip", "An address from the pool needs a network.")
+            self.add_error("ip", _("An address from the pool needs a network."))
         if not self.errors and not (set(self.params()) - {"nic"}):
-            raise forms.ValidationError("Nothing to change.")
+            raise forms.ValidationError(_("Nothing to change."))
         return data
 
     def params(self):
@@ -220,20 +242,23 @@ def _export(client: RapiClient, name: str, p: dict, *, reason: str = "") -> int:
 
 
 def _describe_export(vm, p) -> str:
-    text = f"export {vm.name} to {p['destination']}"
+    values = {"vm": vm.name, "node": p["destination"]}
     if p.get("remove_instance"):
-        text += ", then delete it"
-    return text
+        return _("export %(vm)s to %(node)s, then delete it") % values
+    return _("export %(vm)s to %(node)s") % values
 
 
 def _confirm_export(vm, p) -> str | None:
     if p.get("remove_instance"):
-        return f"{vm.name} is exported to {p['destination']}, then deleted with all its disks."
+        return _("%(vm)s is exported to %(node)s, then deleted with all its disks.") % {
+            "vm": vm.name,
+            "node": p["destination"],
+        }
     if p.get("long_sleep"):
-        return (
-            f"Ganeti cannot snapshot {vm.disk_template} disks: {vm.name} is shut down for "
+        return _(
+            "Ganeti cannot snapshot %(template)s disks: %(vm)s is shut down for "
             "the whole export and started again afterwards."
-        )
+        ) % {"template": vm.disk_template, "vm": vm.name}
     return None
 
 
@@ -249,7 +274,10 @@ def _replace(client: RapiClient, name: str, p: dict, *, reason: str = "") -> int
 
 
 def _describe_replace(vm, p) -> str:
-    text = f"replace the disks of {vm.name} {REPLACE_MODES[p['mode']]}"
+    text = _("replace the disks of %(vm)s %(how)s") % {
+        "vm": vm.name,
+        "how": REPLACE_MODES[p["mode"]],
+    }
     if p.get("remote_node"):
         text += f" ({p['remote_node']})"
     return text
@@ -266,14 +294,18 @@ def _nic(client: RapiClient, name: str, p: dict, *, reason: str = "") -> int:
 
 def _describe_nic(vm, p) -> str:
     changes = ", ".join(f"{k} {v}" for k, v in p.items() if k != "nic")
-    return f"change network card {p['nic']} of {vm.name}: {changes}"
+    return _("change network card %(nic)s of %(vm)s: %(changes)s") % {
+        "nic": p["nic"],
+        "vm": vm.name,
+        "changes": changes,
+    }
 
 
 register(
     Action(
         "vm.export",
         "vm",
-        "Export",
+        gettext_lazy("Export"),
         "export",
         "vm.export",
         _describe_export,
@@ -286,7 +318,7 @@ register(
     Action(
         "vm.replace_disks",
         "vm",
-        "Replace disks",
+        gettext_lazy("Replace disks"),
         "replace_disks",
         "vm.replace_disks",
         _describe_replace,
@@ -298,22 +330,25 @@ register(
     Action(
         "vm.remove_disk",
         "vm",
-        "Remove disk",
+        gettext_lazy("Remove disk"),
         "modify",
         "vm.modify",
-        lambda vm, p: f"remove disk {p['disk']} of {vm.name}",
+        lambda vm, p: _("remove disk %(disk)s of %(vm)s") % {"disk": p["disk"], "vm": vm.name},
         _remove_disk,
         form=RemoveDiskForm,
         available=_disk_removable,
-        confirm=lambda vm, p: f"Disk {p['disk']} of {vm.name} and all that is on it are deleted.",
+        confirm=lambda vm, p: (
+            _("Disk %(disk)s of %(vm)s and all that is on it are deleted.")
+            % {"disk": p["disk"], "vm": vm.name}
+        ),
         section="storage",
         destructive=True,
-        warning="The disk and everything on it are deleted.",
+        warning=gettext_lazy("The disk and everything on it are deleted."),
     ),
     Action(
         "vm.nic",
         "vm",
-        "Change network card",
+        gettext_lazy("Change network card"),
         "modify",
         "vm.modify",
         _describe_nic,

@@ -24,11 +24,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from ganeti_webmgr.actions import service
 from ganeti_webmgr.actions.base import Action, asks_first, slug_of
 from ganeti_webmgr.actions.registry import ACTIONS
+from ganeti_webmgr.actions.service import in_sentence
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.permissions.rules import can
@@ -113,7 +115,10 @@ def action_page(
     For htmx (the page's dialog) only the dialog's content."""
     action = ACTIONS[name]
     if not can(request.user, action.permission, target):
-        raise PermissionDenied(f"not allowed to {action.label.lower()} {target}")
+        raise PermissionDenied(
+            _("not allowed to %(action)s %(target)s")
+            % {"action": in_sentence(action.label), "target": target}
+        )
     why = service.why_not(request.user, action, target)
     if why:
         status, form = 409, None
@@ -121,6 +126,7 @@ def action_page(
         form = action.form(target, user=request.user, auto_id=f"id_{slug_of(action)}_%s")
     context = {
         "action": action,
+        "label_in_sentence": in_sentence(action.label),
         "target": target,
         "form": form,
         "why": why,
@@ -167,7 +173,9 @@ def perform(
         return _confirm(request, ask.action, target, ask.text, ask.form, back, in_dialog)
     except service.OverQuota as over:
         if over.may_override:
-            text = f"{over} As a superuser or its cluster's admin you may go beyond it (logged)."
+            text = _(
+                "%(refusal)s As a superuser or its cluster's admin you may go beyond it (logged)."
+            ) % {"refusal": over}
             return _confirm(
                 request, ACTIONS[name], target, text, over.form, back, in_dialog, override=True
             )
@@ -183,11 +191,21 @@ def perform(
             messages.error(request, str(refused))
         return page(failed="", form=None, status=refused.status)
     messages.success(
-        request, f"Requested: {job.summary}. GWM is handing it to Ganeti; its job shows below."
+        request,
+        _("Requested: %(what)s. GWM is handing it to Ganeti; its job shows below.")
+        % {"what": requested(ACTIONS[name], target, job)},
     )
     if in_dialog:
         return HttpResponseClientRedirect(done or back)
     return redirect(done or back)
+
+
+def requested(action: Action, target, job) -> str:
+    """What job asks for, in the user's language (the job records it in English)."""
+    what = action.describe(target, job.params)
+    if job.operations and job.operations[0].endswith(service.OVERRIDDEN):
+        what += _(" (beyond the owner's quota: overridden)")
+    return what
 
 
 def _confirm(
@@ -208,6 +226,7 @@ def _confirm(
         "actions/_confirm.html" if in_dialog else "actions/confirm.html",
         {
             "action": action,
+            "label_in_sentence": in_sentence(action.label),
             "target": target,
             "text": text,
             "description": action.describe(target, form.params()),

@@ -40,7 +40,14 @@ _EXPORTS = {
     "job_finished": "jobs",
     "prune": "retention",
 }
+# What is recorded (audit entries, a job's operations) is in English, whatever the
+# language of the user who caused it: the records outlive them and are read by
+# operators and tools. Texts built for a record are made under
+# translation.override(RECORD_LANGUAGE).
+RECORD_LANGUAGE = "en"
+
 __all__ = [
+    "RECORD_LANGUAGE",
     "change",
     "changes",
     "client_ip",

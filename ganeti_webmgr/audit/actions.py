@@ -18,13 +18,17 @@ ACTIONS: dict[str, str] = {
     "user.create": "user created",
     "user.edit": "user edited by a superuser",
     "user.deactivate": "user deactivated (users are never deleted)",
-    "profile.edit": "user edited their own name or e-mail",
+    "user.activate": "deactivated user activated again (from the user list)",
+    "profile.edit": "user edited their own name, e-mail or language",
     "profile.password_change": "user changed their own password",
     "user.password_reset_request": "password reset link mailed (or asked for an address "
     "of no account: no mail)",
     "user.password_reset": "password set through a reset link",
     "sshkey.add": "SSH public key added",
     "sshkey.remove": "SSH public key removed",
+    # API tokens (profile pages, gwm-manage token)
+    "api.token_create": "API token made (its secret is never recorded)",
+    "api.token_revoke": "API token revoked, by its owner or an administrator",
     # Two-factor sign-in (two_factor pages and gwm-manage two_factor)
     "twofactor.enrol": "authenticator app enrolled for two-factor sign-in",
     "twofactor.disable": "user turned their two-factor sign-in off",
@@ -85,4 +89,7 @@ ACTIONS: dict[str, str] = {
     # Jobs
     "job.cancel": "Ganeti job cancelled",
     "job.acknowledge": "failed job's error acknowledged (hidden from the dashboard)",
+    # Moving from GWM 0.11 (gwm-manage import-gwm011)
+    "legacy.import": "user, group, membership, cluster, quota, cluster permission or SSH key "
+    "imported from a GWM 0.11 database",
 }

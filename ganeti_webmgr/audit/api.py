@@ -23,6 +23,7 @@ from django.db import models, transaction
 from ganeti_webmgr import conf
 from ganeti_webmgr.audit.actions import ACTIONS
 from ganeti_webmgr.audit.models import Entry, Target
+from ganeti_webmgr.core.sorting import name_key
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -137,17 +138,22 @@ def _check_action(action: str) -> None:
 
 
 def _write(action, actor, request, target_rows, message, changes, job) -> Entry:
-    source_ip = None
+    source_ip, via = None, ""
     if request is not None:
         source_ip = client_ip(request)
+        if (token := getattr(request, "gwm_api_token", None)) is not None:
+            via = token.label
         if actor is None:
             actor = getattr(request, "user", None)
     if actor is not None and not actor.is_authenticated:
         actor = None
+    actor_name = actor.get_username() if actor is not None else ""
     entry = Entry(
         actor=actor,
-        actor_name=actor.get_username() if actor is not None else "",
+        actor_name=actor_name,
+        actor_key=name_key(actor_name),
         source_ip=source_ip,
+        via=via,
         action=action,
         message=message,
         changes=mask_secrets(dict(changes or {})),

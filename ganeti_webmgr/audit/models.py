@@ -13,6 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from ganeti_webmgr.core.sorting import NameKeyField
 from ganeti_webmgr.jobs.models import Job
 
 
@@ -27,7 +28,11 @@ class Entry(models.Model):
         db_index=False,  # audit_actor_id_time_idx starts with it
     )
     actor_name = models.CharField(max_length=150, blank=True)  # kept when the user goes
+    # name_key(actor_name): the log sorted by user in natural order, and its user filter.
+    actor_key = NameKeyField()
     source_ip = models.GenericIPAddressField(null=True, blank=True)
+    # What the actor acted through, when not the web pages: an API token's label.
+    via = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=64)  # a code from audit.actions.ACTIONS
     message = models.TextField(blank=True)
     # {field: [before, after]} for edits of GWM's own objects; secrets masked by record().
@@ -43,9 +48,10 @@ class Entry(models.Model):
         ordering = ["-time", "-id"]
         verbose_name_plural = "entries"
         indexes = [
-            # The global log filtered by action or by actor, newest first.
+            # The global log filtered or sorted by action, newest first.
             models.Index(fields=["action", "time"], name="audit_action_time_idx"),
-            models.Index(fields=["actor_name", "time"], name="audit_actor_time_idx"),
+            # By user: filtered (actor_key and actor_name) or sorted (actor_key, time).
+            models.Index(fields=["actor_key", "time"], name="audit_actor_key_time_idx"),
             # A user's log: what they did, newest first (audit.paging.EntrySource).
             models.Index(fields=["actor", "time"], name="audit_actor_id_time_idx"),
         ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core import signing
+from django.utils.translation import gettext as _
 
 from ganeti_webmgr.clusters import credentials
 from ganeti_webmgr.clusters.models import Cluster
@@ -50,14 +51,22 @@ def check(cluster: Cluster, trust: str) -> ClusterInfo:
             info = client.info()
     except RapiTimeout as error:
         raise CheckFailed(
-            f"Cannot use {cluster.url}: no answer in time ({error.message}; GWM waits "
-            f"{CHECK_TIMEOUTS.connect:g} s to connect and {CHECK_TIMEOUTS.total:g} s in all). "
-            "Check the host name and port, and that ganeti-rapi runs on the master node."
+            _(
+                "Cannot use %(url)s: no answer in time (%(error)s; GWM waits %(connect)s s to "
+                "connect and %(total)s s in all). Check the host name and port, and that "
+                "ganeti-rapi runs on the master node."
+            )
+            % {
+                "url": cluster.url,
+                "error": error.message,
+                "connect": f"{CHECK_TIMEOUTS.connect:g}",
+                "total": f"{CHECK_TIMEOUTS.total:g}",
+            }
         ) from None
-    except RapiError as error:
-        raise CheckFailed(f"Cannot use {cluster.url}: {error}") from None
-    except credentials.CredentialsError as error:
-        raise CheckFailed(f"Cannot use {cluster.url}: {error}") from None
+    except (RapiError, credentials.CredentialsError) as error:
+        raise CheckFailed(
+            _("Cannot use %(url)s: %(error)s") % {"url": cluster.url, "error": error}
+        ) from None
     duplicate = already_added(info.name, info.uuid, exclude=cluster)
     if duplicate:
         raise CheckFailed(duplicate)
@@ -97,7 +106,7 @@ def already_added(name: str, uuid: str | None, exclude: Cluster | None = None) -
         same = clusters.filter(info__uuid=uuid).first()
     if same is None:
         return ""
-    return (
-        f"This is Ganeti cluster {name} ({uuid or 'no UUID'}), which GWM has already as "
-        f"{same.slug} ({same.url}). Edit that one instead of adding it again."
-    )
+    return _(
+        "This is Ganeti cluster %(name)s (%(uuid)s), which GWM has already as %(slug)s "
+        "(%(url)s). Edit that one instead of adding it again."
+    ) % {"name": name, "uuid": uuid or _("no UUID"), "slug": same.slug, "url": same.url}

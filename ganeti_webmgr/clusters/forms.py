@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ganeti_webmgr.clusters import connection, credentials
 from ganeti_webmgr.clusters.models import Cluster
@@ -11,26 +13,50 @@ from ganeti_webmgr.ganeti import RapiError
 from ganeti_webmgr.ganeti.transport import parse_rapi_url
 
 TRUST_CHOICES = [
-    ("pin", "Pin the certificate the cluster presents (Ganeti's own, self-signed)"),
-    ("ca", "Its certificate is signed by this CA"),
-    ("system", "Its certificate is signed by a CA this system trusts"),
+    ("pin", gettext_lazy("Pin the certificate the cluster presents (Ganeti's own, self-signed)")),
+    ("ca", gettext_lazy("Its certificate is signed by this CA")),
+    ("system", gettext_lazy("Its certificate is signed by a CA this system trusts")),
 ]
 
 
 class ConnectionForm(forms.Form):
     """How GWM reaches a cluster's RAPI: the fields adding and editing share."""
 
-    hostname = forms.CharField(max_length=255, help_text="The cluster's RAPI host name.")
-    port = forms.IntegerField(min_value=1, max_value=65535, initial=5080)
+    hostname = forms.CharField(
+        label=gettext_lazy("Hostname"),
+        max_length=255,
+        help_text=gettext_lazy("The cluster's RAPI host name."),
+    )
+    port = forms.IntegerField(
+        label=gettext_lazy("Port"), min_value=1, max_value=65535, initial=5080
+    )
     username = forms.CharField(
-        max_length=128, required=False, help_text="RAPI user; leave empty for a read-only cluster."
+        label=gettext_lazy("Username"),
+        max_length=128,
+        required=False,
+        help_text=gettext_lazy("RAPI user; leave empty for a read-only cluster."),
     )
-    password = forms.CharField(required=False, widget=forms.PasswordInput(render_value=False))
-    trust = forms.ChoiceField(choices=TRUST_CHOICES, initial="pin", widget=forms.RadioSelect)
+    password = forms.CharField(
+        label=gettext_lazy("Password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+    )
+    trust = forms.ChoiceField(
+        label=gettext_lazy("Trust"),
+        choices=TRUST_CHOICES,
+        initial="pin",
+        widget=forms.RadioSelect,
+    )
     ca_certificates = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 4}), label="CA certificate (PEM)"
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label=gettext_lazy("CA certificate (PEM)"),
     )
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=gettext_lazy("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     # (legend, field names) for clusters/_fieldsets.html.
     FIELDSETS: list[tuple[str, list[str]]] = []
@@ -54,7 +80,7 @@ class ConnectionForm(forms.Form):
             except RapiError as error:
                 self.add_error("hostname", error.message)
         if data.get("trust") == "ca" and "BEGIN CERTIFICATE" not in data.get("ca_certificates", ""):
-            self.add_error("ca_certificates", "Paste the CA certificate in PEM form.")
+            self.add_error("ca_certificates", _("Paste the CA certificate in PEM form."))
         return data
 
 
@@ -62,31 +88,33 @@ class ClusterForm(ConnectionForm):
     """Adding a cluster."""
 
     slug = forms.SlugField(
-        label="Name in GWM",
+        label=gettext_lazy("Name in GWM"),
         max_length=50,
-        help_text="Short name for URLs and commands, e.g. production.",
+        help_text=gettext_lazy("Short name for URLs and commands, e.g. production."),
     )
 
     field_order = ["slug"]
     FIELDSETS = [
-        ("Cluster", ["slug", "description"]),
-        ("Remote API", ["hostname", "port"]),
-        ("Credentials", ["username", "password"]),
-        ("Certificate", ["trust", "ca_certificates"]),
+        (gettext_lazy("Cluster"), ["slug", "description"]),
+        (gettext_lazy("Remote API"), ["hostname", "port"]),
+        (gettext_lazy("Credentials"), ["username", "password"]),
+        (gettext_lazy("Certificate"), ["trust", "ca_certificates"]),
     ]
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
         if slug != slugify(slug):
-            raise forms.ValidationError("Use lower-case letters, digits and '-' only.")
+            raise forms.ValidationError(_("Use lower-case letters, digits and '-' only."))
         if Cluster.objects.filter(slug=slug).exists():
-            raise forms.ValidationError(f"A cluster named {slug!r} exists already.")
+            raise forms.ValidationError(
+                _("A cluster named %(name)r exists already.") % {"name": slug}
+            )
         return slug
 
     def clean(self):
         data = super().clean()
         if bool(data.get("username")) != bool(data.get("password")):
-            self.add_error("password", "Give the user name and the password, or neither.")
+            self.add_error("password", _("Give the user name and the password, or neither."))
         return data
 
     def new_cluster(self) -> Cluster:
@@ -107,6 +135,7 @@ class ClusterForm(ConnectionForm):
 
 # What the database's integer columns hold everywhere (PositiveIntegerField).
 QUOTA_MAX = 2_147_483_647
+NO_LIMIT = gettext_lazy("Empty: no limit.")
 
 
 class ClusterEditForm(ConnectionForm):
@@ -114,46 +143,52 @@ class ClusterEditForm(ConnectionForm):
 
     remove_credentials = forms.BooleanField(
         required=False,
-        label="Remove the credentials",
-        help_text="GWM forgets the user name and password and only reads this cluster.",
+        label=gettext_lazy("Remove the credentials"),
+        help_text=gettext_lazy(
+            "GWM forgets the user name and password and only reads this cluster."
+        ),
     )
     auto_import = forms.BooleanField(
         required=False,
-        label="Import new instances and nodes automatically",
-        help_text="Off: new ones wait in the import tools until an administrator imports them.",
+        label=gettext_lazy("Import new instances and nodes automatically"),
+        help_text=gettext_lazy(
+            "Off: new ones wait in the import tools until an administrator imports them."
+        ),
     )
     default_quota_ram = forms.IntegerField(
         required=False,
         min_value=0,
         max_value=QUOTA_MAX,
-        label="Memory (MiB)",
-        help_text="Empty: no limit.",
+        label=gettext_lazy("Memory (MiB)"),
+        help_text=NO_LIMIT,
     )
     default_quota_disk = forms.IntegerField(
         required=False,
         min_value=0,
         max_value=QUOTA_MAX,
-        label="Disk (MiB)",
-        help_text="Empty: no limit.",
+        label=gettext_lazy("Disk (MiB)"),
+        help_text=NO_LIMIT,
     )
     default_quota_vcpus = forms.IntegerField(
         required=False,
         min_value=0,
         max_value=QUOTA_MAX,
         label="vCPUs",
-        help_text="Empty: no limit.",
+        help_text=NO_LIMIT,
     )
     default_quota_vms = forms.IntegerField(
         required=False,
         min_value=0,
         max_value=QUOTA_MAX,
-        label="Virtual machines",
-        help_text="Empty: no limit.",
+        label=gettext_lazy("Virtual machines"),
+        help_text=NO_LIMIT,
     )
     quota_counts_stopped_vms = forms.BooleanField(
         required=False,
-        label="Count the memory and vCPUs of stopped VMs too",
-        help_text="Off: only running VMs use memory and vCPUs of a quota (disk counts always).",
+        label=gettext_lazy("Count the memory and vCPUs of stopped VMs too"),
+        help_text=gettext_lazy(
+            "Off: only running VMs use memory and vCPUs of a quota (disk counts always)."
+        ),
     )
 
     # Settings saved as typed, without a connection check.
@@ -177,11 +212,14 @@ class ClusterEditForm(ConnectionForm):
         "ca_certificates",
     ]
     FIELDSETS = [
-        ("Cluster", ["description", "auto_import"]),
-        ("Remote API", ["hostname", "port"]),
-        ("Credentials", ["username", "password", "remove_credentials"]),
-        ("Certificate", ["trust", "ca_certificates"]),
-        ("Default quotas of VM owners who have none of their own", PLAIN_FIELDS[1:6]),
+        (gettext_lazy("Cluster"), ["description", "auto_import"]),
+        (gettext_lazy("Remote API"), ["hostname", "port"]),
+        (gettext_lazy("Credentials"), ["username", "password", "remove_credentials"]),
+        (gettext_lazy("Certificate"), ["trust", "ca_certificates"]),
+        (
+            gettext_lazy("Default quotas of VM owners who have none of their own"),
+            PLAIN_FIELDS[1:6],
+        ),
     ]
 
     def __init__(self, data=None, *, cluster: Cluster, **kwargs):
@@ -192,18 +230,18 @@ class ClusterEditForm(ConnectionForm):
         }
         super().__init__(data, initial={**initial, "trust": "keep"}, **kwargs)
         self.fields["trust"].choices = [
-            ("keep", f"Keep it as it is ({cluster.trust_description})"),
-            ("pin", "Re-pin: trust the certificate the cluster presents now"),
+            ("keep", _("Keep it as it is (%(trust)s)") % {"trust": cluster.trust_text}),
+            ("pin", _("Re-pin: trust the certificate the cluster presents now")),
             *TRUST_CHOICES[1:],
         ]
-        self.fields["username"].help_text = "RAPI user."
+        self.fields["username"].help_text = _("RAPI user.")
         if cluster.password_encrypted:
-            self.fields["password"].help_text = "Leave empty to keep the stored password."
+            self.fields["password"].help_text = _("Leave empty to keep the stored password.")
         if not cluster.username:
             del self.fields["remove_credentials"]  # nothing to remove
-            self.fields[
-                "username"
-            ].help_text = "RAPI user with write access; leave empty to keep the cluster read-only."
+            self.fields["username"].help_text = _(
+                "RAPI user with write access; leave empty to keep the cluster read-only."
+            )
 
     def clean(self):
         data = super().clean()
@@ -211,21 +249,23 @@ class ClusterEditForm(ConnectionForm):
         if data.get("trust") == "keep" and typed_ca != self.cluster.ca_certificates.strip():
             self.add_error(
                 "trust",
-                "To use the CA certificate given below, choose \u201cIts certificate is "
-                "signed by this CA\u201d.",
+                _("To use the CA certificate given below, choose “%(choice)s”.")
+                % {"choice": TRUST_CHOICES[1][1]},
             )
         if data.get("remove_credentials"):
             return data  # the user name and password typed are ignored
         username, password = data.get("username"), data.get("password")
         if password and not username:
-            self.add_error("username", "Give the user name for this password.")
+            self.add_error("username", _("Give the user name for this password."))
         elif username and not password and not self.cluster.password_encrypted:
-            self.add_error("password", "Give the password: GWM has none stored for this cluster.")
+            self.add_error(
+                "password", _("Give the password: GWM has none stored for this cluster.")
+            )
         elif not username and self.cluster.username and "username" not in self.errors:
             self.add_error(
                 "username",
-                "Give the user name, or tick \u201cRemove the credentials\u201d to make "
-                "the cluster read-only.",
+                _("Give the user name, or tick “%(choice)s” to make the cluster read-only.")
+                % {"choice": self.fields["remove_credentials"].label},
             )
         return data
 
@@ -280,5 +320,5 @@ class ConfirmForm(forms.Form):
     def clean_checked(self):
         values = connection.unsign(self.cleaned_data["checked"], self.purpose)
         if values is None:
-            raise forms.ValidationError("The checked values were changed or are too old.")
+            raise forms.ValidationError(_("The checked values were changed or are too old."))
         return values

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ganeti_webmgr import conf
 from ganeti_webmgr.actions import web
@@ -27,16 +29,16 @@ from ganeti_webmgr.permissions.rules import (
 
 # (key, label, URL name), in the order shown.
 TABS = [
-    ("overview", "Overview", "cluster-detail"),
-    ("vms", "Virtual machines", "cluster-vm-list"),
-    ("nodes", "Nodes", "node-list"),
-    ("jobs", "Jobs", "cluster-job-list"),
-    ("permissions", "Permissions", "cluster-permissions"),
-    ("templates", "VM templates", "cluster-vm-template-list"),
-    ("log", "Log", "audit-log-cluster"),
-    ("import", "Import tools", "cluster-import"),
-    ("quotas", "Quotas", "cluster-quotas"),
-    ("ssh-keys", "SSH keys", "cluster-ssh-keys"),
+    ("overview", _("Overview"), "cluster-detail"),
+    ("vms", _("Virtual machines"), "cluster-vm-list"),
+    ("nodes", _("Nodes"), "node-list"),
+    ("jobs", _("Jobs"), "cluster-job-list"),
+    ("permissions", _("Permissions"), "cluster-permissions"),
+    ("templates", _("VM templates"), "cluster-vm-template-list"),
+    ("log", _("Log"), "audit-log-cluster"),
+    ("import", _("Import tools"), "cluster-import"),
+    ("quotas", _("Quotas"), "cluster-quotas"),
+    ("ssh-keys", _("SSH keys"), "cluster-ssh-keys"),
 ]
 
 
@@ -82,12 +84,12 @@ class ClusterHeader:
         """In a word or three, for the header."""
         fresh = self.freshness
         if fresh.never_synced:
-            return "not synced yet"
+            return gettext("not synced yet")
         if fresh.failures:
-            return "sync failing"
+            return gettext("sync failing")
         if fresh.stale:
-            return "out of date"
-        return "read-only in GWM" if self.cluster.read_only else "in sync"
+            return gettext("out of date")
+        return gettext("read-only in GWM") if self.cluster.read_only else gettext("in sync")
 
 
 def cluster_header(user, cluster: Cluster, current: str, *, panel: bool = False) -> ClusterHeader:

@@ -7,6 +7,7 @@ import secrets
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganeti_webmgr.clusters import credentials
 
@@ -119,6 +120,13 @@ class Cluster(models.Model):
         if self.fingerprint:
             return f"pinned {self.fingerprint}"
         return "CA certificates" if self.ca_certificates else "system CAs"
+
+    @property
+    def trust_text(self) -> str:
+        """trust_description in the reader's language (the log keeps the English one)."""
+        if self.fingerprint:
+            return _("pinned %(fingerprint)s") % {"fingerprint": self.fingerprint}
+        return _("CA certificates") if self.ca_certificates else _("system CAs")
 
     @property
     def password(self) -> str:

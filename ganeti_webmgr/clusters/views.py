@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,7 +30,7 @@ from ganeti_webmgr.permissions.rules import can, get_visible_or_404, visible
 from ganeti_webmgr.quotas import usage as quota_usage
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
-CHECK_AGAIN = "The checked values were changed or are too old; please start again."
+CHECK_AGAIN = gettext_lazy("The checked values were changed or are too old; please start again.")
 # What adding a cluster saves (all checked first).
 ADD_FIELDS = ["slug", *ClusterEditForm.CONNECTION_FIELDS, "description"]
 # What editing may change, audited by value (the password only as "changed"). A new
@@ -119,7 +121,7 @@ def cluster_refresh(request: HttpRequest, slug: str) -> HttpResponse:
         message=f"sync of {cluster.slug} requested",
     ):
         Cluster.objects.filter(pk=cluster.pk).update(next_sync_at=timezone.now())
-    messages.success(request, "A sync was requested; the page shows its result shortly.")
+    messages.success(request, _("A sync was requested; the page shows its result shortly."))
     return redirect("cluster-detail", slug=slug)
 
 
@@ -144,10 +146,12 @@ def cluster_delete(request: HttpRequest, slug: str) -> HttpResponse:
     """Forget the cluster in GWM (superusers); Ganeti itself is not touched."""
     cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
     if not rules.may_remove_cluster(request.user, cluster):
-        raise PermissionDenied("only superusers remove clusters from GWM")
+        raise PermissionDenied(_("only superusers remove clusters from GWM"))
     if request.method == "POST":
         if request.POST.get("confirm_name") != cluster.slug:
-            messages.error(request, f"To remove it, type the cluster's name ({cluster.slug}).")
+            messages.error(
+                request, _("To remove it, type the cluster's name (%(name)s).") % {"name": slug}
+            )
             return redirect("cluster-delete", slug=slug)
         pk = cluster.pk
         with audit.change(
@@ -158,7 +162,9 @@ def cluster_delete(request: HttpRequest, slug: str) -> HttpResponse:
         ):
             cluster.delete()
         forget(pk)
-        messages.success(request, f"{slug} was removed from GWM; Ganeti was not touched.")
+        messages.success(
+            request, _("%(name)s was removed from GWM; Ganeti was not touched.") % {"name": slug}
+        )
         return redirect("cluster-list")
     return render(request, "clusters/delete.html", {"cluster": cluster})
 
@@ -168,7 +174,7 @@ def cluster_delete(request: HttpRequest, slug: str) -> HttpResponse:
 def cluster_add(request: HttpRequest) -> HttpResponse:
     """Add a cluster: check it (and show its certificate), then confirm (superusers)."""
     if not rules.may_add_clusters(request.user):
-        raise PermissionDenied("only superusers add clusters")
+        raise PermissionDenied(_("only superusers add clusters"))
     if request.method == "POST" and request.POST.get("step") == "confirm":
         return _add_confirmed(request)
     form = ClusterForm(request.POST or None)
@@ -186,7 +192,7 @@ def cluster_add(request: HttpRequest) -> HttpResponse:
                 cluster,
                 info,
                 ConfirmForm(purpose="add", values=values),
-                title="Add this cluster",
+                title=_("Add this cluster"),
                 again=reverse("cluster-add"),
             )
     return render(request, "clusters/add.html", {"form": form})
@@ -199,7 +205,9 @@ def _add_confirmed(request: HttpRequest) -> HttpResponse:
         return redirect("cluster-add")
     values = confirm.cleaned_data["checked"]
     if Cluster.objects.filter(slug=values["slug"]).exists():
-        messages.error(request, f"A cluster named {values['slug']!r} exists already.")
+        messages.error(
+            request, _("A cluster named %(name)r exists already.") % {"name": values["slug"]}
+        )
         return redirect("cluster-add")
     # Checked again: another administrator may have added it since the check.
     name, uuid = values.get("identity") or ["", None]
@@ -216,7 +224,10 @@ def _add_confirmed(request: HttpRequest) -> HttpResponse:
         )
         entry.targets = [cluster]
         entry.message = f"{cluster.slug} ({cluster.url}) added; trust: {cluster.trust_description}"
-    messages.success(request, f"Cluster {cluster.slug} added; gwm-worker syncs it shortly.")
+    messages.success(
+        request,
+        _("Cluster %(name)s added; gwm-worker syncs it shortly.") % {"name": cluster.slug},
+    )
     return redirect("cluster-detail", slug=cluster.slug)
 
 
@@ -227,7 +238,7 @@ def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
     confirmed first, like adding one; the rest is saved at once."""
     cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
     if not rules.may_edit_cluster(request.user, cluster):
-        raise PermissionDenied("only superusers edit clusters")
+        raise PermissionDenied(_("only superusers edit clusters"))
     purpose = f"edit:{cluster.pk}"
     if request.method == "POST" and request.POST.get("step") == "confirm":
         confirm = ConfirmForm(request.POST, purpose=purpose)
@@ -255,7 +266,7 @@ def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 checked,
                 info,
                 ConfirmForm(purpose=purpose, values=values),
-                title=f"Save the changes to {cluster.slug}",
+                title=_("Save the changes to %(name)s") % {"name": cluster.slug},
                 again=reverse("cluster-edit", args=[cluster.slug]),
                 changed=_changed(cluster, values),
             )
@@ -312,7 +323,7 @@ def _changed(cluster: Cluster, values: dict) -> list[str]:
 def _save_edit(request: HttpRequest, cluster: Cluster, values: dict) -> HttpResponse:
     changed = _changed(cluster, values)
     if not changed:
-        messages.info(request, "Nothing was changed.")
+        messages.info(request, _("Nothing was changed."))
         return redirect("cluster-detail", slug=cluster.slug)
     before = audit.snapshot(cluster, EDIT_FIELDS)
     had_password = bool(cluster.password_encrypted)
@@ -337,6 +348,8 @@ def _save_edit(request: HttpRequest, cluster: Cluster, values: dict) -> HttpResp
     forget(cluster.pk)  # this process's client used the old settings
     Cluster.objects.filter(pk=cluster.pk).update(next_sync_at=timezone.now())
     messages.success(
-        request, f"Cluster {cluster.slug} saved ({', '.join(changed)}); a sync was requested."
+        request,
+        _("Cluster %(name)s saved (%(changed)s); a sync was requested.")
+        % {"name": cluster.slug, "changed": ", ".join(changed)},
     )
     return redirect("cluster-detail", slug=cluster.slug)

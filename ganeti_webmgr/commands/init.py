@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ganeti_webmgr import __version__
+from ganeti_webmgr.accounts import ldap_settings
 from ganeti_webmgr.commands import common, steps
 from ganeti_webmgr.conf import credentials_key, report, secret_key
 
@@ -119,6 +120,7 @@ def check(config) -> int:
     except Exception as error:  # reported, not raised: --check only looks
         state = str(error)
     print(f"Credentials key: {path}: {state}")
+    print(f"LDAP sign-in: {ldap_settings.state(config).text}")
     return 0
 
 

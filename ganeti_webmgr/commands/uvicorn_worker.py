@@ -8,9 +8,13 @@ that gap (bench/server.py, docs/development.rst).
 
 from __future__ import annotations
 
+import asyncio
 import datetime
+import sys
 import time
 
+from gunicorn.arbiter import Arbiter
+from uvicorn.server import Server
 from uvicorn_worker import UvicornWorker
 
 from ganeti_webmgr.core.logs import mask_tokens
@@ -20,7 +24,8 @@ class GwmWorker(UvicornWorker):
     CONFIG_KWARGS = {
         "loop": "uvloop",
         "http": "httptools",
-        "ws": "websockets-sansio",
+        # uvicorn's websockets-sansio, writing binary messages without copies.
+        "ws": "ganeti_webmgr.commands.websocket_protocol:GwmWebSocketProtocol",
         # Browsers offer permessage-deflate, and uvicorn takes it by default. A
         # console's RFB encodings compress already; deflating each frame again cut
         # the proxy's throughput to a fifth (bench/console.py, docs/development.rst).
@@ -43,6 +48,39 @@ class GwmWorker(UvicornWorker):
         super().load_wsgi()
         if self.log.access_log_enabled:
             self.wsgi = _AccessLog(self.wsgi, self.log)
+
+    async def _serve(self) -> None:
+        self.config.app = self.wsgi
+        server = _Server(config=self.config)
+        self._install_sigquit_handler()
+        await server.serve(sockets=self.sockets)
+        if not server.started:
+            sys.exit(Arbiter.WORKER_BOOT_ERROR)
+
+
+# How long a stopping worker waits for a request on a connection it has accepted.
+REQUEST_GRACE = 1.0
+
+
+class _Server(Server):
+    async def shutdown(self, sockets=None) -> None:
+        # gunicorn replaces every worker on a reload. uvicorn closes each connection
+        # that has no request yet, and so resets a client whose connection it took
+        # just before its listener closed and whose request was still on the way.
+        # Such connections get a moment to send it; it is then answered as usual.
+        for server in self.servers:
+            server.close()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + REQUEST_GRACE
+        while _awaiting_request(self.server_state.connections) and loop.time() < deadline:
+            await asyncio.sleep(0.02)
+        await super().shutdown(sockets)
+
+
+def _awaiting_request(connections) -> bool:
+    # An HTTP connection's cycle is None until its first request's headers arrive;
+    # a websocket connection has no cycle at all.
+    return any(getattr(c, "cycle", False) is None for c in connections)
 
 
 class _Response:

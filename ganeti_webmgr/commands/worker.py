@@ -27,7 +27,14 @@ def main(argv: list[str] | None = None) -> int:
     config = common.load_config()
     common.drop_privileges(config)
     common.setup_django()
+    from django.conf import settings
+
+    from ganeti_webmgr import audit
     from ganeti_webmgr.worker.loop import Worker
+
+    # What the worker writes is recorded (sync errors, job ends, log entries): English
+    # in every thread, whatever the site's [web] language (docs/translations.rst).
+    settings.LANGUAGE_CODE = audit.RECORD_LANGUAGE
 
     worker = Worker(
         sync_interval=config.get("worker", "sync_interval"),

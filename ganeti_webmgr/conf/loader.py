@@ -247,11 +247,13 @@ def _check_combinations(config: Config, problems: list[str]) -> None:
             "bind_password_file, not both"
         )
     if config.get("ldap", "enabled"):
-        for name in ("server_uri", "user_search_base"):
-            if not config.get("ldap", name):
-                problems.append(
-                    f"{config.source('ldap', 'enabled')}: [ldap] enabled: needs [ldap] {name}"
-                )
+        # Without a server_uri LDAP sign-in is simply off (accounts/ldap_settings.py): the
+        # ganeti-webmgr-ldap package's drop-in turns it on before anyone has filled it in.
+        if config.get("ldap", "server_uri") and not config.get("ldap", "user_search_base"):
+            problems.append(
+                f"{config.source('ldap', 'server_uri')}: [ldap] server_uri: needs [ldap] "
+                "user_search_base"
+            )
         mirror = config.get("ldap", "mirror_groups")
         if "all" in mirror and len(mirror) > 1:
             problems.append(

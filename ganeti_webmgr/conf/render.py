@@ -1,6 +1,7 @@
-"""Render the shipped settings.conf and the docs' configuration reference from the schema.
+"""Render the shipped settings.conf, the feature packages' drop-ins and the docs'
+configuration reference from the schema.
 
-    python -m ganeti_webmgr.conf.render settings-conf|reference
+    python -m ganeti_webmgr.conf.render settings-conf|reference|dropin NAME
 
 Used by `make config-files`; tests compare the committed files with this output.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import sys
 import textwrap
 
+from ganeti_webmgr.conf.features import FEATURES, Feature
 from ganeti_webmgr.conf.schema import KEYS, SECTIONS, Derived, Key
 
 
@@ -39,6 +41,29 @@ def settings_conf() -> str:
             lines.append("")
             lines += _comment(f"{key.help} ({key.type.name})")
             lines.append(f"# {key.name} = {default_text(key)}".rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def dropin(feature: Feature) -> str:
+    """settings.d/50-<name>.conf of the feature's package: [<name>] enabled = true, and
+    the section's other keys commented out as in settings.conf, for the admin to fill."""
+    lines = _comment(
+        f"{feature.title}: the drop-in of the {feature.package} package, read after "
+        f"settings.conf. It turns [{feature.name}] on. {feature.setup} Every key below is "
+        "shown commented out with its default value; the configuration reference "
+        "explains them too."
+    )
+    lines.append("#")
+    lines += _comment(
+        "Your edits are kept on upgrades. apt-get remove keeps this file (the feature is "
+        "then off, as gwm-init --check says), apt-get purge deletes it; rpm -e keeps it "
+        f"only if edited, as {feature.dropin}.rpmsave."
+    )
+    lines += ["", f"[{feature.name}]", "enabled = true"]
+    for key in (k for k in KEYS if k.section == feature.name and k.name != "enabled"):
+        lines.append("")
+        lines += _comment(f"{key.help} ({key.type.name})")
+        lines.append(f"# {key.name} = {default_text(key)}".rstrip())
     return "\n".join(lines) + "\n"
 
 
@@ -82,8 +107,15 @@ def _comment(text: str) -> list[str]:
 
 def main(argv: list[str]) -> int:
     renderers = {"settings-conf": settings_conf, "reference": reference}
+    if len(argv) == 2 and argv[0] == "dropin" and argv[1] in FEATURES:
+        sys.stdout.write(dropin(FEATURES[argv[1]]))
+        return 0
     if len(argv) != 1 or argv[0] not in renderers:
-        print(f"usage: python -m ganeti_webmgr.conf.render {'|'.join(renderers)}", file=sys.stderr)
+        names = "|".join(FEATURES)
+        print(
+            f"usage: python -m ganeti_webmgr.conf.render settings-conf|reference|dropin {names}",
+            file=sys.stderr,
+        )
         return 2
     sys.stdout.write(renderers[argv[0]]())
     return 0

@@ -49,13 +49,15 @@ SECTIONS = {
     "console": "VM consoles in the browser (VNC and serial), through gwm-server's proxy.",
     "password_reset": "Forgotten passwords, reset through a link sent by e-mail (needs "
     "[email] host). Accounts signed in through LDAP are reset in the directory, not here.",
-    "ldap": "Sign-in with the accounts and groups of an LDAP directory (needs python-ldap "
-    "and django-auth-ldap in GWM's virtualenv, from requirements/ldap.txt; see the LDAP "
-    "chapter of the documentation).",
+    "ldap": "Sign-in with the accounts and groups of an LDAP directory (needs the "
+    "ganeti-webmgr-ldap package, whose drop-in settings.d/50-ldap.conf turns it on; in a "
+    "checkout, make dev-venv; see the LDAP chapter of the documentation).",
     "oidc": "Single sign-on with an OpenID Connect provider (Keycloak, Authentik, Dex, ...); "
     "see the single sign-on chapter of the documentation.",
     "two_factor": "Two-factor sign-in with an authenticator app (TOTP) and recovery codes; "
     "see the two-factor chapter of the documentation.",
+    "api": "The REST API (/api/v1/) for scripts and other front ends: tokens and limits "
+    "(see the REST API chapter of the documentation).",
     "login": "Logging in: how repeated wrong passwords lock a login out (see the "
     "authentication chapter of the documentation).",
 }
@@ -206,7 +208,14 @@ KEYS: list[Key] = [
         "proxy's public name differs from the host GWM sees.",
     ),
     Key("web", "time_zone", t.TimeZone(), "UTC", "Time zone in which times are shown."),
-    Key("web", "language", t.LanguageCode(), "en-us", "Language of the interface."),
+    Key(
+        "web",
+        "language",
+        t.LanguageCode(),
+        "en-us",
+        "Language of the interface for users who chose none in their profile and whose "
+        "browser asks for none GWM has: en-us or de.",
+    ),
     Key("web", "session_age", t.Integer(300), 43200, "Seconds a login lasts (default 12 hours)."),
     Key(
         "web",
@@ -357,7 +366,15 @@ KEYS += [
     ),
 ]
 KEYS += [
-    Key("ldap", "enabled", t.Boolean(), False, "Sign users in with the LDAP directory."),
+    Key(
+        "ldap",
+        "enabled",
+        t.Boolean(),
+        False,
+        "Sign users in with the LDAP directory, once server_uri is set and the "
+        "ganeti-webmgr-ldap package is installed; until then LDAP sign-in is off, and "
+        "gwm-init --check and the log say why.",
+    ),
     Key(
         "ldap",
         "server_uri",
@@ -657,6 +674,24 @@ KEYS += [
         t.String(),
         "Ganeti Web Manager",
         "The name authenticator apps show beside the user name.",
+    ),
+]
+KEYS += [
+    Key(
+        "api",
+        "token_rate",
+        t.Integer(0, 1_000_000),
+        600,
+        "Requests per minute one API token may make; beyond it the API answers 429 with "
+        "Retry-After. 0: no limit.",
+    ),
+    Key(
+        "api",
+        "max_token_days",
+        t.Integer(0, 100 * 366),
+        365,
+        "Days a new API token may be valid at most (a token asked for without an expiry "
+        "gets this one). 0: tokens may have no expiry.",
     ),
 ]
 

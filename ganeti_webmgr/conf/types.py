@@ -193,15 +193,15 @@ class LanguageCode(ValueType):
     name = "language code"
 
     def parse(self, text: str) -> str:
-        # Django's own list, read without configuring Django.
-        from django.conf.global_settings import LANGUAGES
+        from ganeti_webmgr.conf.languages import CODES
 
-        known = {code for code, _ in LANGUAGES}
         code = text.lower()
-        # en-us is Django's own default and falls back to en, so accept a known base.
-        if code not in known and code.split("-")[0] not in known:
-            raise ValueError("is not a language code Django knows (e.g. en-us, de, fr)")
-        return text.lower()
+        # en-us (Django's own default) falls back to en: a variant of a language GWM has.
+        if code.split("-")[0] not in CODES:
+            raise ValueError(
+                f"is not a language GWM is translated into ({', '.join(sorted(CODES))})"
+            )
+        return code
 
 
 class LogLevel(Choice):

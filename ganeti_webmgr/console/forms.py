@@ -3,28 +3,29 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class ConsoleSettingsForm(forms.Form):
     vnc_password = forms.CharField(
-        label="New VNC password",
+        label=_("New VNC password"),
         required=False,
         strip=False,
         max_length=200,
         # Never rendered back, not even after a failed submission.
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text="The password in the hypervisor's vnc_password_file, the same on every node.",
+        help_text=_("The password in the hypervisor's vnc_password_file, the same on every node."),
     )
     clear = forms.BooleanField(
-        label="Clear the VNC password (the VNC servers ask for none)", required=False
+        label=_("Clear the VNC password (the VNC servers ask for none)"), required=False
     )
 
     def clean(self):
         data = super().clean()
         if data.get("vnc_password") and data.get("clear"):
-            raise forms.ValidationError("Either set a new password or clear it, not both.")
+            raise forms.ValidationError(_("Either set a new password or clear it, not both."))
         if not data.get("vnc_password") and not data.get("clear"):
-            raise forms.ValidationError("Type a new password, or tick Clear.")
+            raise forms.ValidationError(_("Type a new password, or tick Clear."))
         return data
 
 
@@ -33,24 +34,26 @@ class ConsoleAccessForm(forms.Form):
     SSH key and the node host keys it trusts. The private key is never shown."""
 
     vnc_tls_ca = forms.CharField(
-        label="CA certificate of the nodes' VNC TLS certificates (PEM)",
+        label=_("CA certificate of the nodes' VNC TLS certificates (PEM)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
-        help_text="With it GWM speaks VeNCrypt to the VNC servers and verifies each "
-        "node's certificate; empty: no TLS (KVM's vnc_tls off).",
+        help_text=_(
+            "With it GWM speaks VeNCrypt to the VNC servers and verifies each "
+            "node's certificate; empty: no TLS (KVM's vnc_tls off)."
+        ),
     )
     serial_known_hosts = forms.CharField(
-        label="Trusted node host keys (known_hosts lines)",
+        label=_("Trusted node host keys (known_hosts lines)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
-        help_text='One "[address]:port type key" per line, as ssh-keyscan prints them.',
+        help_text=_('One "[address]:port type key" per line, as ssh-keyscan prints them.'),
     )
     serial_accept_new_host_keys = forms.BooleanField(
-        label="Record a node's first host key (a changed key is always refused)",
+        label=_("Record a node's first host key (a changed key is always refused)"),
         required=False,
     )
     generate_serial_key = forms.BooleanField(
-        label="Generate a new serial console key (the old one stops working)", required=False
+        label=_("Generate a new serial console key (the old one stops working)"), required=False
     )
 
     def clean_vnc_tls_ca(self) -> str:
@@ -62,9 +65,11 @@ class ConsoleAccessForm(forms.Form):
         try:
             certificates = x509.load_pem_x509_certificates(pem.encode())
         except ValueError as error:
-            raise forms.ValidationError(f"Not a PEM certificate: {error}") from None
+            raise forms.ValidationError(
+                _("Not a PEM certificate: %(error)s") % {"error": error}
+            ) from None
         if not certificates:
-            raise forms.ValidationError("Not a PEM certificate.")
+            raise forms.ValidationError(_("Not a PEM certificate."))
         return pem + "\n"
 
     def clean_serial_known_hosts(self) -> str:
@@ -78,9 +83,11 @@ class ConsoleAccessForm(forms.Form):
             fields = line.split()
             try:
                 if len(fields) < 3:
-                    raise ValueError("expected: [address]:port type key")
+                    raise ValueError(_("expected: [address]:port type key"))
                 asyncssh.import_public_key(" ".join(fields[1:3]))
             except (ValueError, asyncssh.KeyImportError) as error:
-                raise forms.ValidationError(f"Line {number}: {error}") from None
+                raise forms.ValidationError(
+                    _("Line %(number)s: %(error)s") % {"number": number, "error": error}
+                ) from None
             lines.append(line)
         return "\n".join(lines) + ("\n" if lines else "")

@@ -10,6 +10,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
 from ganeti_webmgr.console.models import ConsoleTicket
@@ -53,3 +54,12 @@ def redeem(token: str, user, vm, kind: str) -> bool:
             expires_at__gt=now,
         ).update(used_at=now)
     )
+
+
+def websocket_url(request, vm, kind: str, token: str) -> str:
+    """The URL the console page's JavaScript opens with the ticket: wss:// behind
+    https, ws:// for plain http; the API's console tickets answer the same."""
+    page = reverse("console-ticket", args=[vm.cluster.slug, vm.name, kind])
+    path = page.removesuffix("ticket") + "ws"
+    scheme = "wss" if request.is_secure() else "ws"
+    return f"{scheme}://{request.get_host()}{path}?ticket={token}"

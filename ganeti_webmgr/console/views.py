@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganeti_webmgr import audit
@@ -29,7 +30,7 @@ def _console_vm(request: HttpRequest, slug: str, name: str) -> VirtualMachine:
     queryset = VirtualMachine.objects.select_related("cluster").filter(removed_at__isnull=True)
     vm = get_visible_or_404(request.user, queryset, cluster__slug=slug, name=name)
     if not rules.may_use_console(request.user, vm):
-        raise PermissionDenied(f"not allowed to use the console of {vm}")
+        raise PermissionDenied(_("not allowed to use the console of %(vm)s") % {"vm": vm})
     return vm
 
 
@@ -62,10 +63,7 @@ def ticket(request: HttpRequest, slug: str, name: str, kind: str) -> JsonRespons
         raise Http404("no such console")
     vm = _console_vm(request, slug, name)
     token = tickets.issue(request.user, vm, kind)
-    page = reverse("console-ticket", args=[slug, name, kind])
-    path = page.removesuffix("ticket") + "ws"
-    scheme = "wss" if request.is_secure() else "ws"
-    url = f"{scheme}://{request.get_host()}{path}?ticket={token}"
+    url = tickets.websocket_url(request, vm, kind, token)
     return JsonResponse({"url": url}, headers={"Cache-Control": "no-store"})
 
 
@@ -76,7 +74,7 @@ def cluster_console(request: HttpRequest, slug: str) -> HttpResponse:
     (write-only), the VNC TLS CA, the serial console's key and trusted host keys."""
     cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
     if not rules.may_edit_cluster(request.user, cluster):
-        raise PermissionDenied("not allowed to edit this cluster")
+        raise PermissionDenied(_("not allowed to edit this cluster"))
     settings = ClusterConsole.objects.filter(cluster=cluster).first()
     which = request.POST.get("form", "password") if request.method == "POST" else ""
     form = ConsoleSettingsForm(request.POST if which == "password" else None)
@@ -89,7 +87,8 @@ def cluster_console(request: HttpRequest, slug: str) -> HttpResponse:
         data = form.cleaned_data
         settings.vnc_password = "" if data["clear"] else data["vnc_password"]
         now_set = bool(settings.vnc_password_encrypted)
-        what = "VNC password set" if now_set else "VNC password cleared"
+        what = "VNC password set" if now_set else "VNC password cleared"  # for the log
+        shown = _("VNC password set") if now_set else _("VNC password cleared")
         with audit.change(
             "cluster.console",
             request=request,
@@ -99,7 +98,9 @@ def cluster_console(request: HttpRequest, slug: str) -> HttpResponse:
             message=f"{cluster.slug}: {what}",
         ):
             settings.save()
-        messages.success(request, f"Cluster {cluster.slug}: {what}.")
+        messages.success(
+            request, _("Cluster %(cluster)s: %(what)s.") % {"cluster": cluster.slug, "what": shown}
+        )
         return redirect("cluster-console", slug=cluster.slug)
     if which == "access" and access.is_valid():
         settings = settings or ClusterConsole(cluster=cluster)
@@ -141,7 +142,9 @@ def _save_access(request, cluster: Cluster, settings: ClusterConsole, data: dict
         settings.generate_serial_key()
         changes["serial_key"] = ["", "new key"]
     if not changes:
-        messages.info(request, f"Cluster {cluster.slug}: nothing changed.")
+        messages.info(
+            request, _("Cluster %(cluster)s: nothing changed.") % {"cluster": cluster.slug}
+        )
         return redirect("cluster-console", slug=cluster.slug)
     what = ", ".join(changes)
     with audit.change(
@@ -152,5 +155,8 @@ def _save_access(request, cluster: Cluster, settings: ClusterConsole, data: dict
         message=f"{cluster.slug}: console settings changed ({what})",
     ):
         settings.save()
-    messages.success(request, f"Cluster {cluster.slug}: saved ({what}).")
+    messages.success(
+        request,
+        _("Cluster %(cluster)s: saved (%(what)s).") % {"cluster": cluster.slug, "what": what},
+    )
     return redirect("cluster-console", slug=cluster.slug)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
 
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.imports.models import PendingImport
@@ -128,19 +129,22 @@ def summaries(user) -> list[ClusterSummary]:
         if nodes:
             capacity = [
                 Capacity(
-                    "Memory",
+                    _("Memory"),
                     (nodes["mem_total"] or 0) - (nodes["mem_free"] or 0),
                     nodes["mem_total"] or 0,
                     "MiB",
                 ),
                 Capacity(
-                    "Disk",
+                    _("Disk"),
                     (nodes["disk_total"] or 0) - (nodes["disk_free"] or 0),
                     nodes["disk_total"] or 0,
                     "MiB",
                 ),
                 Capacity(
-                    "vCPUs of running VMs", counts.get("vcpus") or 0, nodes["cpus"] or 0, "CPU"
+                    _("vCPUs of running VMs"),
+                    counts.get("vcpus") or 0,
+                    nodes["cpus"] or 0,
+                    "CPU",
                 ),
             ]
         result.append(

@@ -1,4 +1,4 @@
-"""Database helpers shared by the sync and the worker."""
+"""Database helpers shared by the sync, the worker and the lists' queries."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from functools import partial
 from typing import TypeVar
 
 from django.db import OperationalError, connections, models, router, transaction
+from django.db.models import Func
 from django.db.models.constants import OnConflict
 
 logger = logging.getLogger(__name__)
@@ -115,3 +116,22 @@ def _execute_many(connection, sql: str, rows: list, batch: int) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch):
             cursor.executemany(sql, rows[start : start + batch])
+
+
+class Unindexed(Func):
+    """A column compared as a value, not looked up in its index, on SQLite (its
+    unary plus); as it is elsewhere. Given an OR whose every term has an index
+    (VMs of these clusters, or these VM ids), SQLite reads each term's rows
+    through its index, row by row, and sorts their union: a page of a list then
+    costs every match. One term it cannot look up makes it scan the sort's index
+    in order instead, testing the OR on the index entries, and stop at the page's
+    end (bench/vm_list.py)."""
+
+    arity = 1
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return compiler.compile(self.source_expressions[0])
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"+{sql}", params

@@ -15,13 +15,18 @@ from ganeti_webmgr.core.listing import csv_cell
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
-def rows_in_chunks(queryset, fields: Sequence[str], chunk: int) -> Iterable[tuple]:
-    """values_list(*fields) of queryset, in its order, read `chunk` rows at a time.
+def rows_in_chunks(
+    queryset, fields: Sequence[str], chunk: int, ids: Sequence | None = None
+) -> Iterable[tuple]:
+    """values_list(*fields) of queryset, in its order (or in that of ids, its pks as
+    ListQuery.ids gives them), read `chunk` rows at a time.
 
     Not iterator(): MariaDB's client library reads a whole result into memory, so
     only its ids are read at once (a few bytes a row), then each chunk by id.
     """
-    ids = list(queryset.values_list("pk", flat=True).iterator(chunk_size=chunk * 10))
+    if not isinstance(ids, list):
+        query = queryset.values_list("pk", flat=True) if ids is None else ids
+        ids = list(query.iterator(chunk_size=chunk * 10))
     rows = queryset.model._base_manager.using(queryset.db)
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
@@ -72,3 +77,13 @@ def response(fmt: str, filename: str, keys: Sequence[str], rows: Iterable[Sequen
     result["Cache-Control"] = "no-store"
     result["X-Content-Type-Options"] = "nosniff"
     return result
+
+
+def objects_in_chunks(ids: Sequence, chunk: int, fetch) -> Iterable:
+    """The rows fetch(some ids) gives (a queryset with what a row needs prefetched),
+    `chunk` ids at a time, in the order of ids."""
+    ids = list(ids)
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        found = {row.pk: row for row in fetch(part)}
+        yield from (found[pk] for pk in part if pk in found)

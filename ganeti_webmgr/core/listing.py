@@ -13,19 +13,30 @@ The semantics of the filters are the same on every list:
 - ``principal`` filters (owner): ``user:NAME``, ``group:NAME``, or a bare NAME for
   either, exactly;
 - ``word`` filters (tag): one whole word of a space-separated text, exactly;
-- ``text`` filters (OS): contains, case-insensitive.
+- ``text`` filters (OS): contains, case-insensitive;
+- ``day`` filters (since, until): a day as YYYY-MM-DD, whole days in the site's time
+  zone, both ends included.
+
+A value a filter cannot take (a choice outside its values, a day that is no day)
+lists nothing, with its error, rather than everything.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from functools import reduce
 from operator import or_
 
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ganeti_webmgr.core.sorting import natural_key
 
 PAGE_SIZES = (25, 50, 100, 250)
 DEFAULT_PAGE_SIZE = 50
@@ -56,7 +67,7 @@ def host(*fields: str) -> Callable[[str], Q]:
 
 def principal_names(value: str) -> tuple[str | None, str | None]:
     """The user name and the group name an owner value asks for (None: not that kind)."""
-    kind, _, name = value.partition(":")
+    kind, _colon, name = value.partition(":")
     if kind == "user" and name:
         return name, None
     if kind == "group" and name:
@@ -81,6 +92,60 @@ def word(text_field: str) -> Callable[[str], Q]:
     return lambda value: Q(**{f"{text_field}__contains": f" {value.strip()} "})
 
 
+# Days a day filter takes: years every database and time zone can compute the bounds
+# of (9999-12-31 has no next day to end at).
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(9998, 12, 31)
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def day_error(value: str) -> str:
+    """Why value is no day a day filter takes ("" when it is one)."""
+    day = _day(value)
+    if day is None or not FIRST_DAY <= day <= LAST_DAY:
+        return _("enter a day between %(first)s and %(last)s (YYYY-MM-DD).") % {
+            "first": f"{FIRST_DAY:%Y-%m-%d}",
+            "last": f"{LAST_DAY:%Y-%m-%d}",
+        }
+    return ""
+
+
+def since(time_field: str) -> Callable[[str], Q]:
+    """From the start of that day (in the site's time zone) on."""
+    return lambda value: Q(**{f"{time_field}__gte": _start_of(_day(value))})
+
+
+def until(time_field: str) -> Callable[[str], Q]:
+    """Up to the end of that day, the day included."""
+    return lambda value: Q(**{f"{time_field}__lt": _start_of(_day(value) + timedelta(days=1))})
+
+
+def _day(value: str) -> date | None:
+    if not _DAY.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _start_of(day: date) -> datetime:
+    # Compared as instants: no __date lookups, which MySQL can only do with its time
+    # zone tables loaded.
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def ordered_days(since_key: str, until_key: str) -> Callable[[dict[str, str]], list[str]]:
+    """A ListSpec check: the range of two day filters does not end before it starts."""
+
+    def check(values: dict[str, str]) -> list[str]:
+        first, last = _day(values.get(since_key, "")), _day(values.get(until_key, ""))
+        if first and last and first > last:
+            return [_("The end date is before the start date.")]
+        return []
+
+    return check
+
+
 @dataclass(frozen=True)
 class Filter:
     key: str  # the GET parameter
@@ -91,6 +156,10 @@ class Filter:
     help: str = ""
     # A value that selects rows by something other than match (e.g. state=missing).
     special: dict[str, Callable[[QuerySet], QuerySet]] = field(default_factory=dict)
+    # For a typed value: why the filter cannot take it ("" when it can), such as
+    # day_error; a refused value lists nothing, with its error.
+    check: Callable[[str], str] | None = None
+    input_type: str = "text"  # the filter form's <input type> ("date" for a day)
 
 
 @dataclass(frozen=True)
@@ -99,6 +168,10 @@ class Column:
     label: str
     sort: str = ""  # the field to sort on; "" when the column does not sort
     default: bool = True
+    # Sorted in natural order here, in Python, over the matching rows' (id, value)
+    # pairs: for tables without a name_key column (Django's own users and groups),
+    # which stay small. Otherwise the database sorts (name_key gives natural order).
+    natural: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,9 +183,14 @@ class ListSpec:
     columns: tuple[Column, ...]  # the first is always shown
     default_sort: str
     ties: tuple[str, ...] = ("pk",)  # after the sort, in its direction: a stable order
+    # Errors of the filters' values taken together (ordered_days); any lists nothing.
+    check: Callable[[dict[str, str]], list[str]] | None = None
 
     def filter(self, key: str) -> Filter | None:
         return next((f for f in self.filters if f.key == key), None)
+
+    def column(self, key: str) -> Column | None:
+        return next((c for c in self.columns if c.key == key), None)
 
     @property
     def sorts(self) -> dict[str, str]:
@@ -153,14 +231,26 @@ class ListQuery:
             if not value or item.key in self.fixed:
                 continue
             known = self.choices.get(item.key)
-            if known is not None and value not in {v for v, _ in known}:
-                self.errors.append(f"{item.label}: no {value!r} here; choose one of the list.")
+            if known is not None and value not in {v for v, _label in known}:
+                self.errors.append(
+                    _("%(filter)s: no %(value)r here; choose one of the list.")
+                    % {"filter": item.label, "value": value}
+                )
+                self.unknown = True
+            elif item.check is not None and (error := item.check(value)):
+                self.errors.append(
+                    _("%(filter)s: %(error)s") % {"filter": item.label, "error": error}
+                )
                 self.unknown = True
             self.values[item.key] = value
+        if spec.check is not None and not self.unknown and (errors := spec.check(self.values)):
+            self.errors += errors
+            self.unknown = True
         self.sort = _text(data.get("sort"))
         if self.sort.removeprefix("-") not in spec.sorts:
             if self.sort:
-                self.errors.append(f"Sort: no column {self.sort!r}; the usual order instead.")
+                message = _("Sort: no column %(column)r; the usual order instead.")
+                self.errors.append(message % {"column": self.sort})
             self.sort = ""
         self.page_size = _page_size(data.get("per_page"), saved_page_size)
         self.columns = self._columns(data.get("cols"), saved_columns)
@@ -182,8 +272,8 @@ class ListQuery:
 
     def apply(self, queryset: QuerySet) -> QuerySet:
         """queryset searched, filtered and sorted (scope it to the user first)."""
-        if self.unknown:
-            queryset = queryset.none()
+        if self.unknown:  # a value no filter can take: nothing, and no match() of it
+            return self._ordered(queryset.none())
         if self.q:
             search = self.spec.search
             match = search if callable(search) else contains(*search)
@@ -197,11 +287,31 @@ class ListQuery:
         for item in self.spec.filters:  # what a special value leaves out by default
             if "" in item.special and item.key not in self.values:
                 queryset = item.special[""](queryset)
+        return self._ordered(queryset)
+
+    def _ordered(self, queryset: QuerySet) -> QuerySet:
         sort = self.sort or self.spec.default_sort
         descending = sort.startswith("-")
         column = self.spec.sorts[sort.removeprefix("-")]
         order = list(dict.fromkeys([column, *self.spec.ties]))
         return queryset.order_by(*(f"-{o}" if descending else o for o in order))
+
+    @property
+    def sort_field(self) -> tuple[str, bool]:
+        """The field the list is sorted on now, and whether in descending order."""
+        sort = self.sort or self.spec.default_sort
+        return self.spec.sorts[sort.removeprefix("-")], sort.startswith("-")
+
+    def ids(self, queryset: QuerySet) -> QuerySet | list:
+        """The pks of queryset (as apply() gives it) in the list's order: a query, or,
+        sorted by a natural column, a list put in natural order here (ties by pk)."""
+        sort = (self.sort or self.spec.default_sort).removeprefix("-")
+        if not self.spec.column(sort).natural:
+            return queryset.values_list("pk", flat=True)
+        name, descending = self.sort_field
+        pairs = queryset.order_by().values_list("pk", name)
+        ordered = sorted(pairs, key=lambda pair: (natural_key(pair[1] or ""), pair[0]))
+        return [pk for pk, _name in (reversed(ordered) if descending else ordered)]
 
     # The address: what is chosen, so that a link shows the same list.
     def parameters(self, **changes: str | None) -> QueryDict:
@@ -263,7 +373,7 @@ class ListQuery:
     def chips(self) -> list[Chip]:
         chips = []
         if self.q:
-            chips.append(Chip("Search", self.q, self.url(q=None, page=None)))
+            chips.append(Chip(_("Search"), self.q, self.url(q=None, page=None)))
         for key, value in self.values.items():
             item = self.spec.filter(key)
             label = dict(self.choices.get(key) or ()).get(value, value)
@@ -302,8 +412,15 @@ class TwoStepPaginator(Paginator):
     columns). One query ordering and limiting every joined row costs MariaDB a
     sort of all of them (bench/vm_list.py)."""
 
-    def __init__(self, queryset: QuerySet, per_page: int, fetch: Callable[[list], QuerySet]):
-        super().__init__(queryset.values_list("pk", flat=True), per_page)
+    def __init__(
+        self,
+        queryset: QuerySet,
+        per_page: int,
+        fetch: Callable[[list], QuerySet],
+        ids: QuerySet | Sequence | None = None,
+    ):
+        """ids: the list's pks in its order, when not queryset's (ListQuery.ids)."""
+        super().__init__(queryset.values_list("pk", flat=True) if ids is None else ids, per_page)
         self.fetch = fetch
 
     def page(self, number):
@@ -357,7 +474,7 @@ def register(spec: ListSpec) -> ListSpec:
 def without_view_choices(path: str) -> str:
     """path (with its query) without columns, page size and page: after a user chose
     and remembered them, their choice shows rather than the old address's."""
-    base, _, query = path.partition("?")
+    base, _mark, query = path.partition("?")
     kept = QueryDict(query, mutable=True)
     for key in ("cols", "per_page", "page"):
         kept.pop(key, None)

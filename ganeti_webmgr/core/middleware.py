@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 
 class MethodNotAllowedPage:
@@ -15,8 +16,15 @@ class MethodNotAllowedPage:
             methods = [m.strip() for m in response.get("Allow", "").split(",") if m.strip()]
             response.content = render_to_string(
                 "405.html",
-                {"method": request.method, "allowed": " or ".join(methods)},
+                {"method": request.method, "allowed": either(methods)},
                 request=request,
             )
             response["Content-Type"] = "text/html; charset=utf-8"
         return response
+
+
+def either(methods: list[str]) -> str:
+    """'GET', 'GET or POST', 'GET, HEAD or POST'."""
+    if len(methods) < 2:
+        return "".join(methods)
+    return _("%(some)s or %(last)s") % {"some": ", ".join(methods[:-1]), "last": methods[-1]}

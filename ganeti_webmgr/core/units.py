@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)(?:i?b)?\s*", re.IGNORECASE)
 _FACTOR = {"k": 1 / 1024, "": 1, "m": 1, "g": 1024, "t": 1024**2, "p": 1024**3}
 
@@ -12,10 +14,11 @@ def parse_size(text: str) -> int:
     """'10G', '512 MiB', '1.5T', '2048' (MiB, as in Ganeti) -> MiB; ValueError if not a size."""
     match = _SIZE.fullmatch(text or "")
     if not match:
-        raise ValueError(f"{text!r} is not a size: write e.g. 10G, 512M or 1.5T.")
+        message = _("%(text)r is not a size: write e.g. 10G, 512M or 1.5T.")
+        raise ValueError(message % {"text": text})
     mib = float(match.group(1)) * _FACTOR[match.group(2).lower()]
     if mib < 1 or mib != int(mib):
-        raise ValueError(f"{text!r} is not a whole number of MiB.")
+        raise ValueError(_("%(text)r is not a whole number of MiB.") % {"text": text})
     return int(mib)
 
 

@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganeti_webmgr import audit
 from ganeti_webmgr.actions import owner as owners
@@ -28,7 +29,7 @@ from ganeti_webmgr.nodes.models import Node, NodeGroup
 from ganeti_webmgr.permissions.rules import may_override_quota, require, visible
 from ganeti_webmgr.quotas import reserve as quota
 from ganeti_webmgr.quotas import usage
-from ganeti_webmgr.virtual_machines import bulk, ownership
+from ganeti_webmgr.virtual_machines import bulk, holdings, ownership
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 # One submission acts on at most this many objects (as bulk actions): each import may
@@ -137,6 +138,8 @@ def import_vms(
             vm.cluster = cluster
             chosen[vm.pk] = ownership.owner_from_tags(vm.tags) if from_tag else owner
         beyond = _check_quotas(user, cluster, vms, chosen, beyond_quota)
+        # Rows made just now have no owner; one a job's refresh made meanwhile may have.
+        before = [(vm.owner_user_id, vm.owner_group_id) for vm in vms]
         for vm in vms:
             _set_owner_in_gwm(vm, chosen[vm.pk])
             entries[vm.pk] = audit.record(
@@ -147,6 +150,7 @@ def import_vms(
                 message=f"{vm.name} imported from Ganeti; owner {chosen[vm.pk] or 'nobody'}"
                 + (" (beyond the owner's quota: overridden)" if chosen[vm.pk] in beyond else ""),
             )
+        holdings.refresh(cluster, [*before, *chosen.values()])
         PendingImport.objects.filter(pk__in=[p.pk for p in waiting]).delete()
     outcomes = []
     for vm in vms:
@@ -155,7 +159,9 @@ def import_vms(
             try:
                 jobs = owners.set_owner(user, vm, owner, request=request, audit_action=None)
             except ownership.OwnerError as error:
-                outcome.error = f"imported; the owner tag cannot be written: {error}"
+                outcome.error = _("imported; the owner tag cannot be written: %(error)s") % {
+                    "error": error
+                }
             else:
                 outcome.job = jobs[-1] if jobs else None
         if outcome.job is not None:

@@ -17,6 +17,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ganeti_webmgr.actions.service import OverQuota
@@ -32,11 +34,11 @@ from ganeti_webmgr.virtual_machines.ownership import PREFIX
 PER_PAGE = 100
 # section: (template, heading, noun)
 SECTIONS = {
-    "vms": ("imports/vms_new.html", "Virtual machines new in Ganeti", "virtual machine"),
-    "vms-gone": ("imports/vms_gone.html", "Virtual machines gone from Ganeti", "virtual machine"),
-    "orphans": ("imports/orphans.html", "Virtual machines without owner", "virtual machine"),
-    "nodes": ("imports/nodes_new.html", "Nodes new in Ganeti", "node"),
-    "nodes-gone": ("imports/nodes_gone.html", "Nodes gone from Ganeti", "node"),
+    "vms": ("imports/vms_new.html", gettext_lazy("Virtual machines new in Ganeti"), "vm"),
+    "vms-gone": ("imports/vms_gone.html", gettext_lazy("Virtual machines gone from Ganeti"), "vm"),
+    "orphans": ("imports/orphans.html", gettext_lazy("Virtual machines without owner"), "vm"),
+    "nodes": ("imports/nodes_new.html", gettext_lazy("Nodes new in Ganeti"), "node"),
+    "nodes-gone": ("imports/nodes_gone.html", gettext_lazy("Nodes gone from Ganeti"), "node"),
 }
 
 
@@ -44,7 +46,7 @@ SECTIONS = {
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     if not may_use_import_tools(request.user):
-        raise PermissionDenied("the import tools are for cluster administrators")
+        raise PermissionDenied(_("the import tools are for cluster administrators"))
     clusters = list(visible(request.user, Cluster.objects.all(), "grant").order_by("slug"))
     numbers = services.counts(request.user, clusters)
     return render(
@@ -87,7 +89,7 @@ def vms_new(request: HttpRequest, slug: str) -> HttpResponse:
         except OverQuota as over:
             form.add_error("owner", str(over))
         else:
-            return _results(request, "Import", outcomes, "cluster-import-vms", slug)
+            return _results(request, _("Import"), outcomes, "cluster-import-vms", slug)
     return _list(request, cluster, "vms", candidates.order_by("name"), form)
 
 
@@ -101,7 +103,7 @@ def vms_gone(request: HttpRequest, slug: str) -> HttpResponse:
         cluster,
         candidates,
         services.forget_vms,
-        "virtual machine",
+        "vm",
         "vms-gone",
         candidates.select_related("primary_node", "owner_user", "owner_group"),
     )
@@ -121,7 +123,7 @@ def orphans(request: HttpRequest, slug: str) -> HttpResponse:
             form.cleaned_data["owner"],
             request=request,
         )
-        return _results(request, "Change owner", outcomes, "cluster-import-orphans", slug)
+        return _results(request, _("Change owner"), outcomes, "cluster-import-orphans", slug)
     queryset = candidates.select_related("primary_node")
     return _list(request, cluster, "orphans", queryset.order_by("name"), form)
 
@@ -140,11 +142,14 @@ def nodes_new(request: HttpRequest, slug: str) -> HttpResponse:
         if imported:
             messages.success(
                 request,
-                f"Imported {_count(imported, 'node')}: {', '.join(imported)}. A sync was "
-                "requested: the virtual machines on them show their node once it ran.",
+                _(
+                    "Imported %(count)s: %(names)s. A sync was requested: the virtual "
+                    "machines on them show their node once it ran."
+                )
+                % {"count": _count(len(imported), "node"), "names": ", ".join(imported)},
             )
         else:
-            messages.info(request, "Nothing was imported: the list changed meanwhile.")
+            messages.info(request, _("Nothing was imported: the list changed meanwhile."))
         return redirect("cluster-import-nodes", slug=slug)
     return _list(request, cluster, "nodes", candidates.order_by("name"), form)
 
@@ -225,6 +230,7 @@ def _list(request, cluster, section, queryset, form) -> HttpResponse:
             "section": section,
             "heading": heading,
             "noun": noun,
+            "count_text": _count(page.paginator.count, noun),
             "form": form,
             "page": page,
             "rows": _rows(page.object_list),
@@ -260,12 +266,17 @@ def _removed_message(request, removed: list[str], noun: str) -> None:
     if removed:
         messages.success(
             request,
-            f"Removed {_count(removed, noun)} from GWM: {', '.join(removed)}. "
-            "Ganeti was not touched.",
+            _("Removed %(count)s from GWM: %(names)s. Ganeti was not touched.")
+            % {"count": _count(len(removed), noun), "names": ", ".join(removed)},
         )
     else:
-        messages.info(request, "Nothing was removed: the list changed meanwhile.")
+        messages.info(request, _("Nothing was removed: the list changed meanwhile."))
 
 
-def _count(names: list[str], noun: str) -> str:
-    return f"{len(names)} {noun}{'' if len(names) == 1 else 's'}"
+def _count(number: int, noun: str) -> str:
+    """ "3 nodes", "1 virtual machine": noun is "node" or "vm"."""
+    if noun == "node":
+        text = ngettext("%(count)s node", "%(count)s nodes", number)
+    else:
+        text = ngettext("%(count)s virtual machine", "%(count)s virtual machines", number)
+    return text % {"count": number}

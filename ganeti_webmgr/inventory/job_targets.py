@@ -17,6 +17,7 @@ from ganeti_webmgr.inventory import node_records, vm_records
 from ganeti_webmgr.inventory.reconcile import reconcile
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.nodes.models import Node, NodeGroup
+from ganeti_webmgr.virtual_machines import holdings
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 
@@ -107,6 +108,10 @@ def write_targets(job: Job, targets: Targets) -> None:
         vm = vms.filter(name=name).first()
         if vm and job.virtual_machine_id != vm.pk:
             Job.objects.filter(pk=job.pk).update(virtual_machine=vm)
+    if targets.instances:
+        # The owners' holdings, in the transaction that wrote their VMs.
+        named = [*targets.instances, job.target_name]
+        holdings.refresh_vms(cluster, vms.filter(name__in=named))
     if targets.node:
         group_ids = dict(NodeGroup.objects.filter(cluster=cluster).values_list("uuid", "pk"))
         reconcile(

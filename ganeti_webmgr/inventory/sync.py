@@ -26,6 +26,7 @@ from ganeti_webmgr.inventory.pending import PendingChanges, record_pending
 from ganeti_webmgr.inventory.reconcile import Changes, reconcile
 from ganeti_webmgr.nodes.models import Node as NodeRow
 from ganeti_webmgr.nodes.models import NodeGroup
+from ganeti_webmgr.virtual_machines import holdings
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 from ganeti_webmgr.virtual_machines.ownership import adopt_owners_from_tags
 
@@ -169,9 +170,14 @@ def _write(cluster: Cluster, snapshot: Snapshot) -> SyncResult:
         {"node": result.nodes.pending, "vm": result.virtual_machines.pending},
         now,
     )
-    if result.virtual_machines.created or result.virtual_machines.updated:
+    vms = result.virtual_machines
+    adopted = 0
+    if vms.created or vms.updated:
         # Imported or re-tagged VMs: the gwm:owner tag names their owner.
-        adopt_owners_from_tags(cluster)
+        adopted = adopt_owners_from_tags(cluster)
+    if vms.updated or vms.missing or adopted:
+        # What VMs count for changed: every owner's holding, one sum per kind of owner.
+        holdings.refresh(cluster)
     info = snapshot.info
     fields = {}
     if snapshot.operating_systems is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ganeti_webmgr.ganeti import Instance
 from ganeti_webmgr.inventory.reconcile import Mapping
 from ganeti_webmgr.virtual_machines.hvparams import guess_hypervisor
+from ganeti_webmgr.virtual_machines.models import search_text
 
 
 def vm_mapping(node_ids: dict[str, int], default_hypervisor: str = "") -> Mapping:
@@ -27,6 +28,7 @@ def _values(instance: Instance, node_ids: dict[str, int], default_hypervisor: st
     hvparams = raw.get("hvparams") if isinstance(raw.get("hvparams"), dict) else {}
     secondary = instance.secondary_nodes[0] if instance.secondary_nodes else None
     minmem = beparams.get("minmem")
+    tags_text = f" {' '.join(instance.tags)} " if instance.tags else ""
     return {
         "uuid": instance.uuid or "",
         "status": instance.status or "",
@@ -47,7 +49,10 @@ def _values(instance: Instance, node_ids: dict[str, int], default_hypervisor: st
         "nic_ips": instance.nic_ips,
         "nic_macs": instance.nic_macs,
         "tags": instance.tags,
-        "tags_text": f" {' '.join(instance.tags)} " if instance.tags else "",
+        "tags_text": tags_text,
+        "search_text": search_text(
+            instance.name, instance.nic_ips, instance.nic_macs, instance.os or "", tags_text
+        ),
         "ctime": instance.ctime,
         "mtime": instance.mtime,
         "serial_no": instance.serial_no,

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from ganeti_webmgr.core import listing
 from ganeti_webmgr.core.listing import Column, Filter
 from ganeti_webmgr.jobs.models import Job
 
-STATUSES = (("active", "not finished"), *((s, s) for s in Job.Status.values))
+# Ganeti's words for a job's status, beside "not finished" (any of the first four).
+STATUSES = (("active", _("not finished")), *((s, s) for s in Job.Status.values))
 
 
 def _search(text: str) -> Q:
@@ -28,22 +30,22 @@ JOB_LIST = listing.register(
         name="jobs",
         search=_search,
         filters=(
-            Filter("cluster", "Cluster", listing.exact("cluster__slug"), choices=()),
+            Filter("cluster", _("Cluster"), listing.exact("cluster__slug"), choices=()),
             Filter(
                 "status",
-                "Status",
+                _("Status"),
                 listing.exact("status"),
                 choices=STATUSES,
                 special={"active": lambda qs: qs.filter(finished=False)},
             ),
         ),
         columns=(
-            Column("job", "Job"),
-            Column("cluster", "Cluster", sort="cluster__slug"),
-            Column("operation", "Operation"),
-            Column("status", "Status", sort="status"),
-            Column("by", "By"),
-            Column("created", "Started", sort="created_at"),
+            Column("job", _("Job")),
+            Column("cluster", _("Cluster"), sort="cluster__slug"),
+            Column("operation", _("Operation")),
+            Column("status", _("Status"), sort="status"),
+            Column("by", _("By")),
+            Column("created", _("Started"), sort="created_at"),
         ),
         default_sort="-created",
     )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.nodes.models import Node
@@ -116,9 +117,12 @@ class Job(models.Model):
 
     @property
     def summary(self) -> str:
-        return ", ".join(self.operations) or (
-            f"job {self.job_id}" if self.job_id else "request being submitted"
-        )
+        """Ganeti's summaries of its operations (English, as recorded), else what it is."""
+        if self.operations:
+            return ", ".join(self.operations)
+        if self.job_id:
+            return _("job %(id)s") % {"id": self.job_id}
+        return _("request being submitted")
 
     @property
     def status_text(self) -> str:

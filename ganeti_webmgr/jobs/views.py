@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ganeti_webmgr import audit
@@ -15,10 +15,10 @@ from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.core import listing
 from ganeti_webmgr.core.listing import ListQuery
-from ganeti_webmgr.jobs import live
+from ganeti_webmgr.jobs import cancel, live
 from ganeti_webmgr.jobs.filters import JOB_LIST
 from ganeti_webmgr.jobs.models import Job
-from ganeti_webmgr.permissions.rules import can, get_visible_or_404, visible
+from ganeti_webmgr.permissions.rules import get_visible_or_404, may_cancel_job, visible
 
 
 @login_required
@@ -110,7 +110,7 @@ def _detail_context(request: HttpRequest, job: Job) -> dict:
         "may_cancel": job.job_id is not None
         and not job.finished
         and not job.cancel_requested_at
-        and _may_cancel(request.user, job),
+        and may_cancel_job(request.user, job),
         "may_acknowledge": job.job_id is not None
         and job.status == Job.Status.ERROR
         and not job.acknowledged,
@@ -133,32 +133,25 @@ def job_cancel(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     """Record the wish to cancel (with its audit entry); gwm-worker sends it to Ganeti,
     so the page never waits on the cluster."""
     job = _get(request, slug, job_id)
-    if job.finished or not _may_cancel(request.user, job):
-        messages.error(request, "This job can no longer be cancelled here.")
+    if job.finished or not may_cancel_job(request.user, job):
+        messages.error(request, _("This job can no longer be cancelled here."))
         return redirect("job-detail", slug=slug, job_id=job_id)
     if job.cancel_requested_at:
-        messages.info(request, f"Cancelling job {job.job_id} was already requested.")
+        messages.info(
+            request, _("Cancelling job %(id)s was already requested.") % {"id": job.job_id}
+        )
         return redirect("job-detail", slug=slug, job_id=job_id)
-    with audit.change(
-        "job.cancel",
-        request=request,
-        targets=[job.cluster, *_targets(job)],
-        job=job,
-        message=f"cancel requested for job {job.job_id}",
-    ) as entry:
-        asked = Job.objects.filter(
-            pk=job.pk, finished=False, cancel_requested_at__isnull=True
-        ).update(cancel_requested_at=timezone.now())
-        if not asked:  # it ended, or was asked, meanwhile
-            entry.skip()
-    if asked:
+    if cancel.ask(job, request):
         messages.success(
             request,
-            f"Cancel requested: GWM asks Ganeti to cancel job {job.job_id}. Ganeti cancels "
-            "only jobs that have not started running.",
+            _(
+                "Cancel requested: GWM asks Ganeti to cancel job %(id)s. Ganeti cancels "
+                "only jobs that have not started running."
+            )
+            % {"id": job.job_id},
         )
     else:
-        messages.error(request, "This job can no longer be cancelled here.")
+        messages.error(request, _("This job can no longer be cancelled here."))
     return redirect("job-detail", slug=slug, job_id=job_id)
 
 
@@ -177,22 +170,13 @@ def job_acknowledge(request: HttpRequest, slug: str, job_id: int) -> HttpRespons
     ) as entry:
         if not Job.objects.filter(pk=job.pk, acknowledged=False).update(acknowledged=True):
             entry.skip()  # acknowledged already
-    messages.success(request, f"Job {job.job_id}'s error is acknowledged.")
+    messages.success(request, _("Job %(id)s's error is acknowledged.") % {"id": job.job_id})
     return redirect("job-detail", slug=slug, job_id=job_id)
 
 
 def _get(request: HttpRequest, slug: str, job_id: int) -> Job:
     queryset = Job.objects.select_related("cluster", "virtual_machine", "node", "requested_by")
     return get_visible_or_404(request.user, queryset, cluster__slug=slug, job_id=job_id)
-
-
-def _may_cancel(user, job: Job) -> bool:
-    """Whoever started it, or may act on its target; not on a read-only cluster."""
-    if job.cluster.read_only:
-        return False
-    if job.requested_by_id == user.pk or can(user, "admin", job.cluster):
-        return True
-    return job.virtual_machine is not None and can(user, "power", job.virtual_machine)
 
 
 def _targets(job: Job) -> list:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from ganeti_webmgr.core import listing
 from ganeti_webmgr.core.listing import Column, Filter
 
 ROLES = (
-    ("master", "master"),
-    ("master-candidate", "master candidate"),
-    ("regular", "regular"),
-    ("drained", "drained"),
-    ("offline", "offline"),
+    ("master", _("master")),
+    ("master-candidate", _("master candidate")),
+    ("regular", _("regular")),
+    ("drained", _("drained")),
+    ("offline", _("offline")),
 )
 ROLE_MATCHES = {
     "drained": lambda qs: qs.filter(Q(role="drained") | Q(drained=True)),
@@ -24,18 +25,18 @@ NODE_LIST = listing.register(
         name="nodes",
         search=("name", "primary_ip", "secondary_ip", "group__name", "tags"),
         filters=(
-            Filter("role", "Role", listing.exact("role"), choices=ROLES, special=ROLE_MATCHES),
-            Filter("group", "Group", listing.exact("group__name"), choices=()),
+            Filter("role", _("Role"), listing.exact("role"), choices=ROLES, special=ROLE_MATCHES),
+            Filter("group", _("Group"), listing.exact("group__name"), choices=()),
         ),
         columns=(
-            Column("name", "Node", sort="name_key"),
-            Column("role", "Role", sort="role"),
-            Column("group", "Group", sort="group__name_key"),
-            Column("ip", "Primary IP", default=False),
-            Column("memory", "Memory free", sort="memory_free"),
-            Column("disk", "Disk free", sort="disk_free"),
-            Column("cpus", "CPUs", sort="cpu_total"),
-            Column("vms", "VMs", sort="primary_count"),
+            Column("name", _("Node"), sort="name_key"),
+            Column("role", _("Role"), sort="role"),
+            Column("group", _("Group"), sort="group__name_key"),
+            Column("ip", _("Primary IP"), default=False),
+            Column("memory", _("Memory free"), sort="memory_free"),
+            Column("disk", _("Disk free"), sort="disk_free"),
+            Column("cpus", _("CPUs"), sort="cpu_total"),
+            Column("vms", _("VMs"), sort="primary_count"),
         ),
         default_sort="name",
         ties=("name_key", "name", "pk"),

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ganeti_webmgr.accounts import list_prefs
@@ -118,10 +119,10 @@ def _vms_of(node: Node, vms) -> list:
 
 # The node page's tabs (key, label), in order; ?tab=<key> selects one.
 TABS = [
-    ("overview", "Overview"),
-    ("vms", "Virtual machines"),
-    ("jobs", "Jobs"),
-    ("log", "Log"),
+    ("overview", _("Overview")),
+    ("vms", _("Virtual machines")),
+    ("jobs", _("Jobs")),
+    ("log", _("Log")),
 ]
 LOG_ENTRIES = 20  # the Log tab's; the whole log is on its own page
 
@@ -148,8 +149,8 @@ def _detail(request: HttpRequest, node: Node):
         entries = log_paging.page(
             log_queries.for_object(node), QueryDict(), LOG_ENTRIES, keep=entry_filter(request.user)
         )
-        context["log_page"] = replace(entries, newer=None, older=None)
-        context["more_log"] = entries.older is not None
+        context["log_page"] = replace(entries, previous=None, next=None)
+        context["more_log"] = entries.next is not None
     else:
         context["vm_counts"] = {
             "primary": node.primary_vms.filter(removed_at=None).count(),

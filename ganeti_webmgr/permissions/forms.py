@@ -2,19 +2,22 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.models import Group, User
+from django.utils.translation import gettext_lazy as _
 
 
 class GrantForm(forms.Form):
     """Set the permissions of one user or group on one object (none: revoke all)."""
 
     holder_kind = forms.ChoiceField(
-        choices=[("user", "User"), ("group", "Group")],
+        choices=[("user", _("User")), ("group", _("Group"))],
         widget=forms.RadioSelect,
         initial="user",
-        label="Grant to",
+        label=_("Grant to"),
     )
-    holder_name = forms.CharField(max_length=150, label="User or group name")
-    permissions = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    holder_name = forms.CharField(max_length=150, label=_("User or group name"))
+    permissions = forms.MultipleChoiceField(
+        label=_("Permissions"), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -26,9 +29,13 @@ class GrantForm(forms.Form):
         if kind == "user" and name:
             data["holder"] = User.objects.filter(username=name, is_active=True).first()
             if data["holder"] is None:
-                self.add_error("holder_name", f"There is no active user named {name!r}.")
+                self.add_error(
+                    "holder_name", _("There is no active user named %(name)r.") % {"name": name}
+                )
         elif kind == "group" and name:
             data["holder"] = Group.objects.filter(name=name).first()
             if data["holder"] is None:
-                self.add_error("holder_name", f"There is no group named {name!r}.")
+                self.add_error(
+                    "holder_name", _("There is no group named %(name)r.") % {"name": name}
+                )
         return data

@@ -53,12 +53,15 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, Group, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.lookups import In
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from ganeti_webmgr import conf
 from ganeti_webmgr.accounts.models import GroupProfile
 from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.core.db import Unindexed
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.nodes.models import Node
 from ganeti_webmgr.permissions.models import (
@@ -131,7 +134,9 @@ def may_use_console(user, vm: VirtualMachine) -> bool:
 def require(user, action: str, obj) -> None:
     """PermissionDenied (403) unless can(); use after the object was found visible."""
     if not can(user, action, obj):
-        raise PermissionDenied(f"not allowed to {action} {obj}")
+        raise PermissionDenied(
+            _("not allowed to %(action)s %(target)s") % {"action": action, "target": obj}
+        )
 
 
 def visible(user, queryset: QuerySet, action: str = "view") -> QuerySet:
@@ -149,27 +154,27 @@ def visible(user, queryset: QuerySet, action: str = "view") -> QuerySet:
         if model is Cluster:
             return queryset.filter(pk__in=admin_of)
         if model is VirtualMachine:
-            return queryset.filter(Q(cluster_id__in=admin_of) | _vm_grants(user, ["admin"]))
+            return queryset.filter(_in_clusters(admin_of) | _vm_grants(user, ["admin"]))
         raise ValueError(f"permissions cannot be granted on {model.__name__}")
     if model is Cluster:
         if action == "view":
+            # Some VM of the cluster granted: EXISTS stops at the first (an IN over
+            # the granted VMs' clusters looks up every one of them).
+            granted_vm = VirtualMachine.objects.filter(
+                _vm_grants(user, VM_ACTIONS), cluster_id=OuterRef("pk")
+            )
             return queryset.filter(
-                Q(pk__in=_clusters_with(user, CLUSTER_ACTIONS))
-                | Q(
-                    pk__in=VirtualMachine.objects.filter(_vm_grants(user, VM_ACTIONS)).values(
-                        "cluster_id"
-                    )
-                )
+                Q(pk__in=_clusters_with(user, CLUSTER_ACTIONS)) | Q(Exists(granted_vm))
             )
         _check_action(action, CLUSTER_ACTIONS)
         return queryset.filter(pk__in=_clusters_with(user, ["admin", action]))
     if model is VirtualMachine and action in VM_CLUSTER_ACTIONS:
         return queryset.filter(
-            Q(cluster_id__in=_clusters_with(user, ["admin", action])) | _vm_grants(user, ["admin"])
+            _in_clusters(_clusters_with(user, ["admin", action])) | _vm_grants(user, ["admin"])
         )
     if model is VirtualMachine:
         codes = VM_ACTIONS if action == "view" else _vm_codes(action)
-        return queryset.filter(Q(cluster_id__in=admin_of) | _vm_grants(user, codes))
+        return queryset.filter(_in_clusters(admin_of) | _vm_grants(user, codes))
     if model is Node:
         _check_action(action, NODE_ACTIONS)
         return queryset.filter(cluster_id__in=_clusters_with(user, ["admin", "migrate"]))
@@ -240,6 +245,15 @@ def may_remove_cluster(user, cluster: Cluster) -> bool:
     return may_see_everything(user)
 
 
+def may_cancel_job(user, job: Job) -> bool:
+    """Whoever started it, or may act on its target; not on a read-only cluster."""
+    if job.cluster.read_only:
+        return False
+    if job.requested_by_id == user.pk or can(user, "admin", job.cluster):
+        return True
+    return job.virtual_machine is not None and can(user, "power", job.virtual_machine)
+
+
 def may_see_nodes(user, cluster: Cluster) -> bool:
     """Seeing a cluster through a VM does not show its nodes: its admins and holders
     of its migrate permission see them."""
@@ -249,14 +263,20 @@ def may_see_nodes(user, cluster: Cluster) -> bool:
 
 
 def clusters_with_visible_nodes(user) -> set[int]:
-    """The pks of the clusters for which may_see_nodes holds, in one query."""
-    granted = visible(user, Cluster.objects.all(), "grant").values("pk")
-    with_nodes = visible(user, Node.objects.all()).values("cluster_id")
-    return set(
-        Cluster.objects.filter(Q(pk__in=granted) | Q(pk__in=with_nodes)).values_list(
-            "pk", flat=True
+    """The pks of the clusters for which may_see_nodes holds, in one query, read once
+    per user object (a page asks for every row)."""
+    if not _active(user):
+        return set()
+    held = _held(user)
+    if "node_clusters" not in held:
+        granted = visible(user, Cluster.objects.all(), "grant").values("pk")
+        with_nodes = visible(user, Node.objects.all()).values("cluster_id")
+        held["node_clusters"] = frozenset(
+            Cluster.objects.filter(Q(pk__in=granted) | Q(pk__in=with_nodes)).values_list(
+                "pk", flat=True
+            )
         )
-    )
+    return set(held["node_clusters"])
 
 
 def may_see_sync_errors(user, cluster: Cluster) -> bool:
@@ -286,10 +306,33 @@ def may_manage_users(user) -> bool:
     return may_see_everything(user)
 
 
+def may_set_active(user, target: User, active: bool) -> bool:
+    """Activate or deactivate target: those who manage users, never deactivating
+    themselves (a site would lock out its last administrator by mistake)."""
+    return may_manage_users(user) and (active or target.pk != user.pk)
+
+
 def may_see_user(user, username: str) -> bool:
     """A user's page and log: themself and those who manage users. Asked before the
     lookup, so the answer says nothing about which users exist."""
     return _active(user) and (user.get_username() == username or may_manage_users(user))
+
+
+def may_make_token(user, target: User) -> bool:
+    """Make an API token for target: only for oneself (a token acts as its user, so an
+    administrator makes one for someone else with gwm-manage token, on the server)."""
+    return _active(user) and user.pk == target.pk
+
+
+def may_see_tokens(user, target: User) -> bool:
+    """target's API tokens (never their secrets): themself and those who manage users."""
+    return _active(user) and (user.pk == target.pk or may_manage_users(user))
+
+
+def may_revoke_token(user, token) -> bool:
+    """Revoke an API token: its owner, and those who manage users (a leaked token is
+    stopped without waiting for its owner)."""
+    return may_see_tokens(user, token.user)
 
 
 def may_manage_ssh_keys(user, cluster: Cluster) -> bool:
@@ -424,16 +467,38 @@ def _vm_codes(action: str) -> list[str]:
     return [action, "admin"]
 
 
-def _clusters_with(user, codes) -> QuerySet:
+def _held(user) -> dict:
+    """What rules read of user's grants, kept on the user object: the questions of
+    one request (request.user is loaded for each) read each thing once. Code that
+    changes someone's grants and asks again loads that user afresh."""
+    return user.__dict__.setdefault("_gwm_perm_cache", {})
+
+
+def _cluster_codes(user) -> dict[int, set[str]]:
+    """Cluster pk -> the codenames user holds on it, directly or via a group: one
+    query, however many questions (a user holds few cluster grants)."""
+    held = _held(user)
+    if "clusters" not in held:
+        fields = ("content_object_id", "permission__codename")
+        direct = ClusterUserPermission.objects.filter(user=user).values_list(*fields)
+        via_group = ClusterGroupPermission.objects.filter(group__user=user).values_list(*fields)
+        codes: dict[int, set[str]] = {}
+        for pk, code in direct.union(via_group, all=True):
+            codes.setdefault(pk, set()).add(code)
+        held["clusters"] = codes
+    return held["clusters"]
+
+
+def _clusters_with(user, codes) -> list[int]:
     """Ids of clusters on which user holds one of the codes, directly or via a group."""
-    direct = ClusterUserPermission.objects.filter(user=user, permission__codename__in=codes)
-    via_group = ClusterGroupPermission.objects.filter(
-        group__user=user, permission__codename__in=codes
-    )
-    return Cluster.objects.filter(
-        Q(pk__in=direct.values("content_object_id"))
-        | Q(pk__in=via_group.values("content_object_id"))
-    ).values("pk")
+    wanted = set(codes)
+    return sorted(pk for pk, held in _cluster_codes(user).items() if held & wanted)
+
+
+def _in_clusters(ids: list[int]) -> Q:
+    """VMs of these clusters: one term of an OR with the VM grants (Unindexed: see
+    there)."""
+    return Q(In(Unindexed(F("cluster_id")), ids)) if ids else Q(pk__in=[])
 
 
 def _vm_grants(user, codes) -> Q:
@@ -448,13 +513,12 @@ def _vm_grants(user, codes) -> Q:
 
 def _perms(user, obj) -> set[str]:
     """The permission codenames user holds on obj (directly or via groups), cached on user."""
-    cache = user.__dict__.setdefault("_gwm_perm_cache", {})
+    if isinstance(obj, Cluster):
+        return _cluster_codes(user).get(obj.pk, set())
+    cache = _held(user)
     key = (type(obj).__name__, obj.pk)
     if key not in cache:
-        if isinstance(obj, Cluster):
-            direct, grouped = ClusterUserPermission, ClusterGroupPermission
-        else:
-            direct, grouped = VirtualMachineUserPermission, VirtualMachineGroupPermission
+        direct, grouped = VirtualMachineUserPermission, VirtualMachineGroupPermission
         codes = set(
             direct.objects.filter(user=user, content_object=obj).values_list(
                 "permission__codename", flat=True

@@ -8,12 +8,14 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ganeti_webmgr import audit
 from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.permissions import grants
+from ganeti_webmgr.permissions.descriptions import described
 from ganeti_webmgr.permissions.forms import GrantForm
 from ganeti_webmgr.permissions.rules import get_visible_or_404
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
@@ -26,7 +28,7 @@ def cluster_permissions(request: HttpRequest, slug: str) -> HttpResponse:
     return _edit(
         request,
         cluster,
-        title=f"Permissions on cluster {cluster.slug}",
+        title=_("Permissions on cluster %(cluster)s") % {"cluster": cluster.slug},
         extra={"cluster_header": cluster_header(request.user, cluster, "permissions")},
     )
 
@@ -41,23 +43,24 @@ def vm_permissions(request: HttpRequest, slug: str, name: str) -> HttpResponse:
         cluster__slug=slug,
         name=name,
     )
-    return _edit(request, vm, title=f"Permissions on {vm.name}")
+    return _edit(request, vm, title=_("Permissions on %(vm)s") % {"vm": vm.name})
 
 
 def _edit(request: HttpRequest, obj, title: str, extra: dict | None = None) -> HttpResponse:
-    meta_permissions = dict(obj._meta.permissions)
-    choices = [(code, f"{code}: {meta_permissions[code]}") for code in grants.grantable(obj)]
+    choices = [(code, f"{code}: {described(obj, code)}") for code in grants.grantable(obj)]
     form = GrantForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():
         holder = form.cleaned_data["holder"]
         with transaction.atomic():
             granted, revoked = grants.set_permissions(obj, holder, form.cleaned_data["permissions"])
             _record(request, obj, holder, granted, revoked)
-        kind = "group" if isinstance(holder, Group) else "user"
+        is_group = isinstance(holder, Group)
         if granted or revoked:
-            messages.success(request, _summary(kind, holder, granted, revoked))
+            messages.success(request, _summary(is_group, holder, granted, revoked))
+        elif is_group:
+            messages.info(request, _("No change for group %(holder)s.") % {"holder": holder})
         else:
-            messages.info(request, f"No change for {kind} {holder}.")
+            messages.info(request, _("No change for user %(holder)s.") % {"holder": holder})
         return redirect(request.path)
     return render(
         request,
@@ -88,10 +91,13 @@ def _record(request, obj, holder, granted, revoked) -> None:
             )
 
 
-def _summary(kind, holder, granted, revoked) -> str:
+def _summary(is_group, holder, granted, revoked) -> str:
     parts = []
     if granted:
-        parts.append(f"granted {', '.join(granted)}")
+        parts.append(_("granted %(codes)s") % {"codes": ", ".join(granted)})
     if revoked:
-        parts.append(f"revoked {', '.join(revoked)}")
-    return f"{kind.capitalize()} {holder}: {'; '.join(parts)}."
+        parts.append(_("revoked %(codes)s") % {"codes": ", ".join(revoked)})
+    values = {"holder": holder, "changes": "; ".join(parts)}
+    if is_group:
+        return _("Group %(holder)s: %(changes)s.") % values
+    return _("User %(holder)s: %(changes)s.") % values

@@ -12,6 +12,8 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import Group, User
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.core.units import format_mib, parse_size
@@ -25,7 +27,9 @@ from ganeti_webmgr.virtual_machines.models import VirtualMachine
 MAX_COUNT = 50
 # As the Modify form allows.
 MAX_VCPUS = 1024
-NIC_MODES = [("", "cluster default")] + [(m, m) for m in ("bridged", "routed", "openvswitch")]
+NIC_MODES = [("", gettext_lazy("cluster default"))] + [
+    (m, m) for m in ("bridged", "routed", "openvswitch")
+]
 
 
 class SizeField(forms.CharField):
@@ -42,7 +46,10 @@ class SizeField(forms.CharField):
 
 
 class DiskForm(forms.Form):
-    size = SizeField(label="Size", widget=forms.TextInput(attrs={"placeholder": "e.g. 10G"}))
+    size = SizeField(
+        label=gettext_lazy("Size"),
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("e.g. 10G")}),
+    )
 
     def has_changed(self) -> bool:
         # A row without a size is no disk (the page offers a few spare rows).
@@ -50,33 +57,38 @@ class DiskForm(forms.Form):
 
 
 class NicForm(forms.Form):
-    network = forms.ChoiceField(label="Ganeti network", required=False)
-    mode = forms.ChoiceField(label="Mode", choices=NIC_MODES, required=False)
-    link = forms.CharField(label="Link", required=False, max_length=64)
+    network = forms.ChoiceField(label=gettext_lazy("Ganeti network"), required=False)
+    mode = forms.ChoiceField(label=gettext_lazy("Mode"), choices=NIC_MODES, required=False)
+    link = forms.CharField(label=gettext_lazy("Link"), required=False, max_length=64)
     mac = forms.CharField(
-        label="MAC", required=False, max_length=17, help_text="Empty: Ganeti generates one."
+        label=gettext_lazy("MAC"),
+        required=False,
+        max_length=17,
+        help_text=gettext_lazy("Empty: Ganeti generates one."),
     )
-    ip = forms.CharField(label="IP address", required=False, max_length=64)
+    ip = forms.CharField(label=gettext_lazy("IP address"), required=False, max_length=64)
 
     def __init__(self, *args: Any, networks: list[str] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["network"].choices = [("", "none (mode and link)")] + [(n, n) for n in networks]
+        self.fields["network"].choices = [("", _("none (mode and link)"))] + [
+            (n, n) for n in networks
+        ]
 
     def clean_mac(self) -> str:
         mac = self.cleaned_data["mac"].strip().lower()
         parts = mac.split(":")
         if mac and (len(parts) != 6 or not all(len(p) == 2 for p in parts)):
-            raise forms.ValidationError("Write a MAC as six pairs, e.g. aa:00:00:12:34:56.")
+            raise forms.ValidationError(_("Write a MAC as six pairs, e.g. aa:00:00:12:34:56."))
         if mac and not all(c in "0123456789abcdef" for c in mac.replace(":", "")):
-            raise forms.ValidationError("A MAC has hexadecimal digits only.")
+            raise forms.ValidationError(_("A MAC has hexadecimal digits only."))
         return mac
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("network") and (data.get("mode") or data.get("link")):
-            self.add_error("network", "Choose a Ganeti network, or a mode and link, not both.")
+            self.add_error("network", _("Choose a Ganeti network, or a mode and link, not both."))
         if data.get("ip") == "pool" and not data.get("network"):
-            self.add_error("ip", "Only a Ganeti network has a pool to take an address from.")
+            self.add_error("ip", _("Only a Ganeti network has a pool to take an address from."))
         return data
 
     def has_changed(self) -> bool:
@@ -109,50 +121,66 @@ def owner_choices(user: User, cluster: Cluster) -> list[tuple[str, str]]:
     else:
         users = User.objects.filter(pk=user.pk)
         groups = user.groups.order_by("name")
-    return [(f"user:{u.username}", f"user {u.username}") for u in users] + [
-        (f"group:{g.name}", f"group {g.name}") for g in groups
+    return [(f"user:{u.username}", _("user %(name)s") % {"name": u.username}) for u in users] + [
+        (f"group:{g.name}", _("group %(name)s") % {"name": g.name}) for g in groups
     ]
 
 
 class CreateForm(forms.Form):
     # Owner and name
-    owner = forms.ChoiceField(label="Owner")
+    owner = forms.ChoiceField(label=gettext_lazy("Owner"))
     name = forms.CharField(
-        label="Instance name",
+        label=gettext_lazy("Instance name"),
         max_length=255,
-        help_text="The VM's fully qualified name. To create several, put {n} where the "
-        "number goes, e.g. web{n}.example.org or web{n:02d}.example.org.",
+        help_text=gettext_lazy(
+            "The VM's fully qualified name. To create several, put {n} where the "
+            "number goes, e.g. web{n}.example.org or web{n:02d}.example.org."
+        ),
     )
-    count = forms.IntegerField(label="How many", min_value=1, max_value=MAX_COUNT, initial=1)
+    count = forms.IntegerField(
+        label=gettext_lazy("How many"), min_value=1, max_value=MAX_COUNT, initial=1
+    )
     first_number = forms.IntegerField(
-        label="First number", min_value=0, max_value=999_999_999, initial=1
+        label=gettext_lazy("First number"), min_value=0, max_value=999_999_999, initial=1
     )
     # Basics
-    hypervisor = forms.ChoiceField()
-    os = forms.ChoiceField(label="Operating system")
-    disk_template = forms.ChoiceField(label="Disk template")
-    memory = SizeField(label="Memory", initial="1G")
+    hypervisor = forms.ChoiceField(label=gettext_lazy("Hypervisor"))
+    os = forms.ChoiceField(label=gettext_lazy("Operating system"))
+    disk_template = forms.ChoiceField(label=gettext_lazy("Disk template"))
+    memory = SizeField(label=gettext_lazy("Memory"), initial="1G")
     minmem = SizeField(
-        label="Minimum memory", required=False, help_text="Empty: the same as the memory."
+        label=gettext_lazy("Minimum memory"),
+        required=False,
+        help_text=gettext_lazy("Empty: the same as the memory."),
     )
-    vcpus = forms.IntegerField(label="vCPUs", min_value=1, max_value=MAX_VCPUS, initial=1)
+    vcpus = forms.IntegerField(
+        label=gettext_lazy("vCPUs"), min_value=1, max_value=MAX_VCPUS, initial=1
+    )
     nic_count = forms.IntegerField(
-        label="Network cards", min_value=0, max_value=ROWS, initial=1, help_text="Set each below."
+        label=gettext_lazy("Network cards"),
+        min_value=0,
+        max_value=ROWS,
+        initial=1,
+        help_text=gettext_lazy("Set each below."),
     )
     # Placement
     use_iallocator = forms.BooleanField(
-        label="Let Ganeti choose the nodes", required=False, initial=True
+        label=gettext_lazy("Let Ganeti choose the nodes"), required=False, initial=True
     )
-    pnode = forms.ChoiceField(label="Primary node", required=False)
-    snode = forms.ChoiceField(label="Secondary node", required=False, help_text="For drbd.")
+    pnode = forms.ChoiceField(label=gettext_lazy("Primary node"), required=False)
+    snode = forms.ChoiceField(
+        label=gettext_lazy("Secondary node"), required=False, help_text=gettext_lazy("For drbd.")
+    )
     # Options
-    start = forms.BooleanField(label="Start it when created", required=False, initial=True)
-    no_install = forms.BooleanField(label="Do not install the OS", required=False)
+    start = forms.BooleanField(
+        label=gettext_lazy("Start it when created"), required=False, initial=True
+    )
+    no_install = forms.BooleanField(label=gettext_lazy("Do not install the OS"), required=False)
     name_check = forms.BooleanField(
-        label="Check that the name resolves", required=False, initial=True
+        label=gettext_lazy("Check that the name resolves"), required=False, initial=True
     )
     ip_check = forms.BooleanField(
-        label="Check that its IP address is not in use", required=False, initial=True
+        label=gettext_lazy("Check that its IP address is not in use"), required=False, initial=True
     )
 
     def __init__(
@@ -168,11 +196,13 @@ class CreateForm(forms.Form):
         self.fields["owner"].initial = f"user:{user.username}"
         self.fields["hypervisor"].choices = [(h, h) for h in enabled]
         self.fields["hypervisor"].initial = info.get("default_hypervisor")
-        self.fields["os"].choices = [("", "choose")] + [(o, o) for o in cluster.operating_systems]
+        self.fields["os"].choices = [("", _("choose"))] + [
+            (o, o) for o in cluster.operating_systems
+        ]
         messages = self.fields["os"].error_messages
-        messages["required"] = "Choose an operating system."
+        messages["required"] = _("Choose an operating system.")
         if not cluster.operating_systems:
-            messages["required"] = messages["invalid_choice"] = (
+            messages["required"] = messages["invalid_choice"] = _(
                 "GWM has not read this cluster's OS list yet; wait for its next sync."
             )
         templates = [
@@ -189,7 +219,7 @@ class CreateForm(forms.Form):
         if not self.iallocator:
             self.fields["use_iallocator"].initial = False
             self.fields["use_iallocator"].disabled = True
-            self.fields["use_iallocator"].help_text = "The cluster has no default iallocator."
+            self.fields["use_iallocator"].help_text = _("The cluster has no default iallocator.")
         # Hypervisor parameters of each enabled hypervisor; empty means the cluster's.
         self.hv_fields: dict[str, list[str]] = {}
         for hypervisor in enabled:
@@ -217,26 +247,26 @@ class CreateForm(forms.Form):
     def clean_os(self) -> str:
         if not self.cluster.operating_systems:
             raise forms.ValidationError(
-                "GWM has not read this cluster's OS list yet; wait for its next sync."
+                _("GWM has not read this cluster's OS list yet; wait for its next sync.")
             )
         if not self.cleaned_data["os"]:
-            raise forms.ValidationError("Choose an operating system.")
+            raise forms.ValidationError(_("Choose an operating system."))
         return self.cleaned_data["os"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         self._clean_names(data)
         if data.get("minmem") and data.get("memory") and data["minmem"] > data["memory"]:
-            self.add_error("minmem", "The minimum may not exceed the memory.")
+            self.add_error("minmem", _("The minimum may not exceed the memory."))
         self._clean_placement(data)
         disks_ok, nics_ok = self.disks.is_valid(), self.nics.is_valid()
         sizes = [f.cleaned_data["size"] for f in self.disks if f.cleaned_data.get("size")]
         data["disk_sizes"] = sizes
         template = data.get("disk_template")
         if template == "diskless" and sizes:
-            self._section("disks", "A diskless VM has no disks: remove them or change template.")
+            self._section("disks", _("A diskless VM has no disks: remove them or change template."))
         elif template and template != "diskless" and disks_ok and not sizes:
-            self._section("disks", "Add at least one disk.")
+            self._section("disks", _("Add at least one disk."))
         if template and data.get("memory") and data.get("vcpus") and disks_ok and nics_ok:
             # nic_count None (invalid) is reported at its field
             spec = policy.Spec(
@@ -252,7 +282,7 @@ class CreateForm(forms.Form):
                 else:
                     self.add_error(field, message)
         if not disks_ok or not nics_ok:
-            self._section("general", "Correct the disks and network cards below.")
+            self._section("general", _("Correct the disks and network cards below."))
         return data
 
     def _section(self, section: str, message: str) -> None:
@@ -270,10 +300,10 @@ class CreateForm(forms.Form):
             return
         bad = [n for n in names if not policy.HOSTNAME.fullmatch(n)]
         if bad:
-            self.add_error("name", f"{bad[0]!r} is not a valid host name.")
+            self.add_error("name", _("%(name)r is not a valid host name.") % {"name": bad[0]})
             return
         if len(set(names)) != len(names):
-            self.add_error("name", "The pattern gives the same name twice.")
+            self.add_error("name", _("The pattern gives the same name twice."))
             return
         taken = list(
             VirtualMachine.objects.filter(cluster=self.cluster, name__in=names, missing=False)
@@ -281,7 +311,9 @@ class CreateForm(forms.Form):
             .values_list("name", flat=True)
         )
         if taken:
-            self.add_error("name", f"{taken[0]} exists already in this cluster.")
+            self.add_error(
+                "name", _("%(name)s exists already in this cluster.") % {"name": taken[0]}
+            )
             return
         data["names"] = names
 
@@ -291,18 +323,18 @@ class CreateForm(forms.Form):
             return
         data["use_iallocator"] = False
         if not data.get("pnode"):
-            self.add_error("pnode", "Choose the primary node, or let Ganeti choose.")
+            self.add_error("pnode", _("Choose the primary node, or let Ganeti choose."))
         needs_secondary = data.get("disk_template") == "drbd"
         if needs_secondary and not data.get("snode"):
-            self.add_error("snode", "A drbd VM needs a secondary node.")
+            self.add_error("snode", _("A drbd VM needs a secondary node."))
         if not needs_secondary:
             data["snode"] = ""
         if data.get("snode") and data.get("snode") == data.get("pnode"):
-            self.add_error("snode", "The secondary node must differ from the primary.")
+            self.add_error("snode", _("The secondary node must differ from the primary."))
 
     # -- what to send ---------------------------------------------------------------------
     def owner_object(self) -> User | Group:
-        kind, _, name = self.cleaned_data["owner"].partition(":")
+        kind, _sep, name = self.cleaned_data["owner"].partition(":")
         if kind == "group":
             return Group.objects.get(name=name)
         return User.objects.get(username=name)
@@ -351,57 +383,57 @@ class CreateForm(forms.Form):
     def summary(self) -> list[tuple[str, str]]:
         """What will be created, in words, for the review step."""
         data, alloc = self.cleaned_data, self.allocation()
-        disks = ", ".join(format_mib(d["size"]) for d in alloc["disks"]) or "none"
+        disks = ", ".join(format_mib(d["size"]) for d in alloc["disks"]) or _("none")
         nics = "; ".join(
-            " ".join(f"{k}={v}" for k, v in nic.items()) or "cluster default"
+            " ".join(f"{k}={v}" for k, v in nic.items()) or _("cluster default")
             for nic in alloc["nics"]
         )
         placement = (
-            f"chosen by {self.iallocator}"
+            _("chosen by %(allocator)s") % {"allocator": self.iallocator}
             if data["use_iallocator"]
-            else " and ".join(n for n in (data["pnode"], data.get("snode")) if n)
+            else _(" and ").join(n for n in (data["pnode"], data.get("snode")) if n)
         )
         memory = format_mib(data["memory"])
         if data.get("minmem") and data["minmem"] != data["memory"]:
-            memory += f" (minimum {format_mib(data['minmem'])})"
+            memory += " " + _("(minimum %(minmem)s)") % {"minmem": format_mib(data["minmem"])}
         options = [
             label
             for key, label in (
-                ("start", "start"),
-                ("no_install", "no OS install"),
-                ("name_check", "name check"),
-                ("ip_check", "IP check"),
+                ("start", _("start")),
+                ("no_install", _("no OS install")),
+                ("name_check", _("name check")),
+                ("ip_check", _("IP check")),
             )
             if alloc.get(key)
         ]
         rows = []
         if "names" in data:  # not for a template
             rows += [
-                ("Names", ", ".join(data["names"])),
-                ("Owner", data["owner"].replace(":", " ")),
+                (_("Names"), ", ".join(data["names"])),
+                (_("Owner"), data["owner"].replace(":", " ")),
             ]
         rows += [
-            ("Hypervisor", data["hypervisor"]),
-            ("Operating system", data["os"]),
-            ("Disk template", data["disk_template"]),
-            ("Disks", disks),
-            ("Network cards", nics or "none"),
-            ("Memory", memory),
-            ("vCPUs", str(data["vcpus"])),
-            ("Placement", placement),
-            ("Options", ", ".join(options) or "none"),
+            (_("Hypervisor"), data["hypervisor"]),
+            (_("Operating system"), data["os"]),
+            (_("Disk template"), data["disk_template"]),
+            (_("Disks"), disks),
+            (_("Network cards"), nics or _("none")),
+            (_("Memory"), memory),
+            (_("vCPUs"), str(data["vcpus"])),
+            (_("Placement"), placement),
+            (_("Options"), ", ".join(options) or _("none")),
         ]
         if hv := self.hvparams():
-            rows.append(("Hypervisor parameters", ", ".join(f"{k}={v}" for k, v in hv.items())))
+            rows.append((_("Hypervisor parameters"), ", ".join(f"{k}={v}" for k, v in hv.items())))
         return rows
 
 
 class TemplateForm(CreateForm):
     """The wizard's choices without owner and name, saved under a template name."""
 
-    template_name = forms.CharField(label="Template name", max_length=100)
+    template_name = forms.CharField(label=gettext_lazy("Template name"), max_length=100)
     template_description = forms.CharField(
-        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, cluster, user, data=None, initial=None, template=None) -> None:
@@ -416,5 +448,7 @@ class TemplateForm(CreateForm):
         if self.template is not None:
             others = others.exclude(pk=self.template.pk)
         if others.exists():
-            raise forms.ValidationError(f"This cluster has a template named {name!r} already.")
+            raise forms.ValidationError(
+                _("This cluster has a template named %(name)r already.") % {"name": name}
+            )
         return name

@@ -10,15 +10,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from ganeti_webmgr.core.units import format_mib
 
 # ipolicy key -> (form field, what it is)
 BOUNDS = {
-    "memory-size": ("memory", "Memory"),
-    "cpu-count": ("vcpus", "vCPUs"),
-    "disk-count": ("disks", "Number of disks"),
-    "disk-size": ("disks", "Disk size"),
-    "nic-count": ("nics", "Number of network cards"),
+    "memory-size": ("memory", gettext_lazy("Memory")),
+    "cpu-count": ("vcpus", gettext_lazy("vCPUs")),
+    "disk-count": ("disks", gettext_lazy("Number of disks")),
+    "disk-size": ("disks", gettext_lazy("Disk size")),
+    "nic-count": ("nics", gettext_lazy("Number of network cards")),
 }
 
 
@@ -39,7 +42,8 @@ def violations(spec: Spec, ipolicy: dict) -> list[tuple[str, str]]:
         problems.append(
             (
                 "disk_template",
-                f"The cluster's policy allows the disk templates {', '.join(allowed)} only.",
+                _("The cluster's policy allows the disk templates %(templates)s only.")
+                % {"templates": ", ".join(allowed)},
             )
         )
     ranges = ipolicy.get("minmax") or []
@@ -67,12 +71,20 @@ def _range_violations(spec: Spec, low: dict, high: dict) -> list[tuple[str, str]
         for number in numbers:
             if key in low and number < low[key]:
                 found.append(
-                    (field, f"{label}: at least {unit(low[key])} by the cluster's policy.")
+                    (
+                        field,
+                        _("%(what)s: at least %(bound)s by the cluster's policy.")
+                        % {"what": label, "bound": unit(low[key])},
+                    )
                 )
                 break
             if key in high and number > high[key]:
                 found.append(
-                    (field, f"{label}: at most {unit(high[key])} by the cluster's policy.")
+                    (
+                        field,
+                        _("%(what)s: at most %(bound)s by the cluster's policy.")
+                        % {"what": label, "bound": unit(high[key])},
+                    )
                 )
                 break
     return found
@@ -88,9 +100,11 @@ def names_from_pattern(pattern: str, count: int, first: int = 1) -> list[str]:
     if count == 1 and "{" not in pattern:
         return [pattern]
     if "{n" not in pattern:
-        raise ValueError("To create several, put {n} in the name where the number goes.")
+        raise ValueError(_("To create several, put {n} in the name where the number goes."))
     try:
         names = [pattern.format(n=number) for number in range(first, first + count)]
     except (KeyError, IndexError, ValueError) as error:
-        raise ValueError(f"The name pattern is not valid: {error}.") from None
+        raise ValueError(
+            _("The name pattern is not valid: %(error)s.") % {"error": error}
+        ) from None
     return names

@@ -14,8 +14,16 @@ from ganeti_webmgr.provisioning.models import CreationRequest
 NOT_KEPT = {"csrfmiddlewaretoken", "action"}
 
 
-def submit(form: CreateVMsForm, request, *, override_quota: bool = False) -> CreationRequest:
-    """Raises service.Refused (nothing recorded); gwm-worker sends the request."""
+def submit(
+    form: CreateVMsForm,
+    request,
+    *,
+    override_quota: bool = False,
+    values: dict[str, list[str]] | None = None,
+) -> CreationRequest:
+    """Raises service.Refused (nothing recorded); gwm-worker sends the request.
+
+    values: the form data to keep (default: request.POST's), as {name: [value, ...]}."""
     cluster = form.cluster
     with transaction.atomic():
         job = service.request(
@@ -33,7 +41,9 @@ def submit(form: CreateVMsForm, request, *, override_quota: bool = False) -> Cre
             owner_user=owner if isinstance(owner, User) else None,
             owner_group=owner if isinstance(owner, Group) else None,
             names=form.cleaned_data["names"],
-            values={k: request.POST.getlist(k) for k in request.POST if k not in NOT_KEPT},
+            values=values
+            if values is not None
+            else {k: request.POST.getlist(k) for k in request.POST if k not in NOT_KEPT},
         )
         creation.jobs.add(job)
     return creation

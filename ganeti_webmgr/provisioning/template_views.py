@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganeti_webmgr import audit
@@ -137,7 +138,7 @@ def _save(request, cluster, template, form) -> HttpResponse:
         message=f"VM template {template.name!r} of {cluster.slug} {'made' if new else 'changed'}",
     ):
         template.save()
-    messages.success(request, f"Template {template.name} saved.")
+    messages.success(request, _("Template %(name)s saved.") % {"name": template.name})
     return redirect("vm-template-detail", slug=cluster.slug, pk=template.pk)
 
 
@@ -154,7 +155,9 @@ def template_copy(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             created_by=request.user,
         )
         entry.message = f"VM template {copy.name!r} of {slug} made as a copy of {template.name!r}"
-    messages.success(request, f"Copied as {copy.name}; rename it and change what differs.")
+    messages.success(
+        request, _("Copied as %(name)s; rename it and change what differs.") % {"name": copy.name}
+    )
     return redirect("vm-template-edit", slug=slug, pk=copy.pk)
 
 
@@ -170,7 +173,7 @@ def template_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             message=f"VM template {template.name!r} of {slug} deleted",
         ):
             template.delete()
-        messages.success(request, f"Template {template.name} deleted.")
+        messages.success(request, _("Template %(name)s deleted.") % {"name": template.name})
         return redirect("cluster-vm-template-list", slug=slug)
     return render(request, "provisioning/template_delete.html", {"template": template})
 
@@ -193,7 +196,7 @@ def template_from_vm(request: HttpRequest, slug: str, name: str) -> HttpResponse
             created_by=request.user,
         )
         entry.message = f"VM template {template.name!r} of {slug} made from {vm.name}"
-    messages.success(request, "Template made from the VM; check it and give it a name.")
+    messages.success(request, _("Template made from the VM; check it and give it a name."))
     return redirect("vm-template-edit", slug=slug, pk=template.pk)
 
 

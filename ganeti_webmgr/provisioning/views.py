@@ -68,7 +68,7 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
     for name, text in quota_wizard.field_help(rooms).items():
         if name in form.fields:
             form.fields[name].help_text = " ".join(
-                p for p in (form.fields[name].help_text, text) if p
+                str(p) for p in (form.fields[name].help_text, text) if p
             )
     return render(
         request,

@@ -8,13 +8,13 @@ the second waits for the first's commit, and then sees its reservation.
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, User
+from django.utils.translation import gettext as _
 
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.core.units import format_mib
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.quotas import usage
 from ganeti_webmgr.quotas.models import RESOURCES, Reservation
-from ganeti_webmgr.quotas.usage import LABELS, Amount
+from ganeti_webmgr.quotas.usage import LABELS, Amount, amount_text
 
 
 class OverQuota(Exception):
@@ -70,15 +70,25 @@ def keep(cluster: Cluster, owner, demand: Amount, job: Job, *, overridden: bool)
 
 
 def _explain(cluster, owner, limits, now: Amount, demand: Amount, beyond: list[str]) -> str:
-    whose = f"group {owner.name}" if isinstance(owner, Group) else owner.get_username()
+    """Why, for the user who asked (in their language)."""
+    if isinstance(owner, Group):
+        whose = _("group %(name)s") % {"name": owner.name}
+    else:
+        whose = owner.get_username()
     parts = []
     for r in beyond:
         limit, used, more = getattr(limits, r), getattr(now, r), getattr(demand, r)
-        if r in ("ram", "disk"):
-            parts.append(
-                f"{LABELS[r]}: {format_mib(more)} more, with {format_mib(used)} in use, "
-                f"exceeds {format_mib(limit)}"
-            )
-        else:
-            parts.append(f"{LABELS[r]}: {more} more, with {used} in use, exceeds {limit}")
-    return f"Over the quota of {whose} on {cluster.slug}: " + "; ".join(parts) + "."
+        parts.append(
+            _("%(resource)s: %(more)s more, with %(used)s in use, exceeds %(limit)s")
+            % {
+                "resource": LABELS[r],
+                "more": amount_text(r, more),
+                "used": amount_text(r, used),
+                "limit": amount_text(r, limit),
+            }
+        )
+    return _("Over the quota of %(whose)s on %(cluster)s: %(why)s.") % {
+        "whose": whose,
+        "cluster": cluster.slug,
+        "why": "; ".join(parts),
+    }

@@ -2,23 +2,44 @@
 have reserved. Memory and vCPUs count for running VMs only unless the cluster
 counts stopped ones too (Cluster.quota_counts_stopped_vms); disk and the number
 of VMs count for all. VMs deleted from GWM or gone from Ganeti count for nothing.
+
+The synced part is read from each owner's Holding (the sums over its VMs, kept by
+virtual_machines/holdings.py as VM rows are written), so what a check reads does
+not grow with the owner's VMs.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, User
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import Case, F, Q, Sum, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.core.units import format_mib
 from ganeti_webmgr.quotas.models import RESOURCES, Quota, Reservation
-from ganeti_webmgr.virtual_machines.models import VirtualMachine
+from ganeti_webmgr.virtual_machines.models import Holding, VirtualMachine
 
-LABELS = {"ram": "memory", "disk": "disk", "vcpus": "vCPUs", "vms": "virtual machines"}
+# The resources as pages name them (and, under translation.override("en"), the log).
+LABELS = {
+    "ram": gettext_lazy("memory"),
+    "disk": gettext_lazy("disk"),
+    "vcpus": "vCPUs",
+    "vms": gettext_lazy("virtual machines"),
+}
+
+
+def amount_text(resource: str, value: int | None) -> str:
+    """A limit or an amount as pages show it: sizes for MiB, "no limit" for None."""
+    if value is None:
+        return _("no limit")
+    return format_mib(value) if resource in ("ram", "disk") else str(value)
 
 
 @dataclass(frozen=True)
@@ -63,6 +84,10 @@ class Limits:
     def unlimited(self) -> bool:
         return all(getattr(self, r) is None for r in RESOURCES)
 
+    def texts(self) -> dict[str, str]:
+        """Per resource its limit as text ("no limit", sizes for MiB)."""
+        return {r: amount_text(r, getattr(self, r)) for r in RESOURCES}
+
 
 def owner_filter(owner, prefix: str = "") -> Q:
     if isinstance(owner, Group):
@@ -90,21 +115,19 @@ def limits_of(cluster: Cluster, quota: Quota | None) -> Limits:
     return Limits(quota.ram, quota.disk, quota.vcpus, quota.vms, own=True)
 
 
-def _sums(cluster: Cluster | None) -> dict:
-    """The aggregates of synced VMs, for a values()/annotate() query."""
-    counted = Q(removed_at=None, missing=False)
-    if cluster is not None and cluster.quota_counts_stopped_vms:
-        active = counted
-    elif cluster is not None:
-        active = counted & Q(oper_state=True)
-    else:  # several clusters: each one's own rule
-        active = counted & (Q(oper_state=True) | Q(cluster__quota_counts_stopped_vms=True))
-    # In RESOURCES order, as _RESERVED: union() pairs the columns by position.
+def _synced(cluster: Cluster | None) -> dict:
+    """A Holding's columns as usage, for values(): memory and vCPUs of running VMs, or
+    of all where the cluster counts stopped ones (cluster None: each row's own)."""
+    if cluster is not None:
+        stopped = cluster.quota_counts_stopped_vms
+        ram, vcpus = ("ram_all", "vcpus_all") if stopped else ("ram_running", "vcpus_running")
+        return {"ram": F(ram), "disk": F("disk_all"), "vcpus": F(vcpus), "vms": F("vms_all")}
+    stopped = Q(cluster__quota_counts_stopped_vms=True)
     return {
-        "ram": Coalesce(Sum("memory", filter=active), 0),
-        "disk": Coalesce(Sum("disk_size", filter=counted), 0),
-        "vcpus": Coalesce(Sum("vcpus", filter=active), 0),
-        "vms": Count("pk", filter=counted),
+        "ram": Case(When(stopped, then=F("ram_all")), default=F("ram_running")),
+        "disk": F("disk_all"),
+        "vcpus": Case(When(stopped, then=F("vcpus_all")), default=F("vcpus_running")),
+        "vms": F("vms_all"),
     }
 
 
@@ -114,21 +137,62 @@ _RESERVED = {r: Coalesce(Sum(r), 0) for r in RESOURCES}
 def used(
     cluster: Cluster, owner: User | Group, *, excluding: VirtualMachine | None = None
 ) -> Amount:
-    """The owner's usage on cluster now (synced + reserved), in one query."""
-    vms = VirtualMachine.objects.filter(owner_filter(owner), cluster=cluster)
+    """The owner's usage on cluster now (synced + reserved), in one query whatever the
+    number of its VMs: its Holding row, its reservations, and (excluding) what that VM
+    counts for as stored, taken off."""
+    column = "owner_group_id" if isinstance(owner, Group) else "owner_user_id"
+    stopped = cluster.quota_counts_stopped_vms
+    sql = _used_sql(connection.vendor, stopped, column, excluding is not None)
+    params = [cluster.pk, owner.pk, cluster.pk, owner.pk]
     if excluding is not None:
-        vms = vms.exclude(pk=excluding.pk)
-    synced = vms.values("cluster_id").annotate(**_sums(cluster)).order_by()
-    reserved = (
-        Reservation.objects.filter(owner_filter(owner), cluster=cluster)
-        .values("cluster_id")
-        .annotate(**_RESERVED)
-        .order_by()
-    )
+        params += [excluding.pk, cluster.pk, owner.pk, False]
     total = Amount()
-    for row in synced.union(reserved, all=True):
-        total += Amount(**{r: row[r] for r in RESOURCES})
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for sign, *row in cursor.fetchall():
+            amount = Amount(*(int(value) for value in row))
+            total = total + amount if sign > 0 else total - amount
     return total
+
+
+@functools.cache
+def _used_sql(vendor: str, counts_stopped: bool, owner_column: str, excluding: bool) -> str:
+    """used()'s query, written once per shape (compiling it with the ORM on every check
+    cost more than the database's work: bench/quotas.py). Each row starts with its
+    sign: 1 to add, -1 to take off."""
+    quote = connection.ops.quote_name
+
+    def column(model, name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    holding, reservation, vm = Holding, Reservation, VirtualMachine
+    ram, vcpus = ("ram_all", "vcpus_all") if counts_stopped else ("ram_running", "vcpus_running")
+    synced = ", ".join(column(holding, name) for name in (ram, "disk_all", vcpus, "vms_all"))
+    reserved = ", ".join(f"COALESCE(SUM({column(reservation, r)}), 0)" for r in RESOURCES)
+
+    def owned(model) -> str:
+        return f"{column(model, 'cluster')} = %s AND {quote(owner_column)} = %s"
+
+    sql = (
+        f"SELECT 1, {synced} FROM {quote(holding._meta.db_table)} "  # noqa: S608
+        f"WHERE {owned(holding)} "
+        f"UNION ALL SELECT 1, {reserved} FROM {quote(reservation._meta.db_table)} "
+        f"WHERE {owned(reservation)}"
+    )
+    if excluding:
+        # What the VM counts for (as holdings.py sums it), to take off.
+        memory, cpus = f"COALESCE({column(vm, 'memory')}, 0)", f"COALESCE({column(vm, 'vcpus')}, 0)"
+        if not counts_stopped:
+            running = column(vm, "oper_state")
+            memory = f"CASE WHEN {running} THEN {memory} ELSE 0 END"
+            cpus = f"CASE WHEN {running} THEN {cpus} ELSE 0 END"
+        sql += (
+            f" UNION ALL SELECT -1, {memory}, {column(vm, 'disk_size')}, {cpus}, 1 "  # noqa: S608
+            f"FROM {quote(vm._meta.db_table)} WHERE {column(vm, 'id')} = %s "
+            f"AND {owned(vm)} AND {column(vm, 'removed_at')} IS NULL "
+            f"AND {column(vm, 'missing')} = %s"
+        )
+    return sql  # only names from the models' metadata in the text; values are parameters
 
 
 def of_vm(vm: VirtualMachine) -> Amount:
@@ -160,17 +224,16 @@ class OwnerUsage:
         result = []
         for r in RESOURCES:
             limit, value = getattr(self.limits, r), getattr(self.used, r)
-            text = format_mib if r in ("ram", "disk") else str
             result.append(
                 {
                     "resource": r,
                     "label": LABELS[r],
                     "used": value,
                     "limit": limit,
-                    "used_text": text(value),
-                    "limit_text": "no limit" if limit is None else text(limit),
+                    "used_text": amount_text(r, value),
+                    "limit_text": amount_text(r, limit),
                     "left": None if limit is None else max(0, limit - value),
-                    "left_text": "" if limit is None else text(max(0, limit - value)),
+                    "left_text": "" if limit is None else amount_text(r, max(0, limit - value)),
                     "over": limit is not None and value > limit,
                     "percent": None if not limit else min(100, round(100 * value / limit)),
                 }
@@ -182,11 +245,8 @@ def per_owner(cluster: Cluster) -> list[OwnerUsage]:
     """Every owner with VMs, reservations or a quota on cluster: three queries
     (and the owners' rows), owners in name order, users before groups."""
     totals: dict[tuple[str, int], Amount] = defaultdict(Amount)
-    rows = (
-        VirtualMachine.objects.filter(cluster=cluster)
-        .exclude(owner_user=None, owner_group=None)
-        .values("owner_user", "owner_group")
-        .annotate(**_sums(cluster))
+    rows = Holding.objects.filter(cluster=cluster).values(
+        "owner_user", "owner_group", **_synced(cluster)
     )
     reserved = (
         Reservation.objects.filter(cluster=cluster)
@@ -215,12 +275,7 @@ def per_owner(cluster: Cluster) -> list[OwnerUsage]:
 
 def by_cluster(owner: User | Group) -> dict[int, Amount]:
     """The owner's usage (synced + reserved) per cluster id, in one query."""
-    vms = (
-        VirtualMachine.objects.filter(owner_filter(owner))
-        .values("cluster_id")
-        .annotate(**_sums(None))
-        .order_by()
-    )
+    held = Holding.objects.filter(owner_filter(owner)).values("cluster_id", **_synced(None))
     reserved = (
         Reservation.objects.filter(owner_filter(owner))
         .values("cluster_id")
@@ -228,7 +283,7 @@ def by_cluster(owner: User | Group) -> dict[int, Amount]:
         .order_by()
     )
     totals: dict[int, Amount] = defaultdict(Amount)
-    for row in vms.union(reserved, all=True):
+    for row in held.union(reserved, all=True):
         totals[row["cluster_id"]] += Amount(**{r: row[r] for r in RESOURCES})
     return dict(totals)
 

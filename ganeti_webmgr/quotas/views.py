@@ -8,6 +8,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ganeti_webmgr import audit
@@ -24,7 +26,7 @@ from ganeti_webmgr.quotas.models import RESOURCES, Quota
 def cluster_quotas(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
     if not may_set_quotas(request.user, cluster):
-        raise PermissionDenied("only superusers and the cluster's admins see its quotas")
+        raise PermissionDenied(_("only superusers and the cluster's admins see its quotas"))
     form = QuotaForm(request.POST or None, initial=_initial(request, cluster))
     if request.method == "POST" and form.is_valid():
         _save(request, cluster, form.cleaned_data)
@@ -72,22 +74,30 @@ def _save(request, cluster: Cluster, data: dict) -> None:
         else {"quota": "cluster defaults"}
     )
     whose = f"group {owner.name}" if isinstance(owner, Group) else owner.get_username()
+    with translation.override(audit.RECORD_LANGUAGE):
+        message = f"quota of {whose} on {cluster.slug}: " + (
+            "the cluster's defaults" if data["use_defaults"] else _words(after)
+        )
     with audit.change(
         "quota.set",
         request=request,
         targets=[cluster],
         changes=audit.changes(before, after),
-        message=f"quota of {whose} on {cluster.slug}: "
-        + ("the cluster's defaults" if data["use_defaults"] else _words(after)),
+        message=message,
     ):
         if data["use_defaults"]:
             Quota.objects.filter(**lookup).delete()
         else:
             Quota.objects.update_or_create(**lookup, defaults=after)
-    messages.success(request, f"Quota of {whose} saved.")
+    if isinstance(owner, Group):
+        saved = _("Quota of group %(name)s saved.") % {"name": owner.name}
+    else:
+        saved = _("Quota of %(name)s saved.") % {"name": owner.get_username()}
+    messages.success(request, saved)
 
 
 def _words(values: dict) -> str:
+    """The limits in words, for the log (under translation.override: English)."""
     return ", ".join(
         f"{usage.LABELS[r]} {'no limit' if values[r] is None else values[r]}" for r in RESOURCES
     )

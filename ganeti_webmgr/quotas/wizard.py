@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.core.units import format_mib
 from ganeti_webmgr.quotas import demand, usage
@@ -53,5 +55,7 @@ def rooms(cluster: Cluster, owner, params: dict | None) -> list[Room]:
 def field_help(rooms_: list[Room]) -> dict[str, str]:
     """The wizard's field names -> "N left in the quota" (for their help texts)."""
     return {
-        FIELDS[room.resource]: f"{room.left} left of {room.limit} in the quota" for room in rooms_
+        FIELDS[room.resource]: _("%(left)s left of %(limit)s in the quota")
+        % {"left": room.left, "limit": room.limit}
+        for room in rooms_
     }

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Q, QuerySet, When
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.core.sorting import natural_key
@@ -39,7 +40,8 @@ class Found:
     title: str
     hits: list[Hit] = field(default_factory=list)
     more: bool = False
-    more_url: str = ""
+    more_url: str = ""  # the list with them all, and its link's text
+    more_text: str = ""
 
 
 def search(user, text: str) -> list[Found]:
@@ -98,20 +100,22 @@ def _vms(user, text: str) -> Found:
     )
     by_address = Q(nic_ips__icontains=text) | Q(nic_macs__icontains=text.lower())
     rows, more = _best(queryset, text, "name", by_address, order="name_key")
+    unknown = _("unknown")
     return Found(
         "vms",
-        "Virtual machines",
+        _("Virtual machines"),
         [
             Hit(
                 vm.name,
                 reverse("vm-detail", args=[vm.cluster.slug, vm.name]),
-                f"{vm.cluster.slug} · {vm.status or 'unknown'}"
+                f"{vm.cluster.slug} · {vm.status or unknown}"
                 + (f" · {_address(vm, text)}" if _address(vm, text) else ""),
             )
             for vm in rows
         ],
         more,
         reverse("vm-list") + "?" + _query(text),
+        _("all matching virtual machines"),
     )
 
 
@@ -130,7 +134,7 @@ def _nodes(user, text: str) -> Found:
     rows, more = _best(queryset, text, "name", order="name_key")
     return Found(
         "nodes",
-        "Nodes",
+        _("Nodes"),
         [
             Hit(
                 node.name,
@@ -149,7 +153,7 @@ def _clusters(user, text: str) -> Found:
     rows, more = _best(queryset, text, "slug", Q(description__icontains=text))
     return Found(
         "clusters",
-        "Clusters",
+        _("Clusters"),
         [Hit(c.slug, reverse("cluster-detail", args=[c.slug]), c.description[:80]) for c in rows],
         more,
     )
@@ -163,12 +167,13 @@ def _jobs(user, text: str) -> Found:
     else:
         queryset = queryset.filter(target_name__istartswith=text)
     rows = list(queryset.order_by("-created_at", "-pk")[: LIMIT + 1])
+    request = _("request")
     return Found(
         "jobs",
-        "Jobs",
+        _("Jobs"),
         [
             Hit(
-                f"{job.job_id or 'request'} · {job.summary}",
+                f"{job.job_id or request} · {job.summary}",
                 job.get_absolute_url(),
                 f"{job.cluster.slug} · {job.status_text}",
             )
@@ -182,7 +187,7 @@ def _groups(user, text: str) -> Found:
     rows, more = _best(rules.visible_groups(user), text, "name")
     return Found(
         "groups",
-        "Groups",
+        _("Groups"),
         [Hit(g.name, reverse("accounts-group-detail", args=[g.name])) for g in rows],
         more,
     )
@@ -193,7 +198,7 @@ def _users(text: str) -> Found:
     rows, more = _best(get_user_model().objects.all(), text, "username", others)
     return Found(
         "users",
-        "Users",
+        _("Users"),
         [
             Hit(
                 u.username,

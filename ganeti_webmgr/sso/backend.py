@@ -14,6 +14,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import transaction
+from django.utils import translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from ganeti_webmgr import audit
@@ -24,11 +27,22 @@ REASON = "gwm_sso_refusal"
 
 # mozilla-django-oidc's messages, said for people.
 _KNOWN = {
-    "JWS token verification failed.": "the ID token's signature does not match the provider's keys",
-    "Could not find a valid JWKS.": "the ID token is signed with a key the provider does "
-    "not publish",
-    "JWT Nonce verification failed.": "the ID token was not issued for this sign-in (nonce)",
+    "JWS token verification failed.": gettext_lazy(
+        "the ID token's signature does not match the provider's keys"
+    ),
+    "Could not find a valid JWKS.": gettext_lazy(
+        "the ID token is signed with a key the provider does not publish"
+    ),
+    "JWT Nonce verification failed.": gettext_lazy(
+        "the ID token was not issued for this sign-in (nonce)"
+    ),
 }
+
+
+def reason(text, **values):
+    """A refusal's reason, translated when shown (the page) and English in the log:
+    text is a gettext_lazy() with {name} fields."""
+    return format_lazy(text, **values) if values else text
 
 
 class Refused(Exception):
@@ -52,23 +66,39 @@ class OidcBackend(OIDCAuthenticationBackend):
             super().__init__()
             return super().authenticate(request, **kwargs)
         except provider.ProviderError as error:
-            return self._refuse(request, f"the sign-in provider cannot be used: {error}")
+            return self._refuse(
+                request,
+                reason(gettext_lazy("the sign-in provider cannot be used: {error}"), error=error),
+            )
         except requests.exceptions.SSLError:
-            return self._refuse(request, "the sign-in provider's TLS certificate is not trusted")
+            return self._refuse(
+                request,
+                reason(gettext_lazy("the sign-in provider's TLS certificate is not trusted")),
+            )
         except requests.HTTPError as error:
             status = error.response.status_code if error.response is not None else "?"
-            return self._refuse(request, f"the sign-in provider answered HTTP {status}")
+            return self._refuse(
+                request,
+                reason(gettext_lazy("the sign-in provider answered HTTP {status}"), status=status),
+            )
         except requests.RequestException as error:
             return self._refuse(
-                request, f"the sign-in provider cannot be reached: {provider.describe(error)}"
+                request,
+                reason(
+                    gettext_lazy("the sign-in provider cannot be reached: {error}"),
+                    error=provider.describe(error),
+                ),
             )
-        except (Refused, SuspiciousOperation) as error:
+        except Refused as error:
+            return self._refuse(request, error.args[0])
+        except SuspiciousOperation as error:
             text = str(error)
             return self._refuse(request, _KNOWN.get(text, text))
 
-    def _refuse(self, request, reason: str):
-        log.warning("Single sign-on refused: %s", reason)
-        setattr(request, REASON, reason)
+    def _refuse(self, request, why):
+        with translation.override(audit.RECORD_LANGUAGE):
+            log.warning("Single sign-on refused: %s", why)
+        setattr(request, REASON, why)
         return None
 
     def verify_token(self, token, **kwargs):
@@ -77,41 +107,67 @@ class OidcBackend(OIDCAuthenticationBackend):
             issuer = provider.option("issuer")
             if str(payload.get("iss", "")).rstrip("/") != issuer.rstrip("/"):
                 raise Refused(
-                    f"the ID token was issued by {payload.get('iss')!r}, not by the "
-                    f"configured issuer {issuer!r}"
+                    reason(
+                        gettext_lazy(
+                            "the ID token was issued by {issued!r}, not by the configured "
+                            "issuer {issuer!r}"
+                        ),
+                        issued=payload.get("iss"),
+                        issuer=issuer,
+                    )
                 )
             audience = payload.get("aud")
             audiences = audience if isinstance(audience, list) else [audience]
             if self.OIDC_RP_CLIENT_ID not in audiences:
-                raise Refused("the ID token was issued for another client (aud)")
+                raise Refused(gettext_lazy("the ID token was issued for another client (aud)"))
         return payload
 
     def get_or_create_user(self, access_token, id_token, payload):
         claims = self.get_userinfo(access_token, id_token, payload)
         if claims.get("sub") != payload.get("sub"):
-            raise Refused("the provider's user information is about someone else (sub)")
+            raise Refused(
+                gettext_lazy("the provider's user information is about someone else (sub)")
+            )
         username = self._username(claims)
         user = self.UserModel._default_manager.filter(username=username).first()
         if user is None:
             if not provider.option("create_users"):
-                raise Refused(f"there is no GWM user {username!r}; ask an administrator")
+                raise Refused(
+                    reason(
+                        gettext_lazy("there is no GWM user {name!r}; ask an administrator"),
+                        name=username,
+                    )
+                )
             return self.create_user(claims)
         if not user.is_active:
-            raise Refused(f"the GWM user {username!r} is deactivated")
+            raise Refused(
+                reason(gettext_lazy("the GWM user {name!r} is deactivated"), name=username)
+            )
         return self.update_user(user, claims)
 
     def _username(self, claims) -> str:
         name = provider.option("username_claim")
         username = claims.get(name)
         if not isinstance(username, str) or not username:
-            raise Refused(f"the provider sent no {name!r} claim to name the user by")
+            raise Refused(
+                reason(
+                    gettext_lazy("the provider sent no {claim!r} claim to name the user by"),
+                    claim=name,
+                )
+            )
         field = self.UserModel._meta.get_field(self.UserModel.USERNAME_FIELD)
         try:
             field.run_validators(username)
             if len(username) > field.max_length:
                 raise ValidationError("too long")
         except ValidationError:
-            raise Refused(f"{username!r} (claim {name!r}) is not a valid GWM user name") from None
+            raise Refused(
+                reason(
+                    gettext_lazy("{name!r} (claim {claim!r}) is not a valid GWM user name"),
+                    name=username,
+                    claim=name,
+                )
+            ) from None
         return username
 
     def create_user(self, claims):

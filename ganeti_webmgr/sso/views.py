@@ -10,14 +10,17 @@ from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from mozilla_django_oidc import views as oidc_views
 
 from ganeti_webmgr import audit, conf
 from ganeti_webmgr.sso import provider, settings_map
-from ganeti_webmgr.sso.backend import REASON
+from ganeti_webmgr.sso.backend import REASON, reason
 from ganeti_webmgr.two_factor import pending, policy
 
-STALE = (
+STALE = gettext_lazy(
     "this answer from the sign-in provider does not belong to a sign-in started in this "
     "browser, or was used already (state mismatch); start again"
 )
@@ -56,7 +59,11 @@ class Callback(oidc_views.OIDCAuthenticationCallbackView):
             raise Http404("single sign-on is not configured")
         if request.GET.get("error"):
             error = request.GET.get("error_description") or request.GET["error"]
-            setattr(request, REASON, f"the provider refused: {error[:200]}")
+            setattr(
+                request,
+                REASON,
+                reason(gettext_lazy("the provider refused: {error}"), error=error[:200]),
+            )
         elif "code" in request.GET and "state" in request.GET:
             states = request.session.get("oidc_states") or {}
             if request.GET["state"] not in states:
@@ -69,19 +76,21 @@ class Callback(oidc_views.OIDCAuthenticationCallbackView):
             return self.login_failure()
 
     def login_failure(self) -> HttpResponse:
-        reason = getattr(self.request, REASON, None)
-        if reason is None:
-            reason = "the sign-in provider's answer was incomplete; start again"
+        why = getattr(self.request, REASON, None)
+        if why is None:
+            why = gettext_lazy("the sign-in provider's answer was incomplete; start again")
             if getattr(self, "user", None) is not None and not self.user.is_active:
-                reason = "your GWM account is deactivated"
+                why = gettext_lazy("your GWM account is deactivated")
+        with translation.override(audit.RECORD_LANGUAGE):
+            record = f"Single sign-on refused: {why}"
         audit.record(
             "user.login_failed",
             request=self.request,
             actor=None,
             targets=[self.user] if getattr(self, "user", None) else [],
-            message=f"Single sign-on refused: {reason}",
+            message=record,
         )
-        messages.error(self.request, f"Single sign-on failed: {reason}.")
+        messages.error(self.request, _("Single sign-on failed: %(reason)s.") % {"reason": why})
         return redirect(self.failure_url)
 
     def login_success(self) -> HttpResponse:

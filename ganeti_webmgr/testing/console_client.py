@@ -73,6 +73,7 @@ class WebSocket:
         self._buffer = bytearray()
         self.extensions = ""  # as the server accepted them
         self._inflater = zlib.decompressobj(-15)
+        self._scratch = memoryview(bytearray(1 << 20))
 
     @classmethod
     def connect(
@@ -172,8 +173,12 @@ class WebSocket:
 
     def receive(self) -> bytes:
         """The next binary or text message (pings answered); EOFError once closed."""
-        message = bytearray()
-        compressed = False
+        length, fin, compressed = self.next_data_frame()
+        return self.rest_of_message(self._read(length), fin, compressed)
+
+    def next_data_frame(self) -> tuple[int, bool, bool]:
+        """Reads up to the next data frame's payload: its (length, fin, compressed).
+        Control frames on the way are answered (ping) or end the stream (close)."""
         while True:
             first, second = self._read(2)
             opcode, length = first & 0x0F, second & 0x7F
@@ -183,20 +188,32 @@ class WebSocket:
                 (length,) = struct.unpack(">Q", self._read(8))
             if second & 0x80:
                 raise WebSocketError("the server masked a frame")
+            if opcode < 8:
+                return length, bool(first & 0x80), bool(first & 0x40)
             payload = self._read(length)
             if opcode == 8:
                 raise EOFError(f"the server closed the websocket: {payload[:2].hex()}")
             if opcode == 9:
                 self.send(payload, opcode=10)
-                continue
-            if opcode == 10:
-                continue
-            if opcode:
-                compressed = bool(first & 0x40)
-            if first & 0x80:
-                whole = payload if not message else message + payload
-                return self._inflated(whole) if compressed else whole
-            message += payload
+
+    def rest_of_message(self, payload: bytearray, fin: bool, compressed: bool) -> bytes:
+        """The whole message that `payload` (a first frame's) begins, inflated."""
+        message = payload
+        while not fin:
+            length, fin, _ = self.next_data_frame()
+            message += self._read(length)
+        return self._inflated(message) if compressed else message
+
+    def skip_payload(self, size: int) -> None:
+        """Reads and drops `size` bytes of a frame's payload, as SocketStream.skip does."""
+        taken = min(size, len(self._buffer))
+        del self._buffer[:taken]
+        size -= taken
+        while size:
+            count = self.sock.recv_into(self._scratch[: min(size, len(self._scratch))])
+            if not count:
+                raise EOFError("the websocket's connection closed")
+            size -= count
 
     def _inflated(self, payload: bytes) -> bytes:
         if not self.extensions.startswith("permessage-deflate"):
@@ -220,25 +237,50 @@ def _header(head: str, name: str) -> str:
 
 
 class WebSocketStream:
-    """The websocket's messages as one byte stream (RFB does not follow messages)."""
+    """The websocket's messages as one byte stream (RFB does not follow messages).
+
+    Pixels to be dropped are read off the socket into a scratch buffer, frame by
+    frame, as SocketStream does: what the client costs is the same on both paths,
+    but for the frame headers."""
 
     def __init__(self, ws: WebSocket):
         self.ws = ws
         self._buffer = bytearray()
+        self._left = 0  # of the current (uncompressed) frame's payload, still unread
 
     def read(self, size: int) -> bytes:
         while len(self._buffer) < size:
-            self._buffer += self.ws.receive()
+            if self._left:
+                count = min(self._left, max(size - len(self._buffer), 256 * 1024))
+                self._buffer += self.ws._read(count)
+                self._left -= count
+            else:
+                self._next_frame()
         data = bytes(self._buffer[:size])
         del self._buffer[:size]
         return data
 
     def skip(self, size: int) -> None:
         """Reads and drops `size` bytes (pixels) without gathering them."""
-        while len(self._buffer) < size:
-            size -= len(self._buffer)
-            self._buffer = bytearray(self.ws.receive())
-        del self._buffer[:size]
+        while size:
+            if self._buffer:
+                taken = min(size, len(self._buffer))
+                del self._buffer[:taken]
+            elif self._left:
+                taken = min(size, self._left)
+                self.ws.skip_payload(taken)
+                self._left -= taken
+            else:
+                self._next_frame()
+                continue
+            size -= taken
+
+    def _next_frame(self) -> None:
+        length, fin, compressed = self.ws.next_data_frame()
+        if compressed:
+            self._buffer += self.ws.rest_of_message(self.ws._read(length), fin, compressed)
+        else:
+            self._left = length
 
     def write(self, data: bytes) -> None:
         self.ws.send(data)

@@ -171,6 +171,7 @@ def ldap_signin(ldap_directory, configure, settings):
         }
         for name, value in values.items():
             configure("ldap", name, value)
+        settings.LDAP_STATE = ldap_settings.state(conf.current())
         for name, value in ldap_settings.django_settings(conf.current()).items():
             setattr(settings, name, value)
         backends = [b for b in settings.AUTHENTICATION_BACKENDS if b != ldap_settings.BACKEND]
@@ -205,6 +206,31 @@ def make_cluster(db):
     return make
 
 
+@pytest.fixture(scope="session")
+def _catalogs():
+    from ganeti_webmgr.core.catalogs import compile_catalogs
+
+    compile_catalogs()
+
+
+@pytest.fixture
+def catalogs(_catalogs, settings):
+    """The translation catalogs compiled and loaded afresh; each request's language is
+    the one the middleware picks (Accept-Language, the profile's choice)."""
+    # Django forgets the catalogs it loaded (they may predate the compilation).
+    settings.LOCALE_PATHS = list(settings.LOCALE_PATHS)
+
+
+@pytest.fixture
+def german(catalogs):
+    """Pages render in German: the catalogs compiled, German active, and the headers
+    a German browser sends (pass them to the client: client.get(url, **german))."""
+    from django.utils import translation
+
+    with translation.override("de"):
+        yield {"HTTP_ACCEPT_LANGUAGE": "de"}
+
+
 @pytest.fixture
 def synced_cluster(simulator, make_cluster):
     """The simulator's cluster ("sim"), synced once: its 10 VMs and 3 nodes in GWM."""
@@ -214,6 +240,31 @@ def synced_cluster(simulator, make_cluster):
     cluster = make_cluster(simulator)
     sync.sync_cluster(cluster)
     return Cluster.objects.get(pk=cluster.pk)
+
+
+@pytest.fixture
+def own_vms(synced_cluster):
+    """own_vms(owner, *names, grant=()): owner (a user or a group) owns these VMs of the
+    synced cluster, holds the permissions in `grant` on each, and the owner's quota
+    holdings are what a sync would leave. Returns the VMs."""
+    from django.contrib.auth.models import Group
+
+    from ganeti_webmgr.permissions.grants import set_permissions
+    from ganeti_webmgr.virtual_machines import holdings
+    from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+    def own(owner, *names, grant=()):
+        field = "owner_group" if isinstance(owner, Group) else "owner_user"
+        vms = list(VirtualMachine.objects.filter(cluster=synced_cluster, name__in=names))
+        assert len(vms) == len(names), f"no such VMs among {names}"
+        VirtualMachine.objects.filter(pk__in=[vm.pk for vm in vms]).update(**{field: owner})
+        for vm in vms:
+            if grant:
+                set_permissions(vm, owner, list(grant))
+        holdings.refresh(synced_cluster, [owner])
+        return vms
+
+    return own
 
 
 @pytest.fixture
@@ -261,6 +312,69 @@ def charlie(db):
     from django.contrib.auth.models import User
 
     return User.objects.create_user("charlie", "charlie@example.org", "charlie-password-1")
+
+
+# -- moving from GWM 0.11 ------------------------------------------------------------
+@pytest.fixture
+def gwm011_database(tmp_path, settings):
+    """A GWM 0.11 database (SQLite, 0.11.1's tables): 3 clusters, 50 users, 5
+    organizations, quotas, some grants. Its .url, .secret_key and what it holds
+    (testing/gwm011.py's Source). PBKDF2 is enabled, as the imported hashes need it."""
+    from ganeti_webmgr.testing import gwm011
+
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
+    return gwm011.build(tmp_path / "gwm011.sqlite")
+
+
+@pytest.fixture
+def gwm011_server_database(settings):
+    """gwm011_server_database("postgresql" or "mysql"): the same 0.11 database built
+    on the test database server (skipped when it does not answer), dropped after."""
+    from contextlib import ExitStack
+
+    from ganeti_webmgr.testing import gwm011
+
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
+    with ExitStack() as stack:
+
+        def build(dialect: str):
+            name = f"gwm011_source_{os.getpid()}"
+            try:
+                return stack.enter_context(gwm011.on_server(dialect, name))
+            except LookupError as error:
+                pytest.skip(str(error))
+
+        yield build
+
+
+# -- the REST API ------------------------------------------------------------------
+@pytest.fixture
+def api(db):
+    """api(user, write=True, **token options): a DRF test client signed in with a new
+    API token of user's (client.token is it, client.secret its secret); api(None): no
+    credentials."""
+    from rest_framework.test import APIClient
+
+    from ganeti_webmgr.api import tokens
+
+    made = iter(range(1, 10_000))
+
+    def make(user, write=True, name=None, **options):
+        client = APIClient()
+        if user is not None:
+            name = name or f"tests-{next(made)}"
+            issued = tokens.issue(user, name, write=write, **options)
+            client.token, client.secret = issued.token, issued.secret
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {issued.secret}")
+        return client
+
+    return make
 
 
 # -- two-factor sign-in ---------------------------------------------------------------
@@ -484,8 +598,13 @@ def people(db):
     b = Cluster.objects.create(slug="b", hostname="127.0.0.1", port=1)
     a1 = VirtualMachine.objects.create(cluster=a, name="a1")
     b1 = VirtualMachine.objects.create(cluster=b, name="b1")
-    Job.objects.create(cluster=a, job_id=1, virtual_machine=a1, target_kind="vm", target_name="a1")
-    Job.objects.create(cluster=b, job_id=2, virtual_machine=b1, target_kind="vm", target_name="b1")
+    # GWM's ids as Ganeti's (the API's job addresses name GWM's): 1 and 2 on every database.
+    Job.objects.create(
+        pk=1, cluster=a, job_id=1, virtual_machine=a1, target_kind="vm", target_name="a1"
+    )
+    Job.objects.create(
+        pk=2, cluster=b, job_id=2, virtual_machine=b1, target_kind="vm", target_name="b1"
+    )
     for pk, cluster, vm in ((101, a, a1), (102, b, b1)):
         Job.objects.create(
             pk=pk, cluster=cluster, status="submitting", virtual_machine=vm, target_kind="vm"

@@ -7,14 +7,21 @@ ou=people (password "<uid>-ldap-password") and groups under ou=groups in both ki
 reads: posixGroup (memberUid) and groupOfNames (member DNs). Anonymous clients may only
 bind; the service account reads everything but passwords. The server offers StartTLS
 with a certificate for 127.0.0.1 signed by a test CA (ca_file).
+
+    python -m ganeti_webmgr.testing.slapd
+
+runs it until SIGTERM and prints one JSON line first: uri, ca_pem, bind_dn,
+bind_password, suffix (packaging/test-packages, with an installed package's python).
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -210,3 +217,29 @@ def _start(workdir: Path, conf: Path) -> tuple[subprocess.Popen, Slapd]:
         process.kill()
         process.wait()
     raise RuntimeError("slapd did not start: " + log.read_text()[-2000:])
+
+
+def main() -> int:
+    if why := missing():
+        print(why, file=sys.stderr)
+        return 1
+
+    def stop(signum, frame):
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    with slapd() as server:
+        info = {
+            "uri": server.uri,
+            "ca_pem": Path(server.ca_file).read_text(),
+            "bind_dn": BIND_DN,
+            "bind_password": BIND_PASSWORD,
+            "suffix": SUFFIX,
+        }
+        print(json.dumps(info), flush=True)
+        while True:
+            signal.pause()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -7,6 +7,8 @@ from django.contrib.auth import user_login_failed
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ganeti_webmgr import audit
@@ -14,7 +16,7 @@ from ganeti_webmgr.permissions import rules
 from ganeti_webmgr.two_factor import devices, pending, qr
 from ganeti_webmgr.two_factor.forms import AppCodeForm, CodeForm
 
-EXPIRED = "Your sign-in took too long or was interrupted; please log in again."
+EXPIRED = gettext_lazy("Your sign-in took too long or was interrupted; please log in again.")
 
 
 @require_http_methods(["GET", "POST"])
@@ -39,8 +41,11 @@ def verify(request: HttpRequest) -> HttpResponse:
                 left = devices.recovery_codes_left(user)
                 messages.warning(
                     request,
-                    f"You used a recovery code; {left} left. If your authenticator is lost, "
-                    "turn two-factor sign-in off and on again for new codes.",
+                    _(
+                        "You used a recovery code; %(left)s left. If your authenticator is "
+                        "lost, turn two-factor sign-in off and on again for new codes."
+                    )
+                    % {"left": left},
                 )
             return redirect(next_url)
         audit.record(
@@ -57,12 +62,14 @@ def verify(request: HttpRequest) -> HttpResponse:
             request=request,
         )
         if pending.failed(request):
-            messages.error(request, "Too many wrong codes. Log in again.")
+            messages.error(request, _("Too many wrong codes. Log in again."))
             return redirect("accounts-login")
         if result.throttled:
-            form.add_error("code", "Too many wrong codes in a row: wait a minute, then try again.")
+            form.add_error(
+                "code", _("Too many wrong codes in a row: wait a minute, then try again.")
+            )
         else:
-            form.add_error("code", "That code is not right, or has been used already.")
+            form.add_error("code", _("That code is not right, or has been used already."))
     return render(request, "two_factor/verify.html", {"form": form, "signing_in": user})
 
 
@@ -74,7 +81,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         user = request.user
         if devices.is_enrolled(user):
-            messages.info(request, "Two-factor sign-in is already on.")
+            messages.info(request, _("Two-factor sign-in is already on."))
             return redirect("two-factor-profile")
     else:
         signing_in = user = pending.user(request)
@@ -92,7 +99,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
                 "two_factor/recovery_codes.html",
                 {"codes": codes, "next_url": next_url},
             )
-        form.add_error("code", "That code is not right; check the time on your phone.")
+        form.add_error("code", _("That code is not right; check the time on your phone."))
     context = {
         "form": form,
         "signing_in": signing_in,
@@ -121,13 +128,15 @@ def disable(request: HttpRequest) -> HttpResponse:
     """Turn two-factor sign-in off, proven with a current code."""
     user = request.user
     if not devices.is_enrolled(user):
-        messages.info(request, "Two-factor sign-in is not on.")
+        messages.info(request, _("Two-factor sign-in is not on."))
         return redirect("two-factor-profile")
     if rules.must_use_two_factor(user):
         messages.error(
             request,
-            "Two-factor sign-in is required for your account and cannot be turned off. "
-            "If you lost your authenticator, an administrator can reset it.",
+            _(
+                "Two-factor sign-in is required for your account and cannot be turned off. "
+                "If you lost your authenticator, an administrator can reset it."
+            ),
         )
         return redirect("two-factor-profile")
     form = CodeForm(request.POST)
@@ -141,7 +150,7 @@ def disable(request: HttpRequest) -> HttpResponse:
                 message="Turned two-factor sign-in off",
                 actor=user,
             )
-            messages.success(request, "Two-factor sign-in is off.")
+            messages.success(request, _("Two-factor sign-in is off."))
             return redirect("two-factor-profile")
         audit.record(
             "twofactor.code_failed",
@@ -149,5 +158,5 @@ def disable(request: HttpRequest) -> HttpResponse:
             targets=[user],
             message="Wrong second-factor code when turning two-factor sign-in off",
         )
-    messages.error(request, "That code is not right; two-factor sign-in stays on.")
+    messages.error(request, _("That code is not right; two-factor sign-in stays on."))
     return redirect("two-factor-profile")

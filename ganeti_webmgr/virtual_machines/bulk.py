@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ganeti_webmgr.actions import owner as owners
 from ganeti_webmgr.actions import service
@@ -20,11 +22,11 @@ from ganeti_webmgr.virtual_machines.filters import VM_LIST
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 BULK_ACTIONS = {
-    "start": "Start",
-    "shutdown": "Shut down",
-    "reboot": "Reboot",
-    "remove": "Delete",
-    "owner": "Change owner",
+    "start": gettext_lazy("Start"),
+    "shutdown": gettext_lazy("Shut down"),
+    "reboot": gettext_lazy("Reboot"),
+    "remove": gettext_lazy("Delete"),
+    "owner": gettext_lazy("Change owner"),
 }
 MAX_SELECTION = 500
 
@@ -59,11 +61,14 @@ def matching(user, filter_text: str) -> Matching:
             [],
             count,
             query.chips,
-            f"{count:,} virtual machines match; a bulk action takes at most "
-            f"{MAX_SELECTION:,}. Narrow the filter.",
+            _(
+                "%(count)s virtual machines match; a bulk action takes at most %(max)s. "
+                "Narrow the filter."
+            )
+            % {"count": f"{count:,}", "max": f"{MAX_SELECTION:,}"},
         )
     if not pks:
-        return Matching([], 0, query.chips, "No virtual machine you may see matches.")
+        return Matching([], 0, query.chips, _("No virtual machine you may see matches."))
     return Matching(pks, len(pks), query.chips)
 
 
@@ -113,10 +118,10 @@ def run(
                     user, f"vm.{action}", vm, data, request=request, confirmed=True
                 )
         except PermissionDenied:
-            outcome.error = "skipped: you may not"
+            outcome.error = _("skipped: you may not")
         except service.Refused as refused:
-            outcome.error = f"skipped: {refused}"
+            outcome.error = _("skipped: %(why)s") % {"why": refused}
         except ownership.OwnerError as error:
-            outcome.error = f"skipped: {error}"
+            outcome.error = _("skipped: %(why)s") % {"why": error}
         outcomes.append(outcome)
     return outcomes

@@ -6,6 +6,8 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ganeti_webmgr.virtual_machines import hvparams
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
@@ -21,16 +23,18 @@ class ParametersForm(forms.Form):
     like its value); the OS list from the cluster's. Only what changed is sent.
     """
 
-    os_name = forms.ChoiceField(label="Operating system", required=False)
+    os_name = forms.ChoiceField(label=gettext_lazy("Operating system"), required=False)
     osparams_set = forms.CharField(
-        label="Set OS parameters",
+        label=gettext_lazy("Set OS parameters"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "name=value, one per line"}),
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": gettext_lazy("name=value, one per line")}
+        ),
     )
     osparams_reset = forms.CharField(
-        label="Reset OS parameters to the cluster's values",
+        label=gettext_lazy("Reset OS parameters to the cluster's values"),
         required=False,
-        help_text="Names, separated by spaces.",
+        help_text=gettext_lazy("Names, separated by spaces."),
     )
 
     def __init__(self, vm: VirtualMachine, *args: Any, **kwargs: Any) -> None:
@@ -53,7 +57,8 @@ class ParametersForm(forms.Form):
             self.fields[f"hv_{key}"] = hypervisor_field(self.hypervisor, key, self.current[key])
             if key in self.custom:
                 self.fields[f"reset_{key}"] = forms.BooleanField(
-                    label=f"use the cluster's value for {key}", required=False
+                    label=_("use the cluster's value for %(key)s") % {"key": key},
+                    required=False,
                 )
 
     def hv_rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField | None]]:
@@ -71,10 +76,14 @@ class ParametersForm(forms.Form):
             name, sep, value = line.partition("=")
             name = name.strip()
             if not sep or not OS_PARAM.fullmatch(name):
-                raise forms.ValidationError(f"Line {number}: write name=value ({line.strip()!r}).")
+                raise forms.ValidationError(
+                    _("Line %(number)s: write name=value (%(line)r).")
+                    % {"number": number, "line": line.strip()}
+                )
             if value.strip() == DEFAULT:
                 raise forms.ValidationError(
-                    f"Line {number}: to reset {name}, name it in the reset field."
+                    _("Line %(number)s: to reset %(name)s, name it in the reset field.")
+                    % {"number": number, "name": name}
                 )
             values[name] = value.strip()
         return values
@@ -83,16 +92,19 @@ class ParametersForm(forms.Form):
         names = self.cleaned_data["osparams_reset"].split()
         bad = [n for n in names if not OS_PARAM.fullmatch(n)]
         if bad:
-            raise forms.ValidationError(f"{bad[0]!r} is not a parameter name.")
+            raise forms.ValidationError(_("%(name)r is not a parameter name.") % {"name": bad[0]})
         return names
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         both = set(data.get("osparams_set") or {}) & set(data.get("osparams_reset") or [])
         if both:
-            self.add_error("osparams_reset", f"{sorted(both)[0]} is both set and reset.")
+            self.add_error(
+                "osparams_reset",
+                _("%(name)s is both set and reset.") % {"name": sorted(both)[0]},
+            )
         if not self.errors and not self.changes():
-            raise forms.ValidationError("Nothing to change.")
+            raise forms.ValidationError(_("Nothing to change."))
         return data
 
     def changes(self) -> dict[str, Any]:
@@ -122,7 +134,7 @@ def hypervisor_field(hypervisor: str, key: str, value: Any) -> forms.Field:
     if isinstance(value, bool):
         return forms.TypedChoiceField(
             label=label,
-            choices=[("true", "yes"), ("false", "no")],
+            choices=[("true", gettext_lazy("yes")), ("false", gettext_lazy("no"))],
             coerce=lambda text: text == "true",
             initial="true" if value else "false",
         )
@@ -134,7 +146,7 @@ def hypervisor_field(hypervisor: str, key: str, value: Any) -> forms.Field:
             options = [value, *options]
         return forms.ChoiceField(
             label=label,
-            choices=[(o, o or "(none)") for o in options],
+            choices=[(o, o or _("(none)")) for o in options],
             initial=value,
             required=False,
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from django.contrib.auth.models import Group, User
+from django.utils.translation import gettext as _
 
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
@@ -30,8 +31,11 @@ def owner_tag(owner: User | Group) -> str:
         tag = f"{PREFIX}user:{owner.get_username()}"
     if not _TAG_SAFE.fullmatch(tag):
         raise OwnerError(
-            f"{tag!r} cannot be a Ganeti tag: names may use letters, digits and "
-            ". + * / : @ - _ only, and the tag at most 128 characters"
+            _(
+                "%(tag)r cannot be a Ganeti tag: names may use letters, digits and "
+                ". + * / : @ - _ only, and the tag at most 128 characters"
+            )
+            % {"tag": tag}
         )
     return tag
 
@@ -39,10 +43,10 @@ def owner_tag(owner: User | Group) -> str:
 def no_such_owner(text: str) -> str:
     """The one answer for an owner that does not exist and one the user may not give a VM
     to: the owner field does not tell which users and groups exist."""
-    return (
-        f"Owner: no such user or group you may give it to: {text.strip()!r} "
+    return _(
+        "Owner: no such user or group you may give it to: %(text)r "
         "(write user:NAME, group:NAME or nobody)."
-    )
+    ) % {"text": text.strip()}
 
 
 def owner_label(owner: User | Group) -> str:
@@ -56,7 +60,7 @@ def parse_owner(text: str) -> tuple[User | Group | None, str]:
     """'user:NAME', 'group:NAME' or 'nobody' (what owner forms take) -> (owner, error)."""
     if text.strip() == "nobody":
         return None, ""
-    kind, _, name = text.strip().partition(":")
+    kind, _sep, name = text.strip().partition(":")
     if kind == "user" and (user := User.objects.filter(username=name, is_active=True).first()):
         return user, ""
     if kind == "group" and (group := Group.objects.filter(name=name).first()):
@@ -69,7 +73,7 @@ def owner_from_tags(tags: list[str]) -> User | Group | None:
     for tag in tags:
         if not tag.startswith(PREFIX):
             continue
-        kind, _, name = tag[len(PREFIX) :].partition(":")
+        kind, _sep, name = tag[len(PREFIX) :].partition(":")
         if kind == "user":
             return User.objects.filter(username=name).first()
         if kind == "group":
@@ -81,6 +85,8 @@ def adopt_owners_from_tags(cluster) -> int:
     """Give VMs without an owner the one their Ganeti tag names (after an import).
 
     GWM's own record wins once set: the tag is only read for VMs that have none.
+    Returns how many VMs got one; the caller recomputes the holdings then (the sync
+    recomputes every owner of the cluster after its writes).
     """
     orphans = VirtualMachine.objects.filter(
         cluster=cluster, owner_user=None, owner_group=None, tags_text__contains=f" {PREFIX}"

@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganeti_webmgr import audit
@@ -22,37 +24,23 @@ from ganeti_webmgr.audit.access import entry_filter
 from ganeti_webmgr.clusters.header import cluster_header, freshness
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.core import export, listing, params, tabs
+from ganeti_webmgr.core.grouped_pages import GroupedPaginator
 from ganeti_webmgr.core.listing import ListQuery
 from ganeti_webmgr.jobs import live
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions import grants, rules
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, require, visible
-from ganeti_webmgr.virtual_machines import bulk, ownership
-from ganeti_webmgr.virtual_machines.filters import EXPORT_FIELDS, EXPORT_KEYS, VM_LIST, export_row
+from ganeti_webmgr.virtual_machines import bulk, list_rows, ownership
+from ganeti_webmgr.virtual_machines.filters import (
+    EXPORT_FIELDS,
+    EXPORT_KEYS,
+    GROUPED_SORTS,
+    VM_LIST,
+    export_row,
+)
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 from ganeti_webmgr.virtual_machines.moved import MovedTo, follows_renames
 
-# What the list shows. Not Ganeti's whole record (`raw`) and the other wide columns of
-# the VM, its cluster and node: a sort would carry them through its temporary B-tree,
-# several times slower at 10,000 VMs (bench/vm_list.py).
-LIST_COLUMNS = (
-    "name",
-    "status",
-    "missing",
-    "memory",
-    "vcpus",
-    "disk_size",
-    "disk_count",
-    "os",
-    "nic_ips",
-    "tags",
-    "cluster__slug",
-    "cluster__simulated",  # the cluster's display_name
-    "primary_node__name",
-    "secondary_node__name",
-    "owner_user__username",
-    "owner_group__name",
-)
 EXPORT_CHUNK = 1000  # rows fetched at a time by an export
 
 
@@ -83,10 +71,9 @@ def _listed(request: HttpRequest, slug: str | None):
 @require_GET
 def vm_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     cluster, query, vms = _listed(request, slug)
-    rows = VirtualMachine.objects.select_related(
-        "cluster", "primary_node", "secondary_node", "owner_user", "owner_group"
-    ).only(*LIST_COLUMNS)
-    paginator = listing.TwoStepPaginator(vms, query.page_size, lambda ids: rows.filter(pk__in=ids))
+    # Node names link to node pages where the user may see the nodes.
+    node_clusters = rules.clusters_with_visible_nodes(request.user)
+    paginator = _paginator(query, vms, lambda ids: list_rows.rows(ids, node_clusters))
     page = paginator.get_page(request.GET.get("page"))
     matching = query.filter_parameters()
     if cluster:
@@ -112,23 +99,34 @@ def vm_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             "export_csv": f"{export_url}?{query.parameters(format='csv').urlencode()}",
             "export_json": f"{export_url}?{query.parameters(format='json').urlencode()}",
             "bulk_actions": bulk.BULK_ACTIONS,
-            # Node names link to node pages where the user may see the nodes.
-            "node_clusters": rules.clusters_with_visible_nodes(request.user),
             "here": request.get_full_path(),
         },
     )
 
 
+def _paginator(query: ListQuery, vms, fetch):
+    """Pages in two steps (the page's ids, then their rows); by node or cluster, the
+    ids a group at a time (core.grouped_pages)."""
+    sort = query.sort or VM_LIST.default_sort
+    grouped = GROUPED_SORTS.get(sort.removeprefix("-"))
+    if grouped is None:
+        return listing.TwoStepPaginator(vms, query.page_size, fetch)
+    field, groups = grouped
+    return GroupedPaginator(
+        vms, query.page_size, fetch, field, groups(), VM_LIST.ties, sort.startswith("-")
+    )
+
+
 # The VM page's tabs (key, label), in order; ?tab=<key> selects one.
 TABS = [
-    ("overview", "Overview"),
-    ("console", "Console"),
-    ("disks", "Disks"),
-    ("network", "Network"),
-    ("parameters", "Parameters"),
-    ("jobs", "Jobs"),
-    ("log", "Log"),
-    ("permissions", "Permissions"),
+    ("overview", gettext_lazy("Overview")),
+    ("console", gettext_lazy("Console")),
+    ("disks", gettext_lazy("Disks")),
+    ("network", gettext_lazy("Network")),
+    ("parameters", gettext_lazy("Parameters")),
+    ("jobs", gettext_lazy("Jobs")),
+    ("log", gettext_lazy("Log")),
+    ("permissions", gettext_lazy("Permissions")),
 ]
 LOG_ENTRIES = 20  # the Log tab's; the whole log is on its own page
 
@@ -140,7 +138,9 @@ def vm_export(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     fmt = request.GET.get("format", "csv")
     if fmt not in export.FORMATS:
         return HttpResponse(
-            f"format: csv or json, not {fmt!r}", status=400, content_type="text/plain"
+            _("format: csv or json, not %(format)r") % {"format": fmt},
+            status=400,
+            content_type="text/plain",
         )
     cluster, _query, vms = _listed(request, slug)
     rows = export.rows_in_chunks(vms, [field for _key, field in EXPORT_FIELDS], EXPORT_CHUNK)
@@ -162,7 +162,7 @@ def shown_tabs(user, vm: VirtualMachine) -> list[str]:
         "console": not vm.removed_at and rules.may_use_console(user, vm),
         "permissions": can(user, "grant", vm),
     }
-    return [key for key, _ in TABS if allowed.get(key, True)]
+    return [key for key, _label in TABS if allowed.get(key, True)]
 
 
 def _detail(request: HttpRequest, vm: VirtualMachine):
@@ -208,9 +208,9 @@ def _tab_context(request: HttpRequest, vm: VirtualMachine, tab: str) -> dict:
             "parameter_groups": [
                 (title, sorted((raw.get(key) or {}).items()))
                 for key, title in (
-                    ("beparams", "Resources (backend parameters)"),
-                    ("hvparams", "Hypervisor parameters"),
-                    ("osparams", "OS parameters"),
+                    ("beparams", _("Resources (backend parameters)")),
+                    ("hvparams", _("Hypervisor parameters")),
+                    ("osparams", _("OS parameters")),
                 )
             ],
             "may_change_parameters": not service.why_not(user, ACTIONS["vm.parameters"], vm),
@@ -223,8 +223,8 @@ def _tab_context(request: HttpRequest, vm: VirtualMachine, tab: str) -> dict:
         )
         # Only the newest: the whole log, with its pages and filters, has its own page.
         return {
-            "log_page": replace(entries, newer=None, older=None),
-            "more_log": entries.older is not None,
+            "log_page": replace(entries, previous=None, next=None),
+            "more_log": entries.next is not None,
         }
     if tab == "permissions":
         return {"holders": grants.holders(vm)}
@@ -288,7 +288,11 @@ def vm_action(request: HttpRequest, slug: str, name: str, action: str) -> HttpRe
     vm = _get(request, slug, name)
     full_name = f"vm.{action}"
     if action in ("parameters", "create") or not web.known(full_name):
-        return HttpResponse(f"unknown action {action!r}", status=404, content_type="text/plain")
+        return HttpResponse(
+            _("unknown action %(action)r") % {"action": action},
+            status=404,
+            content_type="text/plain",
+        )
     back = reverse("vm-detail", args=[slug, vm.name])
     if request.method == "GET":
         return web.action_page(request, full_name, vm, back=back)
@@ -355,7 +359,11 @@ def vm_bulk(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
     back = params.local_path(request.POST.get("next"), request, "/vms/")
     if action not in bulk.BULK_ACTIONS:
-        messages.error(request, "Bulk action: choose one of " + ", ".join(bulk.BULK_ACTIONS) + ".")
+        messages.error(
+            request,
+            _("Bulk action: choose one of %(actions)s.")
+            % {"actions": ", ".join(bulk.BULK_ACTIONS)},
+        )
         return redirect(back)
     owner = None
     if action == "owner":
@@ -368,7 +376,7 @@ def vm_bulk(request: HttpRequest) -> HttpResponse:
         return _bulk_matching(request, action, owner, back)
     pks = [pk for pk in map(params.primary_key, request.POST.getlist("vm")) if pk is not None]
     if not pks:
-        messages.error(request, "Select at least one virtual machine.")
+        messages.error(request, _("Select at least one virtual machine."))
         return redirect(back)
     if action == "remove" and request.POST.get("confirm") != "delete":
         return render(
@@ -449,7 +457,10 @@ def vm_owner(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     if error:
         messages.error(request, error)
         return redirect("vm-detail", slug=slug, name=name)
-    messages.success(request, f"{vm.name} now belongs to {owner or 'nobody'}.")
+    messages.success(
+        request,
+        _("%(vm)s now belongs to %(owner)s.") % {"vm": vm.name, "owner": owner or _("nobody")},
+    )
     return redirect("vm-detail", slug=slug, name=name)
 
 
@@ -465,7 +476,11 @@ def vm_notes(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     require(request.user, "grant", vm)
     notes = request.POST.get("notes", "").strip()
     if len(notes) > NOTES_MAX:
-        messages.error(request, f"Notes: at most {NOTES_MAX:,} characters ({len(notes):,} given).")
+        messages.error(
+            request,
+            _("Notes: at most %(max)s characters (%(given)s given).")
+            % {"max": f"{NOTES_MAX:,}", "given": f"{len(notes):,}"},
+        )
         return render(
             request, "virtual_machines/notes.html", {"vm": vm, "notes": notes}, status=400
         )
@@ -478,5 +493,5 @@ def vm_notes(request: HttpRequest, slug: str, name: str) -> HttpResponse:
             message=f"notes of {vm.name} changed",
         ):
             VirtualMachine.objects.filter(pk=vm.pk).update(notes=notes)
-        messages.success(request, "Notes saved.")
+        messages.success(request, _("Notes saved."))
     return redirect("vm-detail", slug=slug, name=name)

@@ -13,7 +13,8 @@ instead of Ganeti's error.
 
 from __future__ import annotations
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from ganeti_webmgr import audit
 from ganeti_webmgr.accounts.models import SshKey
@@ -54,9 +55,11 @@ def check(cluster: Cluster, os: str, parameter: str) -> None:
     tell. Runs a dry-run creation in Ganeti (a job) and waits for it."""
     full = full_os_name(cluster, os)
     if not full:
-        raise Undeclared(f"The cluster has no OS {os!r} (as of GWM's last sync).", "os")
+        raise Undeclared(
+            _("The cluster has no OS %(os)r (as of GWM's last sync).") % {"os": os}, "os"
+        )
     if cluster.read_only:
-        raise CheckFailed("GWM creates no VMs on a read-only cluster.")
+        raise CheckFailed(_("GWM creates no VMs on a read-only cluster."))
     node = (
         Node.objects.filter(
             cluster=cluster, missing=False, vm_capable=True, offline=False, drained=False
@@ -65,7 +68,7 @@ def check(cluster: Cluster, os: str, parameter: str) -> None:
         .first()
     )
     if node is None:
-        raise CheckFailed("The cluster has no node to check on (as of GWM's last sync).")
+        raise CheckFailed(_("The cluster has no node to check on (as of GWM's last sync)."))
     enabled = list((cluster.info or {}).get("enabled_disk_templates") or ["diskless"])
     template = next((t for t in ("diskless", "file", "sharedfile") if t in enabled), enabled[0])
     try:
@@ -90,13 +93,17 @@ def check(cluster: Cluster, os: str, parameter: str) -> None:
         words = failed.error_message or str(failed)
         if "not supported by the OS" in words or parameter in words:
             raise Undeclared(
-                f"The OS {os.partition('+')[0]} does not declare a parameter {parameter!r} "
-                f"(Ganeti: {words}).",
+                _("The OS %(os)s does not declare a parameter %(parameter)r (Ganeti: %(words)s).")
+                % {"os": os.partition("+")[0], "parameter": parameter, "words": words},
                 "parameter",
             ) from None
-        raise CheckFailed(f"Ganeti's check failed for another reason: {words}") from None
+        raise CheckFailed(
+            _("Ganeti's check failed for another reason: %(words)s") % {"words": words}
+        ) from None
     except RapiError as error:
-        raise CheckFailed(f"Ganeti could not be asked to check the parameter: {error}") from None
+        raise CheckFailed(
+            _("Ganeti could not be asked to check the parameter: %(error)s") % {"error": error}
+        ) from None
 
 
 def add(
@@ -118,7 +125,8 @@ def add(
         declared=[parameter],
         checked_at=timezone.now(),
     )
-    how = KeyParameter.Layout(layout).label
+    with translation.override(audit.RECORD_LANGUAGE):
+        how = str(KeyParameter.Layout(layout).label)
     with audit.change(
         "cluster.ssh_keys",
         request=request,
@@ -178,11 +186,14 @@ def osparams_for(user, cluster: Cluster, os: str) -> tuple[dict[str, str], str]:
     if not lines:
         return {}, ""
     if not mapping.is_declared:
-        return {}, (
-            f"This cluster puts your SSH keys in the OS parameter {mapping.parameter!r}, "
-            f"which {mapping.base_os} did not declare when Ganeti last checked it "
-            f"({mapping.checked_at:%Y-%m-%d %H:%M} UTC). Ask a cluster administrator to "
-            "correct the cluster's SSH key settings, or remove your keys to create it "
-            "without them."
-        )
+        return {}, _(
+            "This cluster puts your SSH keys in the OS parameter %(parameter)r, which "
+            "%(os)s did not declare when Ganeti last checked it (%(when)s UTC). Ask a "
+            "cluster administrator to correct the cluster's SSH key settings, or remove "
+            "your keys to create it without them."
+        ) % {
+            "parameter": mapping.parameter,
+            "os": mapping.base_os,
+            "when": f"{mapping.checked_at:%Y-%m-%d %H:%M}",
+        }
     return {mapping.parameter: mapping.value(lines)}, ""

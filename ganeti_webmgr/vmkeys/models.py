@@ -8,6 +8,7 @@ import secrets
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ganeti_webmgr.clusters.models import Cluster
 
@@ -24,9 +25,9 @@ class KeyParameter(models.Model):
 
     class Layout(models.TextChoices):
         # What the OS's create script expects in the parameter.
-        LINES = "lines", "all keys, one authorized_keys line each"
-        COMMAS = "commas", "all keys, comma-separated (without their comments)"
-        FIRST = "first", "the oldest key only"
+        LINES = "lines", _("all keys, one authorized_keys line each")
+        COMMAS = "commas", _("all keys, comma-separated (without their comments)")
+        FIRST = "first", _("the oldest key only")
 
     layout = models.CharField(max_length=8, choices=Layout.choices, default=Layout.LINES)
     # [parameter] when Ganeti last found it declared by the OS (vmkeys.mapping.check),

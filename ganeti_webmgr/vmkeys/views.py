@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ganeti_webmgr.clusters.header import cluster_header
@@ -53,7 +54,7 @@ def _text(body: str, status: int = 200) -> HttpResponse:
 def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
     if not rules.may_manage_ssh_keys(request.user, cluster):
-        raise PermissionDenied("not allowed to change this cluster's SSH key settings")
+        raise PermissionDenied(_("not allowed to change this cluster's SSH key settings"))
     which = request.POST.get("form", "") if request.method == "POST" else ""
     form = KeyParameterForm(request.POST if which == "map" else None, cluster=cluster)
     status = 200
@@ -69,7 +70,7 @@ def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
         mapping_row = KeyParameter.objects.filter(cluster=cluster, pk=pk).first() if pk else None
         if mapping_row is not None:
             mapping.remove(mapping_row, request=request)
-            messages.success(request, f"Mapping for {mapping_row.os} removed.")
+            messages.success(request, _("Mapping for %(os)s removed.") % {"os": mapping_row.os})
         return redirect("cluster-ssh-keys", slug=slug)
     elif which == "check":
         try:
@@ -80,7 +81,7 @@ def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
             for text in problems:
                 messages.error(request, text)
             if not problems:
-                messages.success(request, "Every mapping's OS declares its parameter.")
+                messages.success(request, _("Every mapping's OS declares its parameter."))
         return redirect("cluster-ssh-keys", slug=slug)
     elif which == "token":
         token = key_feed.rotate_token(cluster, request=request)
@@ -113,10 +114,14 @@ def _save_mapping(request: HttpRequest, cluster: Cluster, form: KeyParameterForm
     try:
         row = mapping.add(cluster, data["os"], data["parameter"], data["layout"], request=request)
     except mapping.CheckFailed as error:
-        form.add_error(None, f"{error} The mapping was not saved.")
+        form.add_error(None, _("%(error)s The mapping was not saved.") % {"error": error})
         return False
     except mapping.Undeclared as error:
         form.add_error(error.field, str(error))
         return False
-    messages.success(request, f"Keys go into {row.parameter} of {row.os} from now on.")
+    messages.success(
+        request,
+        _("Keys go into %(parameter)s of %(os)s from now on.")
+        % {"parameter": row.parameter, "os": row.os},
+    )
     return True

@@ -36,6 +36,8 @@ PAGES = [
     f"/clusters/{CLUSTER}/templates/",
     "/jobs/",
     "/log/",
+    "/accounts/users/",
+    "/accounts/groups/",
     "/accounts/profile",
     f"/search/?q={VM.split('.')[0][:-1]}",
 ]

@@ -5,7 +5,8 @@ import signal
 import stat
 import time
 
-from ganeti_webmgr.conf import secret_key
+from ganeti_webmgr.conf import render, secret_key
+from ganeti_webmgr.conf.features import LDAP
 
 from .conftest import BIN
 
@@ -170,6 +171,23 @@ def test_check_prints_each_value_with_its_source_and_masks_secrets(site):
         "file is missing; run gwm-init" in lines
     )
     assert not site.data_dir.exists()  # --check only looks
+    assert lines[-1] == "LDAP sign-in: off ([ldap] enabled = false)"
+
+
+def test_a_site_with_the_ldap_drop_in_not_filled_in_works_and_check_says_why(site):
+    """The ganeti-webmgr-ldap package's drop-in as installed: the site initialises and
+    --check names the file that turned LDAP on and what it still lacks."""
+    dropin = site.write_conf(render.dropin(LDAP), "settings.d/50-ldap.conf")
+    init = site.init()
+    assert init.returncode == 0
+    assert "WARNING ganeti_webmgr.accounts.apps: LDAP sign-in is off: " in init.stderr
+    result = site.run("gwm-init", "--check")
+    assert result.returncode == 0, result.stderr
+    line = render.dropin(LDAP).splitlines().index("enabled = true") + 1
+    assert result.stdout.splitlines()[-1] == (
+        f"LDAP sign-in: off: {dropin}:{line}: [ldap] enabled = true, but [ldap] server_uri "
+        "is not set yet: fill in the directory's settings (docs: Signing in with LDAP)"
+    )
 
 
 def test_check_fails_with_status_2_on_bad_configuration(site):

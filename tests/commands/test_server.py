@@ -122,6 +122,28 @@ def test_a_reload_with_a_broken_configuration_keeps_serving(site):
         assert urllib.request.urlopen(f"{base}/health", timeout=5).status == 200
 
 
+def test_a_reload_answers_a_request_that_reaches_a_stopping_worker(site):
+    site.init()
+    with running_server(site) as (process, base, log):
+        port = int(base.rsplit(":", 1)[1])
+        # Taken by the one worker now, the request sent only once it is stopping.
+        client = socket.create_connection(("127.0.0.1", port), timeout=10)
+        time.sleep(0.3)
+        process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 10
+        # gunicorn stops the old worker as soon as it has started the new one.
+        while read_log(log).count("Booting worker") < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert read_log(log).count("Booting worker") == 2
+        time.sleep(0.3)
+        client.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        answer = b""
+        while chunk := client.recv(65536):
+            answer += chunk
+        client.close()
+        assert answer.startswith(b"HTTP/1.1 200"), answer
+
+
 def test_it_refuses_to_start_before_gwm_init(site):
     result = site.run("gwm-server")
     assert result.returncode == 2

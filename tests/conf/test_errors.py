@@ -180,3 +180,10 @@ def test_it_never_shows_a_secret_in_a_message(tmp_path):
     text = "\n".join(problems(tmp_path))
     assert "hunter2" not in text
     assert "set either password" in text
+
+
+def test_it_rejects_a_language_gwm_is_not_translated_into(tmp_path):
+    path = conf(tmp_path, "[web]\nlanguage = fr\n")
+    assert problems(tmp_path) == [
+        f"{path}:2: [web] language: 'fr' is not a language GWM is translated into (de, en)"
+    ]

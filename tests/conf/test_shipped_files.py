@@ -3,7 +3,10 @@
 import re
 from pathlib import Path
 
+import pytest
+
 from ganeti_webmgr.conf import load, render
+from ganeti_webmgr.conf.features import FEATURES
 from ganeti_webmgr.conf.schema import KEYS, SECTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,3 +49,33 @@ def test_every_key_is_documented_and_named_uniquely():
         assert key.section in SECTIONS
         assert key.help.endswith("."), key
         assert key.name.isidentifier() and key.name == key.name.lower()
+
+
+@pytest.mark.parametrize("name", sorted(FEATURES))
+def test_the_feature_drop_ins_match_the_schema(name):
+    shipped = (ROOT / "etc/ganeti-webmgr/settings.d" / FEATURES[name].dropin).read_text()
+    assert shipped == render.dropin(FEATURES[name]), "run `make config-files`"
+
+
+@pytest.mark.parametrize("name", sorted(FEATURES))
+def test_a_feature_drop_in_turns_its_section_on_and_nothing_else(tmp_path, name):
+    """settings.conf and the package's drop-in, as installed: the feature's enabled comes
+    from the drop-in, every other key keeps its default."""
+    (tmp_path / "settings.conf").write_text(render.settings_conf())
+    (tmp_path / "settings.d").mkdir()
+    dropin = tmp_path / "settings.d" / FEATURES[name].dropin
+    dropin.write_text(render.dropin(FEATURES[name]))
+    config = load(tmp_path, environ={})
+    line = render.dropin(FEATURES[name]).splitlines().index("enabled = true") + 1
+    assert config.get(name, "enabled") is True
+    assert config.source(name, "enabled") == f"{dropin}:{line}"
+    changed = [k for k in KEYS if config.source(k.section, k.name) != "default"]
+    assert [(k.section, k.name) for k in changed] == [(name, "enabled")]
+    # The keys left for the admin: uncommented, their defaults are the real ones.
+    lines = [
+        line[2:] if re.match(r"# [a-z_]+ = ", line) else line
+        for line in dropin.read_text().splitlines()
+    ]
+    dropin.write_text("\n".join(lines) + "\n")
+    uncommented = load(tmp_path, environ={})
+    assert all(uncommented.get(k.section, k.name) == config.get(k.section, k.name) for k in KEYS)

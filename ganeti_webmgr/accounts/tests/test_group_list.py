@@ -1,7 +1,7 @@
 """/accounts/groups/: superusers see all groups, others those they administer or are in."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 
 from ganeti_webmgr.accounts.models import GroupProfile
 
@@ -16,7 +16,7 @@ def dev(db):
 
 
 def names(response):
-    return [g.name for g in response.context["groups"]]
+    return [g.name for g in response.context["page"].object_list]
 
 
 def test_it_redirects_anonymous_visitors(client):
@@ -64,3 +64,58 @@ def test_its_query_count_does_not_grow_with_the_groups(
         group.user_set.add(carol)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(names(client.get(URL))) == 21
+
+
+@pytest.fixture
+def numbered(db, bob, carol):
+    """g1, G2, g10 (bob in g10 and g1), and g3, which carol administers."""
+    made = {name: Group.objects.create(name=name) for name in ("g10", "G2", "g1", "g3")}
+    made["g10"].user_set.add(bob)
+    made["g1"].user_set.add(bob)
+    GroupProfile.of(made["g3"]).admins.add(carol)
+    return made
+
+
+def test_names_are_in_natural_order(login, alice, numbered, ops):
+    client = login(alice)
+    assert names(client.get(URL, {"q": "g"})) == ["g1", "G2", "g3", "g10"]
+    assert names(client.get(URL, {"q": "g", "sort": "-name"})) == ["g10", "g3", "G2", "g1"]
+
+
+def test_the_member_count_sorts(login, alice, numbered, ops):
+    numbered["g3"].user_set.add(*[User.objects.create_user(f"m{n}") for n in range(3)])
+    listed = names(login(alice).get(URL, {"sort": "-members"}))
+    assert listed[0] == "g3"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"member": "bob"}, ["g1", "g10", "ops"]),
+        ({"member": "bo"}, []),  # a user name, exactly
+        ({"q": "BO"}, ["g1", "g10", "ops"]),  # a member's name, contained
+        ({"q": "op"}, ["ops"]),  # the group's name
+        ({"member": "carol"}, []),  # administering is not membership
+    ],
+)
+def test_search_and_the_member_filter(login, alice, numbered, ops, query, expected):
+    assert names(login(alice).get(URL, query)) == expected
+
+
+def test_others_search_and_filter_among_the_groups_they_may_see(login, bob, carol, numbered, ops):
+    assert names(login(bob).get(URL, {"q": "g"})) == ["g1", "g10"]
+    assert names(login(bob).get(URL, {"member": "bob"})) == ["g1", "g10", "ops"]
+    # carol administers ops and g3, where bob is not: his other groups stay unseen.
+    assert names(login(carol).get(URL, {"member": "bob"})) == ["ops"]
+    assert names(login(carol).get(URL, {"q": "bob"})) == ["ops"]
+
+
+def test_columns_and_chips(login, alice, numbered, ops):
+    client = login(alice)
+    client.post("/accounts/lists/groups", {"col": ["name", "admins"], "per_page": "25"})
+    response = client.get(URL, {"member": "bob"})
+    assert [c.key for c in response.context["query"].shown] == ["name", "admins"]
+    assert "<td>carol</td>" in response.content.decode()  # ops's administrator
+    [chip] = response.context["query"].chips
+    assert (chip.label, chip.value) == ("Member", "bob")
+    assert b"No group matches." in client.get(URL, {"q": "nothing-like-it"}).content

@@ -7,6 +7,7 @@ import sys
 import ldap
 import pytest
 
+from ganeti_webmgr.accounts import ldap_settings
 from ganeti_webmgr.accounts.ldap_groups import GroupsOfNames, PosixGroups
 from ganeti_webmgr.accounts.ldap_settings import django_settings
 from ganeti_webmgr.conf import ConfigError, load, secret_key
@@ -65,12 +66,26 @@ def test_it_mirrors_all_groups_by_default_and_none_without_a_group_base(tmp_path
     assert "AUTH_LDAP_GROUP_SEARCH" not in values
 
 
-def test_it_names_what_an_enabled_section_lacks(tmp_path):
-    found = problems(tmp_path, "[ldap]\nenabled = true\n")
-    assert [p.split(": ", 1)[1] for p in found] == [
-        "[ldap] enabled: needs [ldap] server_uri",
-        "[ldap] enabled: needs [ldap] user_search_base",
+def test_it_needs_a_user_search_base_once_a_server_is_set(tmp_path):
+    found = problems(tmp_path, "[ldap]\nenabled = true\nserver_uri = ldap://ldap.example.org\n")
+    assert found == [
+        f"{tmp_path}/settings.conf:3: [ldap] server_uri: needs [ldap] user_search_base"
     ]
+
+
+def test_it_is_off_until_a_server_is_set(tmp_path):
+    """What the ganeti-webmgr-ldap package's drop-in gives before the admin fills it in:
+    a valid configuration, LDAP sign-in off, and a line saying where and why."""
+    state = ldap_settings.state(load_text(tmp_path, "[ldap]\nenabled = true\n"))
+    assert not state.on and state.enabled
+    assert state.text == (
+        f"off: {tmp_path}/settings.conf:2: [ldap] enabled = true, but [ldap] server_uri is "
+        "not set yet: fill in the directory's settings (docs: Signing in with LDAP)"
+    )
+    state = ldap_settings.state(load_text(tmp_path, BASE))
+    assert state.on and state.text == "on: ldap://ldap.example.org"
+    state = ldap_settings.state(load_text(tmp_path, ""))
+    assert (state.on, state.enabled, state.text) == (False, False, "off ([ldap] enabled = false)")
 
 
 def test_it_refuses_group_rules_without_groups_and_all_with_names(tmp_path):
@@ -88,15 +103,43 @@ def test_it_never_shows_the_bind_password(tmp_path):
     assert "hunter2" not in "\n".join(found)
 
 
-def test_it_says_which_package_is_missing(tmp_path, monkeypatch):
-    """LDAP on where python-ldap cannot be imported (as in the packages): a clear
-    error at startup, naming the package to install."""
+def test_it_is_off_and_names_the_package_when_the_libraries_are_missing(tmp_path, monkeypatch):
+    """LDAP on where python-ldap cannot be imported (the base packages, or the
+    ganeti-webmgr-ldap package removed with its drop-in kept): off, naming the package."""
     config = load_text(tmp_path, BASE)
     monkeypatch.setitem(sys.modules, "ldap", None)  # makes `import ldap` fail
-    with pytest.raises(ConfigError) as caught:
+    state = ldap_settings.state(config)
+    assert not state.on
+    assert state.text.startswith(f"off: {tmp_path}/settings.conf:2: [ldap] enabled = true, ")
+    assert "but python-ldap and django-auth-ldap are not installed (" in state.text
+    assert state.text.endswith(
+        "install the ganeti-webmgr-ldap package (in a checkout: make dev-venv)"
+    )
+    with pytest.raises(ConfigError, match="install the ganeti-webmgr-ldap package"):
         django_settings(config)
-    assert "python-ldap and django-auth-ldap are not installed" in str(caught.value)
-    assert "install requirements/ldap.txt into GWM's virtualenv" in str(caught.value)
+
+
+def test_a_site_without_the_libraries_starts_without_ldap_and_says_so(tmp_path):
+    """settings.py and django.setup() with [ldap] enabled and python-ldap missing: no LDAP
+    backend, one warning in the log (a fresh interpreter: settings load once)."""
+    (tmp_path / "settings.conf").write_text(f"[paths]\ndata_dir = {tmp_path}\n" + BASE)
+    secret_key.create(tmp_path / "secret_key")
+    code = (
+        "import sys\nsys.modules['ldap'] = None\nimport django\n"
+        "from django.conf import settings\ndjango.setup()\n"
+        "print(settings.LDAP_STATE.on, ldap_settings.BACKEND in settings.AUTHENTICATION_BACKENDS)\n"
+    ).replace("ldap_settings.BACKEND", repr(ldap_settings.BACKEND))
+    environ = {
+        **os.environ,
+        "GWM_CONFIG_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "ganeti_webmgr.settings",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=environ
+    )
+    assert done.stdout == "False False\n"
+    assert "WARNING ganeti_webmgr.accounts.apps: LDAP sign-in is off: " in done.stderr
+    assert "install the ganeti-webmgr-ldap package" in done.stderr
 
 
 def test_settings_py_adds_the_backend_after_local_accounts(tmp_path):

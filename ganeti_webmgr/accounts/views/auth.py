@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.messages.views import SuccessMessageMixin
 from django.template.response import TemplateResponse
 from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy
 
 from ganeti_webmgr import audit
 from ganeti_webmgr.accounts.forms import LoginForm
@@ -32,7 +33,7 @@ class LoginView(auth_views.LoginView):
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("home")
-    success_message = "Your password has been changed."
+    success_message = gettext_lazy("Your password has been changed.")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.has_usable_password():

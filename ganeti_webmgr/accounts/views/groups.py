@@ -12,19 +12,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganeti_webmgr import audit
+from ganeti_webmgr.accounts import filters, list_prefs
+from ganeti_webmgr.accounts.filters import GROUP_LIST
 from ganeti_webmgr.accounts.forms import GroupForm, MemberForm
 from ganeti_webmgr.accounts.models import GroupProfile
 from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.core import export, listing
+from ganeti_webmgr.core.listing import ListQuery
 from ganeti_webmgr.permissions import rules
 from ganeti_webmgr.quotas import usage
 
 GROUP_FIELDS = ("name", "description")
+EXPORT_CHUNK = 1000  # groups fetched at a time by an export
 GroupRule = Callable[[User, Group], bool]
 
 
@@ -43,25 +50,67 @@ def _snapshot(group: Group) -> dict:
     return {"name": group.name, "description": profile.description if profile else ""}
 
 
+def _listed(request: HttpRequest):
+    """The group list's query and the groups it lists: those the user may see."""
+    columns, page_size = list_prefs.saved(request.user, GROUP_LIST.name)
+    query = ListQuery(GROUP_LIST, request.GET, saved_columns=columns, saved_page_size=page_size)
+    return query, query.apply(filters.groups(rules.visible_groups(request.user)))
+
+
+def _rows(ids, *related: str) -> QuerySet[Group]:
+    """The groups of ids with their profiles (descriptions) and related prefetched."""
+    groups = filters.groups(Group.objects.filter(pk__in=ids)).select_related("profile")
+    return groups.prefetch_related(*related)
+
+
+def _exported(ids) -> QuerySet[Group]:
+    return _rows(ids, "user_set", "profile__admins")
+
+
 @login_required
 @require_GET
 def group_list(request: HttpRequest) -> HttpResponse:
-    groups = (
-        rules.visible_groups(request.user)
-        .select_related("profile")
-        .annotate(member_count=Count("user"))
-        .order_by("name")
+    query, groups = _listed(request)
+    shown = query.shown
+    related = ["profile__admins"] if "admins" in {c.key for c in shown} else []
+    paginator = listing.TwoStepPaginator(
+        groups, query.page_size, lambda ids: _rows(ids, *related), ids=query.ids(groups)
     )
-    administered = set(
-        GroupProfile.objects.filter(admins=request.user).values_list("group_id", flat=True)
-    )
+    export_url = reverse("accounts-group-export")
     context = {
-        "groups": groups,
-        "administered": administered,
+        "query": query,
+        "page": paginator.get_page(request.GET.get("page")),
+        "headings": query.headings(shown),
+        "shown": {c.key for c in shown},
+        "all_columns": GROUP_LIST.columns,
+        "page_sizes": listing.PAGE_SIZES,
+        "export_csv": f"{export_url}?{query.parameters(format='csv').urlencode()}",
+        "export_json": f"{export_url}?{query.parameters(format='json').urlencode()}",
+        "here": request.get_full_path(),
+        "administered": set(
+            GroupProfile.objects.filter(admins=request.user).values_list("group_id", flat=True)
+        ),
         "may_create": rules.may_create_groups(request.user),
         "sees_all": rules.may_see_everything(request.user),
     }
     return render(request, "accounts/group_list.html", context)
+
+
+@login_required
+@require_GET
+def group_export(request: HttpRequest) -> HttpResponse:
+    """The filtered group list as CSV or JSON: the groups the user may see, with what
+    their pages show them (members, administrators)."""
+    fmt = request.GET.get("format", "csv")
+    if fmt not in export.FORMATS:
+        return HttpResponse(
+            _("format: csv or json, not %(format)r") % {"format": fmt},
+            status=400,
+            content_type="text/plain",
+        )
+    query, groups = _listed(request)
+    rows = export.objects_in_chunks(query.ids(groups), EXPORT_CHUNK, _exported)
+    return export.response(fmt, "groups", filters.GROUP_EXPORT_KEYS, map(filters.group_row, rows))
 
 
 @login_required
@@ -76,7 +125,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
             entry.targets = [group]
             entry.message = f"Created group {group.name}"
             entry.changes = audit.changes({}, _snapshot(group))
-        messages.success(request, f"Group {group.name} created.")
+        messages.success(request, _("Group %(name)s created.") % {"name": group.name})
         return redirect("accounts-group-detail", name=group.name)
     return render(request, "accounts/group_form.html", {"form": form, "group": None})
 
@@ -115,7 +164,7 @@ def group_edit(request: HttpRequest, name: str) -> HttpResponse:
             entry.changes = changes = audit.changes(before, _snapshot(group))
             if not changes:
                 entry.skip()
-        messages.success(request, "Saved." if changes else "Nothing changed.")
+        messages.success(request, _("Saved.") if changes else _("Nothing changed."))
         return redirect("accounts-group-detail", name=group.name)
     return render(request, "accounts/group_form.html", {"form": form, "group": group})
 
@@ -133,14 +182,20 @@ def group_members(request: HttpRequest, name: str) -> HttpResponse:
     if adding and not rules.may_add_member(request.user, group, user):
         messages.error(
             request,
-            f"You administer {group.name}, which does not make you a member: its "
-            "permissions come with membership, which a superuser grants.",
+            _(
+                "You administer %(group)s, which does not make you a member: its "
+                "permissions come with membership, which a superuser grants."
+            )
+            % {"group": group.name},
         )
         return redirect("accounts-group-detail", name=group.name)
     is_member = group.user_set.filter(pk=user.pk).exists()
     if adding == is_member:
-        state = "already" if adding else "not"
-        messages.info(request, f"{user.username} is {state} a member of {group.name}.")
+        names = {"user": user.username, "group": group.name}
+        if adding:
+            messages.info(request, _("%(user)s is already a member of %(group)s.") % names)
+        else:
+            messages.info(request, _("%(user)s is not a member of %(group)s.") % names)
         return redirect("accounts-group-detail", name=group.name)
     with audit.change(
         "group.member_add" if adding else "group.member_remove",
@@ -153,9 +208,11 @@ def group_members(request: HttpRequest, name: str) -> HttpResponse:
             group.user_set.add(user)
         else:
             group.user_set.remove(user)
-    messages.success(
-        request, f"{user.username} {'added to' if adding else 'removed from'} {group.name}."
-    )
+    names = {"user": user.username, "group": group.name}
+    if adding:
+        messages.success(request, _("%(user)s added to %(group)s.") % names)
+    else:
+        messages.success(request, _("%(user)s removed from %(group)s.") % names)
     return redirect("accounts-group-detail", name=group.name)
 
 
@@ -185,10 +242,13 @@ def group_admins(request: HttpRequest, name: str) -> HttpResponse:
         else:
             profile.admins.remove(user)
     if entry.skipped:
-        state = "already" if adding else "not"
-        messages.info(request, f"{user.username} is {state} an administrator of {group.name}.")
+        names = {"user": user.username, "group": group.name}
+        if adding:
+            messages.info(request, _("%(user)s is already an administrator of %(group)s.") % names)
+        else:
+            messages.info(request, _("%(user)s is not an administrator of %(group)s.") % names)
         return redirect("accounts-group-detail", name=group.name)
-    messages.success(request, "Administrators updated.")
+    messages.success(request, _("Administrators updated."))
     return redirect("accounts-group-detail", name=group.name)
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganeti_webmgr.accounts.models import ListPreference
@@ -26,19 +27,19 @@ def list_preferences(request: HttpRequest, name: str) -> HttpResponse:
     if unknown or page_size not in listing.PAGE_SIZES:
         messages.error(
             request,
-            f"Columns: choose among {', '.join(known)}; page size: one of "
-            f"{', '.join(map(str, listing.PAGE_SIZES))}.",
+            _("Columns: choose among %(columns)s; page size: one of %(sizes)s.")
+            % {"columns": ", ".join(known), "sizes": ", ".join(map(str, listing.PAGE_SIZES))},
         )
         return redirect(back)
     columns = [key for key in known if key in chosen or key == known[0]]
     if request.POST.get("reset"):
         ListPreference.objects.filter(user=request.user, list_name=name).delete()
-        messages.success(request, "Columns and page size back to the defaults.")
+        messages.success(request, _("Columns and page size back to the defaults."))
     else:
         ListPreference.objects.update_or_create(
             user=request.user,
             list_name=name,
             defaults={"columns": columns, "page_size": page_size},
         )
-        messages.success(request, "Columns and page size remembered.")
+        messages.success(request, _("Columns and page size remembered."))
     return redirect(back)

@@ -22,6 +22,7 @@ from django.template import loader
 from django.template.response import TemplateResponse
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from ganeti_webmgr import audit
 from ganeti_webmgr.audit.models import Entry
@@ -105,8 +106,8 @@ def _validity() -> str:
     minutes = settings.PASSWORD_RESET_TIMEOUT // 60
     if minutes % 60 == 0:
         hours = minutes // 60
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{minutes} minutes"
+        return ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours}
+    return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
 
 
 class PasswordResetView(auth_views.PasswordResetView):

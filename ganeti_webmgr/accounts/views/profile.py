@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ganeti_webmgr import audit
+from ganeti_webmgr.accounts import language
 from ganeti_webmgr.accounts.forms import PROFILE_FIELDS, ProfileForm, SshKeyForm
 from ganeti_webmgr.accounts.models import SshKey
 from ganeti_webmgr.clusters.models import Cluster
@@ -21,17 +23,19 @@ from ganeti_webmgr.vmkeys import summary
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
     user = request.user
-    before = audit.snapshot(user, PROFILE_FIELDS)
+    before = {**audit.snapshot(user, PROFILE_FIELDS), "language": language.chosen(user)}
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         with audit.change(
             "profile.edit", request=request, targets=[user], message="Edited their profile"
         ) as entry:
             form.save()
-            entry.changes = changes = audit.changes(before, audit.snapshot(user, PROFILE_FIELDS))
+            after = {**audit.snapshot(user, PROFILE_FIELDS), "language": language.chosen(user)}
+            entry.changes = changes = audit.changes(before, after)
             if not changes:
                 entry.skip()
-        messages.success(request, "Profile saved." if changes else "Nothing changed.")
+        language.remember(request, form.cleaned_data["language"])
+        messages.success(request, _("Profile saved.") if changes else _("Nothing changed."))
         return redirect("accounts-profile-edit")
     clusters = rules.visible(request.user, Cluster.objects.order_by("slug"))
     return render(
@@ -50,7 +54,7 @@ def key_list(request: HttpRequest) -> HttpResponse:
         with audit.change("sshkey.add", request=request, targets=[request.user]) as entry:
             key = form.save()
             entry.message = f"Added SSH key “{key.name}” ({key.key_type} {key.fingerprint})"
-        messages.success(request, f"Key “{key.name}” added.")
+        messages.success(request, _("Key “%(name)s” added.") % {"name": key.name})
         return redirect("accounts-key-list")
     keys = SshKey.objects.filter(user=request.user)
     return render(
@@ -71,5 +75,5 @@ def key_remove(request: HttpRequest, pk: int) -> HttpResponse:
         message=f"Removed SSH key “{key.name}” ({key.key_type} {key.fingerprint})",
     ):
         key.delete()
-    messages.success(request, f"Key “{key.name}” removed.")
+    messages.success(request, _("Key “%(name)s” removed.") % {"name": key.name})
     return redirect("accounts-key-list")

@@ -46,6 +46,12 @@ def test_no_log_page_changes_anything(admin_client, method):
         "audit-log-node": "/log/node/x/y/",
         "audit-log-user": "/log/user/admin/",
         "audit-log-group": "/log/group/x/",
+        "audit-log-export": "/log/export",
+        "audit-log-cluster-export": "/log/cluster/x/export",
+        "audit-log-vm-export": "/log/vm/x/y/export",
+        "audit-log-node-export": "/log/node/x/y/export",
+        "audit-log-user-export": "/log/user/admin/export",
+        "audit-log-group-export": "/log/group/x/export",
     }
     assert {pattern.name for pattern in urlpatterns} == set(urls)
     for url in urls.values():

@@ -39,31 +39,31 @@ def only_even(entries):
 def test_without_a_filter_pages_are_full(twenty):
     first = page(EntrySource(Entry.objects.all()), QueryDict(), 3)
     assert messages(first) == ["e19", "e18", "e17"]
-    second = page(EntrySource(Entry.objects.all()), QueryDict(first.older), 3)
+    second = page(EntrySource(Entry.objects.all()), QueryDict(first.next), 3)
     assert messages(second) == ["e16", "e15", "e14"]
 
 
 def test_a_filter_skips_hidden_rows_and_fills_the_page(twenty):
     first = page(EntrySource(Entry.objects.all()), QueryDict(), 3, keep=only_even)
     assert messages(first) == ["e18", "e16", "e14"]
-    second = follow(first, "older")
+    second = follow(first, "next")
     assert messages(second) == ["e12", "e10", "e8"]
-    assert messages(follow(second, "newer")) == ["e18", "e16", "e14"]
+    assert messages(follow(second, "previous")) == ["e18", "e16", "e14"]
 
 
 def test_a_mostly_hidden_window_gives_a_short_page_and_goes_on_after_it(twenty, monkeypatch):
     monkeypatch.setattr("ganeti_webmgr.audit.paging.WINDOW", 1)  # 3 rows examined a page
     first = page(EntrySource(Entry.objects.all()), QueryDict(), 3, keep=only_even)
     assert messages(first) == ["e18"]  # e19, e18, e17 examined
-    second = follow(first, "older")
+    second = follow(first, "next")
     assert messages(second) == ["e16", "e14"]  # e16, e15, e14
-    third = follow(second, "older")
+    third = follow(second, "next")
     assert messages(third) == ["e12"]  # e13, e12, e11: nothing skipped
 
 
 def test_the_last_page_has_no_older_link(twenty):
     last = page(EntrySource(Entry.objects.all()), QueryDict(), 50, keep=only_even)
-    assert len(last.entries) == 10 and last.older is None and last.newer is None
+    assert len(last.entries) == 10 and last.next is None and last.previous is None
 
 
 def test_an_objects_log_pages_through_its_own_target_rows(alice, vm, cluster):
@@ -80,8 +80,8 @@ def test_an_objects_log_pages_through_its_own_target_rows(alice, vm, cluster):
     source = queries.for_object(vm)
     first = page(source, QueryDict(), 3)
     assert messages(first) == ["v6", "v5", "v4"]
-    second = page(source, QueryDict(first.older), 3)
+    second = page(source, QueryDict(first.next), 3)
     assert messages(second) == ["v3", "v2", "v1"]
-    third = page(source, QueryDict(second.older), 3)
-    assert messages(third) == ["v0"] and third.older is None
-    assert messages(page(source, QueryDict(third.newer), 3)) == ["v3", "v2", "v1"]
+    third = page(source, QueryDict(second.next), 3)
+    assert messages(third) == ["v0"] and third.next is None
+    assert messages(page(source, QueryDict(third.previous), 3)) == ["v3", "v2", "v1"]

@@ -26,13 +26,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def cluster(synced_cluster, bob):
+def cluster(synced_cluster, own_vms, bob):
     cluster = synced_cluster
     set_permissions(cluster, bob, ["create_vm"])
-    for name in ("inst4.sim.test", "inst5.sim.test"):  # stopped: 4096 and 512 MiB
-        vm = VirtualMachine.objects.get(name=name)
-        VirtualMachine.objects.filter(pk=vm.pk).update(owner_user=bob)
-        set_permissions(vm, bob, ["power", "modify"])
+    # stopped: 4096 and 512 MiB
+    own_vms(bob, "inst4.sim.test", "inst5.sim.test", grant=["power", "modify"])
     return Cluster.objects.get(pk=cluster.pk)
 
 

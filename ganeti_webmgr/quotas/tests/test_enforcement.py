@@ -32,13 +32,11 @@ def cluster(synced_cluster):
 
 
 @pytest.fixture
-def creator(cluster, bob):
+def creator(cluster, own_vms, bob):
     """bob, who may create VMs on the cluster and owns inst4, inst5 and inst7."""
     set_permissions(cluster, bob, ["create_vm"])
     names = ["inst4.sim.test", "inst5.sim.test", "inst7.sim.test"]
-    VirtualMachine.objects.filter(name__in=names).update(owner_user=bob)
-    for name in names:
-        set_permissions(VirtualMachine.objects.get(name=name), bob, ["power", "modify"])
+    own_vms(bob, *names, grant=["power", "modify"])
     return bob
 
 

@@ -13,19 +13,17 @@ from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.grants import set_permissions
 from ganeti_webmgr.quotas.models import Quota
+from ganeti_webmgr.virtual_machines import holdings
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 QUOTAS = reverse("cluster-quotas", args=["sim"])
 
 
 @pytest.fixture
-def cluster(synced_cluster, bob):
+def cluster(synced_cluster, own_vms, bob):
     """bob owns inst7 (running, 2048 MiB, 4 vCPUs) and inst5 (stopped, 512 MiB)."""
     cluster = synced_cluster
-    for name in ("inst5.sim.test", "inst7.sim.test"):
-        vm = VirtualMachine.objects.get(name=name)
-        VirtualMachine.objects.filter(pk=vm.pk).update(owner_user=bob)
-        set_permissions(vm, bob, ["power"])
+    own_vms(bob, "inst5.sim.test", "inst7.sim.test", grant=["power"])
     set_permissions(cluster, bob, ["create_vm"])
     return Cluster.objects.get(pk=cluster.pk)
 
@@ -115,6 +113,7 @@ def test_the_group_page_shows_the_groups_usage_to_its_members(client, bob, charl
     team = Group.objects.create(name="team")
     bob.groups.add(team)
     VirtualMachine.objects.filter(name="inst7.sim.test").update(owner_user=None, owner_group=team)
+    holdings.refresh(cluster, [bob, team])
     Quota.objects.create(cluster=cluster, owner_group=team, vms=2)
     client.force_login(bob)
     page = client.get(reverse("accounts-group-detail", args=["team"])).content.decode()

@@ -99,6 +99,11 @@ def names(response):
         ({"q": "prod"}, ["web1"]),
         ({"q": "dana"}, ["web2"]),
         ({"q": "ops"}, ["web1", "web10"]),
+        # as in the columns it looks in: an address's JSON quotes, a tag's spaces
+        ({"q": '"10.0.0'}, ["web1"]),
+        ({"q": "prod web"}, ["web1"]),
+        # never across two of them (search_text has one per line)
+        ({"q": 'web1\n["10.0'}, []),
         # filters combine
         ({"q": "web", "owner": "ops", "state": "running"}, ["web1"]),
     ],

@@ -18,8 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("user", nargs="?", help="a user name to look up in the directory")
 
     def handle(self, *args, user=None, **options):
-        if not getattr(settings, "AUTH_LDAP_SERVER_URI", ""):
-            raise CommandError("LDAP sign-in is off: set [ldap] enabled = true and its settings")
+        if not settings.LDAP_STATE.on:
+            raise CommandError(f"LDAP sign-in is {settings.LDAP_STATE.text}")
         import ldap
         from django_auth_ldap.backend import _LDAPUser
 

@@ -1,5 +1,6 @@
 // What both console pages share: the ticket, the status line, the error line, the
-// buttons that are not about the protocol. Data come in the page's data- attributes.
+// buttons that are not about the protocol. Data come in the page's data- attributes,
+// and so do the texts shown, in the page's language (data-msg-*; {name} is filled in).
 
 export function consolePage(root) {
     const status = root.querySelector("[data-console-status]");
@@ -9,9 +10,15 @@ export function consolePage(root) {
     const page = {
         root,
         screen,
-        setStatus(text) {
+        // The page's text `key` (data-msg-<key>, in camelCase here), else `english`.
+        text(key, english, values = {}) {
+            const template = root.dataset[`msg${key[0].toUpperCase()}${key.slice(1)}`] || english;
+            return template.replace(/\{(\w+)\}/g, (whole, name) => String(values[name] ?? whole));
+        },
+        // state: the English word, kept in data-state for scripts and tests.
+        setStatus(state, text = state) {
             status.textContent = text;
-            root.dataset.state = text;
+            root.dataset.state = state;
         },
         showError(text) {
             error.textContent = text;
@@ -25,13 +32,15 @@ export function consolePage(root) {
                 headers: { "X-CSRFToken": root.dataset.csrfToken },
             });
             if (answer.status === 403) {
-                throw new Error("You may no longer use this console.");
+                throw new Error(page.text("forbidden", "You may no longer use this console."));
             }
             if (answer.status === 404) {
-                throw new Error("This VM is gone, or you may no longer see it.");
+                throw new Error(page.text("gone", "This VM is gone, or you may no longer see it."));
             }
             if (!answer.ok || !answer.headers.get("Content-Type")?.startsWith("application/json")) {
-                throw new Error(`GWM did not give a console ticket (HTTP ${answer.status}); are you still logged in?`);
+                throw new Error(page.text("noTicket",
+                    "GWM did not give a console ticket (HTTP {status}); are you still logged in?",
+                    { status: answer.status }));
             }
             return (await answer.json()).url;
         },
@@ -39,11 +48,11 @@ export function consolePage(root) {
         // error shown, with Reconnect) when there is none.
         async start(connectAgain) {
             page.showError("");
-            page.setStatus("Connecting…");
+            page.setStatus("Connecting…", page.text("connecting", "Connecting…"));
             try {
                 return await page.ticket();
             } catch (error) {
-                page.setStatus("Not connected");
+                page.setStatus("Not connected", page.text("notConnected", "Not connected"));
                 page.showError(error.message);
                 page.ended(connectAgain);
                 return null;
@@ -66,7 +75,7 @@ export function consolePage(root) {
             const opened = window.open(root.dataset.popoutUrl, root.dataset.windowName,
                 "popup,width=1040,height=820");
             if (!opened) {
-                page.showError("The browser blocked the pop-out window.");
+                page.showError(page.text("popupBlocked", "The browser blocked the pop-out window."));
             }
         });
     }

@@ -45,7 +45,7 @@ async function connect() {
     socket = new WebSocket(url, ["binary"]);
     socket.binaryType = "arraybuffer";
     socket.addEventListener("open", () => {
-        page.setStatus("Connected");
+        page.setStatus("Connected", page.text("connected", "Connected"));
         sendSize();
         terminal.focus();
     });
@@ -62,14 +62,16 @@ async function connect() {
         }
         if (message.type === "error") {
             failed = message.message || "the console was refused";
-            page.showError(`No console: ${failed}`);
+            page.showError(page.text("noConsole", "No console: {reason}", { reason: failed }));
         }
     });
     socket.addEventListener("close", (event) => {
         socket = null;
-        page.setStatus(failed ? "Refused" : "Disconnected");
+        const state = failed ? "Refused" : "Disconnected";
+        page.setStatus(state, page.text(failed ? "refused" : "disconnected", state));
         if (!failed && !event.wasClean) {
-            page.showError("The connection to the console was lost (or GWM refused the websocket).");
+            page.showError(page.text("lost",
+                "The connection to the console was lost (or GWM refused the websocket)."));
         }
         page.ended(connect);
     });

@@ -34,25 +34,28 @@ async function connect() {
     rfb = new RFB(page.screen, url, { wsProtocols: ["binary"] });
     applyScale();
     rfb.addEventListener("connect", () => {
-        page.setStatus("Connected");
+        page.setStatus("Connected", page.text("connected", "Connected"));
         connected(true);
         rfb.focus();
     });
     rfb.addEventListener("securityfailure", (event) => {
         // GWM's refusal: why there is no console (the VM is stopped, a wrong password...).
         refused = event.detail.reason || "the console was refused";
-        page.showError(`No console: ${refused}`);
+        page.showError(page.text("noConsole", "No console: {reason}", { reason: refused }));
     });
     rfb.addEventListener("credentialsrequired", () => {
-        page.showError("The VNC server asked the browser for a password; GWM should have answered it.");
+        page.showError(page.text("password",
+            "The VNC server asked the browser for a password; GWM should have answered it."));
         rfb.disconnect();
     });
     rfb.addEventListener("disconnect", (event) => {
         connected(false);
         rfb = null;
-        page.setStatus(refused ? "Refused" : "Disconnected");
+        const state = refused ? "Refused" : "Disconnected";
+        page.setStatus(state, page.text(refused ? "refused" : "disconnected", state));
         if (!refused && !event.detail.clean) {
-            page.showError("The connection to the console was lost (or GWM refused the websocket).");
+            page.showError(page.text("lost",
+                "The connection to the console was lost (or GWM refused the websocket)."));
         }
         page.ended(connect);
     });

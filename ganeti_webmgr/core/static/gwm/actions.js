@@ -128,21 +128,31 @@
     if (target) target.focus();
   }
 
+  // The dialog's text `key` in the page's language (data-msg-<key>), else `english`.
+  function text(key, english) {
+    var d = dialog();
+    return (d && d.dataset["msg" + key.charAt(0).toUpperCase() + key.slice(1)]) || english;
+  }
+
   function failed(status, url) {
     var body = document.createElement("div");
     var heading = document.createElement("h2");
     heading.id = "action-dialog-title";
-    heading.textContent = "GWM could not show this here";
-    var text = document.createElement("p");
-    text.textContent = "It answered " + status + ". ";
+    heading.textContent = text("failed", "GWM could not show this here");
+    var answer = document.createElement("p");
+    answer.textContent = text("answered", "It answered {status}.").replace("{status}", status) + " ";
     var link = document.createElement("a");
     link.href = url;
-    link.textContent = "Open its page";
-    text.appendChild(link);
-    var close = document.createElement("p");
-    close.className = "dialog-buttons";
-    close.innerHTML = '<a href="#" data-dialog-close>Close</a>';
-    body.append(heading, text, close);
+    link.textContent = text("open", "Open its page");
+    answer.appendChild(link);
+    var buttons = document.createElement("p");
+    buttons.className = "dialog-buttons";
+    var close = document.createElement("a");
+    close.href = "#";
+    close.setAttribute("data-dialog-close", "");
+    close.textContent = text("close", "Close");
+    buttons.appendChild(close);
+    body.append(heading, answer, buttons);
     show(body.innerHTML);
   }
 
