@@ -17,7 +17,7 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from django.db import close_old_connections, connections
+from django.db import DatabaseError, close_old_connections, connections
 
 from ganeti_webmgr.audit.retention import DailyPruning
 from ganeti_webmgr.clusters.models import Cluster
@@ -101,7 +101,14 @@ class Worker:
             try:
                 jobs = set().union(*(lane.held() for lane in list(self.lanes.values())))
                 claims.renew_all(self.name, list(self.syncs), jobs)
-            except Exception:  # the database may be away a moment; the next beat retries
+            except DatabaseError as error:
+                # Expected now and then: the database away a moment, or (MariaDB) this
+                # beat chosen as a deadlock's victim while a sync holds the cluster's row.
+                # The lease outlasts several beats, and the next one retries.
+                logger.warning(
+                    "heartbeat: could not renew the claims: %s", shorten(str(error), 300)
+                )
+            except Exception:
                 logger.exception("heartbeat: could not renew the claims")
             finally:
                 connections.close_all()

@@ -15,6 +15,10 @@ from contextlib import contextmanager
 
 from .conftest import BIN, free_port
 
+# How long a request may take: generous, because CI runs three suites side by side on
+# two cores; what the tests check is that an answer comes, not how fast.
+ANSWER = 30
+
 
 @contextmanager
 def running_server(site, *args):
@@ -28,12 +32,14 @@ def running_server(site, *args):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
-                if urllib.request.urlopen(f"{base}/health", timeout=2).status == 200:
+                if urllib.request.urlopen(f"{base}/health", timeout=ANSWER).status == 200:
                     break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, OSError):
+                # A worker that is still booting (or a loaded machine) may accept and
+                # answer late: only the deadline says it never came up.
                 pass
             assert process.poll() is None, read_log(log)
             assert time.monotonic() < deadline, read_log(log)
@@ -60,12 +66,12 @@ def read_log(log) -> str:
 def test_it_serves_the_login_page_and_static_files_and_stops_on_sigterm(site):
     site.init()
     with running_server(site) as (process, base, log):
-        page = urllib.request.urlopen(f"{base}/accounts/login/", timeout=5)
+        page = urllib.request.urlopen(f"{base}/accounts/login/", timeout=ANSWER)
         html = page.read().decode()
         assert page.status == 200
         assert "<h1>Log in</h1>" in html
         css = re.search(r'href="(/static/gwm/gwm\.[0-9a-f]+\.css)"', html).group(1)
-        static = urllib.request.urlopen(base + css, timeout=5)
+        static = urllib.request.urlopen(base + css, timeout=ANSWER)
         assert static.status == 200
         assert static.headers["Content-Type"].startswith("text/css")
         assert "max-age=315360000" in static.headers["Cache-Control"]  # hashed: cache forever
@@ -82,7 +88,7 @@ def test_an_administrator_can_log_in(site):
     with running_server(site) as (_process, base, _log):
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        form = opener.open(f"{base}/accounts/login/?next=/", timeout=5).read().decode()
+        form = opener.open(f"{base}/accounts/login/?next=/", timeout=ANSWER).read().decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
         data = urllib.parse.urlencode(
             {
@@ -95,7 +101,7 @@ def test_an_administrator_can_log_in(site):
         request = urllib.request.Request(
             f"{base}/accounts/login/", data=data, headers={"Referer": f"{base}/accounts/login/"}
         )
-        home = opener.open(request, timeout=5)
+        home = opener.open(request, timeout=ANSWER)
         assert home.url == f"{base}/"
         assert "<h1>Dashboard</h1>" in home.read().decode()
 
@@ -105,21 +111,21 @@ def test_a_reload_with_a_broken_configuration_keeps_serving(site):
     with running_server(site) as (process, base, log):
         path = site.write_conf("[server]\nworkers = none\n", "settings.d/99-broken.conf")
         process.send_signal(signal.SIGHUP)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while "reload refused" not in read_log(log) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert f"reload refused: {path}:2: [server] workers: 'none' is not an integer" in read_log(
             log
         )
-        assert urllib.request.urlopen(f"{base}/health", timeout=5).status == 200
+        assert urllib.request.urlopen(f"{base}/health", timeout=ANSWER).status == 200
 
         path.unlink()
         process.send_signal(signal.SIGHUP)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while read_log(log).count("Booting worker") < 2 and time.monotonic() < deadline:
             time.sleep(0.1)
         assert read_log(log).count("Booting worker") >= 2  # new workers after a good reload
-        assert urllib.request.urlopen(f"{base}/health", timeout=5).status == 200
+        assert urllib.request.urlopen(f"{base}/health", timeout=ANSWER).status == 200
 
 
 def test_a_reload_answers_a_request_that_reaches_a_stopping_worker(site):
@@ -130,7 +136,7 @@ def test_a_reload_answers_a_request_that_reaches_a_stopping_worker(site):
         client = socket.create_connection(("127.0.0.1", port), timeout=10)
         time.sleep(0.3)
         process.send_signal(signal.SIGHUP)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         # gunicorn stops the old worker as soon as it has started the new one.
         while read_log(log).count("Booting worker") < 2 and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -174,7 +180,7 @@ def test_one_worker_serves_pages_while_a_websocket_is_open_and_refuses_unknown_o
         try:
             for s in slow:
                 s.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # headers unfinished
-            assert urllib.request.urlopen(f"{base}/health", timeout=5).status == 200
+            assert urllib.request.urlopen(f"{base}/health", timeout=ANSWER).status == 200
         finally:
             for s in slow:
                 s.close()

@@ -197,3 +197,31 @@ def test_a_second_signal_inside_the_first_ones_handler_does_not_hang_it():
     w.stopping = SignalledWhileSetting()
     w._on_signal(2, None)
     assert w.stopping.is_set()
+
+
+def test_a_heartbeat_that_loses_a_deadlock_warns_in_one_line_and_the_next_beat_renews(
+    monkeypatch, caplog
+):
+    from django.db import OperationalError
+
+    from ganeti_webmgr.worker import claims
+
+    beats = []
+
+    def renew_all(*args):
+        beats.append(args)
+        if len(beats) == 1:
+            raise OperationalError(1213, "Deadlock found when trying to get lock")
+
+    monkeypatch.setattr(claims, "HEARTBEAT", 0.02)
+    monkeypatch.setattr(claims, "renew_all", renew_all)
+    w = worker()
+    thread = in_background(w)
+    try:
+        wait_for(lambda: len(beats) >= 2)
+    finally:
+        w.stop()
+        thread.join(timeout=10)
+    [warning] = [r for r in caplog.records if "could not renew" in r.getMessage()]
+    assert warning.levelname == "WARNING" and warning.exc_info is None
+    assert "Deadlock found" in warning.getMessage()
