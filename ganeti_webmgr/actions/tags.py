@@ -13,8 +13,15 @@ from ganeti_webmgr.actions.validators import TAG
 from ganeti_webmgr.ganeti import RapiClient
 
 
+class WordsField(forms.CharField):
+    """Several words in one text box, separated by spaces: the API also takes them as
+    a JSON list (api/formdata.py)."""
+
+    separator = " "
+
+
 class TagsForm(ActionForm):
-    add = forms.CharField(
+    add = WordsField(
         label=gettext_lazy("Add tags"),
         required=False,
         help_text=gettext_lazy("Separated by spaces."),

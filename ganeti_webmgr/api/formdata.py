@@ -8,6 +8,8 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
+from ganeti_webmgr.actions.tags import WordsField
+
 # What the API's bodies may carry beside a form's fields.
 CONFIRM, OVERRIDE_QUOTA = "confirm", "override_quota"
 
@@ -59,6 +61,12 @@ def to_form_data(form: forms.Form, values: dict, *, extra=()) -> MultiValueDict:
         elif isinstance(field, forms.MultipleChoiceField):
             items = value if isinstance(value, list) else [value]
             data.setlist(name, [_text(item) for item in items])
+        elif isinstance(value, list) and isinstance(field, WordsField):
+            if not all(isinstance(item, str) for item in value):
+                raise BadBody({name: [_("Must be a list of texts.")]})
+            if any(len(item.split()) != 1 for item in value):
+                raise BadBody({name: [_("Each item must be one word.")]})
+            data[name] = field.separator.join(value)
         elif isinstance(value, (dict, list)):
             raise BadBody({name: [_("Must be a single value.")]})
         else:
@@ -100,6 +108,8 @@ def _type(field: forms.Field) -> str:
         return "boolean"
     if isinstance(field, forms.MultipleChoiceField):
         return "multiple_choice"
+    if isinstance(field, WordsField):
+        return "words"
     if isinstance(field, forms.ChoiceField):
         return "choice"
     if isinstance(field, forms.IntegerField):

@@ -138,6 +138,29 @@ def test_text_and_boolean_fields_reach_the_form(api, alice, stopped):
     )
 
 
+def test_tags_to_add_are_a_json_list_or_a_text_of_words(api, alice, stopped):
+    client = api(alice)
+    [tags] = [r for r in client.get(url(stopped)).json()["results"] if r["name"] == "vm.tags"]
+    assert {f["name"]: f["type"] for f in tags["fields"]}["add"] == "words"
+    listed = client.post(url(stopped, "tags"), {"add": ["web", "prod:eu"]}, format="json")
+    assert listed.status_code == 202, listed.content
+    assert Job.objects.get().params["add"] == ["prod:eu", "web"]
+    Job.objects.all().delete()
+    spaced = client.post(url(stopped, "tags"), {"add": "db backup"}, format="json")
+    assert spaced.status_code == 202 and Job.objects.get().params["add"] == ["backup", "db"]
+    for bad in ([1, 2], [["nested"]]):
+        answer = client.post(url(stopped, "tags"), {"add": bad}, format="json")
+        assert answer.status_code == 400
+        assert answer.json()["errors"] == {"add": ["Must be a list of texts."]}
+    two = client.post(url(stopped, "tags"), {"add": ["ok", "two words"]}, format="json")
+    assert two.json()["errors"] == {"add": ["Each item must be one word."]}
+    invalid = client.post(url(stopped, "tags"), {"add": ["ok", "what?"]}, format="json")
+    assert (
+        invalid.status_code == 400
+        and "'what?' is not a Ganeti tag" in invalid.json()["errors"]["add"][0]
+    )
+
+
 def test_node_and_cluster_actions(api, alice, bob, synced_cluster):
     client = api(alice)
     nodes = client.get("/api/v1/clusters/sim/nodes/node2.sim.test/actions/")
