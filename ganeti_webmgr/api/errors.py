@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -17,9 +18,23 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class Moved(exceptions.APIException):
+    """A VM's old address after a rename in GWM: 301 to its new one."""
+
+    status_code = status.HTTP_301_MOVED_PERMANENTLY
+    default_code = "moved"
+
+    def __init__(self, location: str, name: str):
+        super().__init__(_("This virtual machine was renamed to %(name)s.") % {"name": name})
+        self.location, self.name = location, name
+
+
 def handler(exc, context):
     if isinstance(exc, service.Refused):
         return _refused(exc)
+    if isinstance(exc, Moved):
+        body = {"detail": str(exc.detail), "code": "moved", "name": exc.name}
+        return Response(body, status=exc.status_code, headers={"Location": exc.location})
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

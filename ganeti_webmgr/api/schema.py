@@ -41,6 +41,11 @@ class AutoSchema(openapi.AutoSchema):
         # The ETag views (conditional.detail) answer 304 to a matching If-None-Match.
         if self.method == "GET" and getattr(self.view, "conditional", False):
             responses.setdefault("304", {"description": str(_("Not modified: your ETag."))})
+        # A VM's address after a rename in GWM sends a GET on (api.errors.Moved).
+        if self.method == "GET" and "/vms/{name}/" in self.path:
+            answer = self._get_response_for_code(ErrorSerializer, "301")
+            answer["description"] = str(_("Renamed: the VM's new address is in Location."))
+            responses.setdefault("301", answer)
         for code, (description, applies) in REFUSALS.items():
             if code not in responses and applies(self):
                 answer = self._get_response_for_code(ErrorSerializer, code)

@@ -11,6 +11,28 @@ import functools
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from ganeti_webmgr.jobs.models import Job
+from ganeti_webmgr.permissions.rules import visible
+from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+
+def renamed_from(user, slug: str, name: str) -> VirtualMachine | None:
+    """The VM the user may see that a GWM rename moved away from `name`, if any."""
+    job = (
+        Job.objects.filter(
+            cluster__slug=slug,
+            action="vm.rename",
+            target_name=name,
+            status=Job.Status.SUCCESS,
+            virtual_machine__isnull=False,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if job is None:
+        return None
+    return visible(user, VirtualMachine.objects.filter(pk=job.virtual_machine_id)).first()
+
 
 class MovedTo(Exception):
     def __init__(self, vm):

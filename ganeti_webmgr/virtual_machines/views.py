@@ -27,7 +27,6 @@ from ganeti_webmgr.core import export, listing, params, tabs
 from ganeti_webmgr.core.grouped_pages import GroupedPaginator
 from ganeti_webmgr.core.listing import ListQuery
 from ganeti_webmgr.jobs import live
-from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions import grants, rules
 from ganeti_webmgr.permissions.rules import can, get_visible_or_404, require, visible
 from ganeti_webmgr.virtual_machines import bulk, list_rows, ownership
@@ -39,7 +38,7 @@ from ganeti_webmgr.virtual_machines.filters import (
     export_row,
 )
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
-from ganeti_webmgr.virtual_machines.moved import MovedTo, follows_renames
+from ganeti_webmgr.virtual_machines.moved import MovedTo, follows_renames, renamed_from
 
 EXPORT_CHUNK = 1000  # rows fetched at a time by an export
 
@@ -333,24 +332,6 @@ def _get(request: HttpRequest, slug: str, name: str) -> VirtualMachine:
         if renamed is None:
             raise
         raise MovedTo(renamed) from None
-
-
-def renamed_from(user, slug: str, name: str) -> VirtualMachine | None:
-    """The VM the user may see that a GWM rename moved away from `name`, if any."""
-    job = (
-        Job.objects.filter(
-            cluster__slug=slug,
-            action="vm.rename",
-            target_name=name,
-            status=Job.Status.SUCCESS,
-            virtual_machine__isnull=False,
-        )
-        .order_by("-created_at")
-        .first()
-    )
-    if job is None:
-        return None
-    return visible(user, VirtualMachine.objects.filter(pk=job.virtual_machine_id)).first()
 
 
 @login_required

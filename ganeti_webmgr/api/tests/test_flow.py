@@ -66,3 +66,35 @@ def test_a_vm_is_created_started_and_seen_through_the_api(
         int(started.rstrip("/").rsplit("/", 1)[1]),
         int(created.rstrip("/").rsplit("/", 1)[1]),
     ]
+
+
+def test_a_renamed_vms_old_address_sends_a_get_on_and_refuses_the_rest(
+    api, bob, charlie, simulator, synced_cluster, run_worker
+):
+    from ganeti_webmgr.virtual_machines.models import VirtualMachine
+
+    vm = VirtualMachine.objects.filter(oper_state=False).order_by("name").first()
+    set_permissions(vm, bob, ["admin"])
+    client = api(bob)
+    old = f"/api/v1/clusters/sim/vms/{vm.name}/"
+    renamed = asked(
+        client.post(
+            f"{old}actions/rename/",
+            {"new_name": "renamed.sim.test", "name_check": False, "ip_check": False},
+            format="json",
+        )
+    )
+    assert wait_until_finished(client, renamed, run_worker)["status"] == "success"
+    new = "/api/v1/clusters/sim/vms/renamed.sim.test/"
+    moved = client.get(old)
+    assert moved.status_code == 301 and moved["Location"] == new
+    assert moved.json() == {
+        "detail": "This virtual machine was renamed to renamed.sim.test.",
+        "code": "moved",
+        "name": "renamed.sim.test",
+    }
+    assert client.get(f"{old}actions/?x=1")["Location"] == f"{new}actions/?x=1"
+    assert client.get(new).json()["name"] == "renamed.sim.test"
+    # An action meant for the old name does nothing; an outsider learns nothing.
+    assert client.post(f"{old}actions/start/", {}, format="json").status_code == 404
+    assert api(charlie).get(old).status_code == 404

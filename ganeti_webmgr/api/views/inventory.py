@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.http import Http404
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 
-from ganeti_webmgr.api import listing
+from ganeti_webmgr.api import errors, listing
 from ganeti_webmgr.api.pagination import Cursor
 from ganeti_webmgr.api.serializers.inventory import (
     ClusterDetailSerializer,
@@ -19,6 +21,7 @@ from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.nodes.filters import NODE_LIST
 from ganeti_webmgr.nodes.models import Node, NodeGroup
 from ganeti_webmgr.permissions import rules
+from ganeti_webmgr.virtual_machines import moved
 from ganeti_webmgr.virtual_machines.filters import VM_LIST
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
@@ -118,5 +121,22 @@ class VirtualMachineDetail(DetailView):
 
 
 def visible_vm(request, slug: str, name: str, action: str = "view") -> VirtualMachine:
+    """The VM at the address; a GET for a name GWM renamed it away from is sent on to
+    its new name (anything else is 404: it was meant for the old one), as on the web."""
     queryset = VirtualMachine.objects.filter(removed_at=None).select_related(*VM_ROWS)
-    return rules.get_visible_or_404(request.user, queryset, action, cluster__slug=slug, name=name)
+    try:
+        return rules.get_visible_or_404(
+            request.user, queryset, action, cluster__slug=slug, name=name
+        )
+    except Http404:
+        renamed = None
+        if request.method in ("GET", "HEAD"):
+            renamed = moved.renamed_from(request.user, slug, name)
+        if renamed is None:
+            raise
+        old = reverse("api-vm-detail", args=[slug, name])
+        new = reverse("api-vm-detail", args=[slug, renamed.name])
+        location = new + request.path[len(old) :]
+        if request.META.get("QUERY_STRING"):
+            location += "?" + request.META["QUERY_STRING"]
+        raise errors.Moved(location, renamed.name) from None
