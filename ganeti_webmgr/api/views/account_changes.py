@@ -56,7 +56,7 @@ def _user_data(request, user: User, status: int = 200) -> Response:
 
 
 def _group_data(request, group: Group, status: int = 200) -> Response:
-    group = accounts.group_with_people(Group.objects.all()).get(pk=group.pk)
+    group = accounts.groups_with_people(Group.objects.all()).get(pk=group.pk)
     data = GroupSerializer(group, context={"request": request}).data
     headers = {"Location": data["url"]} if status == 201 else None
     return Response(data, status=status, headers=headers)

@@ -82,7 +82,7 @@ class UserDetail(DetailView):
         return get_object_or_404(User.objects.prefetch_related("groups"), username=username)
 
 
-def group_with_people(queryset):
+def groups_with_people(queryset):
     return queryset.select_related("profile").prefetch_related("user_set", "profile__admins")
 
 
@@ -94,8 +94,8 @@ class GroupList(ListView):
     pagination_class = ByName
 
     def get_queryset(self):
-        visible = rules.visiblegroup_with_people(self.request.user)
-        return group_with_people(listing.filtered(GROUP_LIST, self.request, visible))
+        visible = rules.visible_groups(self.request.user)
+        return groups_with_people(listing.filtered(GROUP_LIST, self.request, visible))
 
 
 class GroupDetail(DetailView):
@@ -104,7 +104,7 @@ class GroupDetail(DetailView):
     serializer_class = GroupSerializer
 
     def get_object(self):
-        group = get_object_or_404(group_with_people(Group.objects.all()), name=self.kwargs["name"])
+        group = get_object_or_404(groups_with_people(Group.objects.all()), name=self.kwargs["name"])
         if not rules.may_see_group(self.request.user, group):
             raise Http404
         return group
