@@ -40,9 +40,12 @@ from ganeti_webmgr.permissions import rules
 
 # The API's names of the user forms' fields (as UserSerializer shows them), and back.
 USER_NAMES = {"active": "is_active", "superuser": "is_superuser", "password": "password1"}
-USER_SHOWN = {"is_active": "active", "is_superuser": "superuser", "password1": "password"}
-# The site's password rules speak of the second password field (Django's forms).
-USER_SHOWN["password2"] = "password"
+USER_SHOWN = {
+    "is_active": "active",
+    "is_superuser": "superuser",
+    "password1": "password",
+    "password2": "password",  # where Django's form puts what the password rules say
+}
 CONFLICT = {
     409: OpenApiResponse(ErrorSerializer, description="Not now: the detail says why (its code).")
 }
