@@ -43,6 +43,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("nodes", ("nodes",)),
     ("permissions", ("permissions",)),
     ("audit", ("audit",)),
+    # Changes to users, groups and grants with their audit entries (pages and API).
+    ("recorded changes", ("accounts.activation", "accounts.changes", "permissions.granting")),
     # Sign-in through LDAP: writes the accounts and group memberships it mirrors, logged.
     ("sign-in", ("accounts.ldap_backend",)),
     # Sign-in: the second factor, then single sign-on (which may ask for it).

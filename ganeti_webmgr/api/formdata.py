@@ -135,3 +135,47 @@ def json_value(value):
     if isinstance(value, list | tuple):
         return [json_value(v) for v in value]
     return str(value)
+
+
+def renamed(values: dict, names: dict[str, str]) -> dict:
+    """values (a body) under its form's field names: names is {API name: form field}
+    for the fields the API names as it shows them ("active" for is_active). A form
+    field's own name of those is unknown, as any other."""
+    hidden = set(names.values()) - set(names)
+    if wrong := sorted(k for k in values if k in hidden):
+        raise BadBody({k: [_("Unknown field.")] for k in wrong})
+    return {names.get(k, k): v for k, v in values.items()}
+
+
+def named_form_data(
+    form: forms.Form, body: dict, names: dict[str, str], start: dict | None = None
+) -> MultiValueDict:
+    """to_form_data() of body under its form's names (renamed()), over start (the
+    form's names: current_values() for a PATCH); its refusals under the API's names."""
+    values = {**(start or {}), **renamed(body, names)}
+    try:
+        return to_form_data(form, values)
+    except BadBody as refusal:
+        shown = {field: name for name, field in names.items()}
+        raise BadBody({shown.get(k, k): v for k, v in refusal.detail.items()}) from None
+
+
+def form_errors(form: forms.Form, shown: dict[str, str] | None = None) -> BadBody:
+    """A 400 with the invalid form's errors per field; shown: {form field: the API's
+    name of it}."""
+    errors: dict[str, list[str]] = {}
+    for field, messages in form.errors.items():
+        key = "non_field_errors" if field == "__all__" else (shown or {}).get(field, field)
+        said = errors.setdefault(key, [])
+        said.extend(m for m in map(str, messages) if m not in said)  # two fields, one name
+    return BadBody(errors)
+
+
+def current_values(form: forms.Form) -> dict:
+    """The JSON values an unbound form starts from (its instance's): what a PATCH
+    leaves out stays so."""
+    return {
+        name: json_value(form.get_initial_for_field(field, name))
+        for name, field in form.fields.items()
+        if not field.disabled
+    }

@@ -4,10 +4,12 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from ganeti_webmgr.api.views import (
+    account_changes,
     accounts,
     actions,
     console,
     creation,
+    grant_changes,
     inventory,
     jobs,
     readers,
@@ -37,12 +39,12 @@ v1 = [
     path("vms/", inventory.VirtualMachineList.as_view(), name="api-vm-list"),
     path(
         "clusters/<slug:slug>/grants/",
-        records.ClusterGrants.as_view(),
+        grant_changes.ClusterGrants.as_view(),
         name="api-cluster-grants",
     ),
     path(
         "clusters/<slug:slug>/vms/<str:name>/grants/",
-        records.VirtualMachineGrants.as_view(),
+        grant_changes.VirtualMachineGrants.as_view(),
         name="api-vm-grants",
     ),
     path(
@@ -55,10 +57,36 @@ v1 = [
         records.ClusterQuotas.as_view(),
         name="api-cluster-quotas",
     ),
-    path("users/", accounts.UserList.as_view(), name="api-user-list"),
-    path("users/<str:username>/", accounts.UserDetail.as_view(), name="api-user-detail"),
-    path("groups/", accounts.GroupList.as_view(), name="api-group-list"),
-    path("groups/<str:name>/", accounts.GroupDetail.as_view(), name="api-group-detail"),
+    # Users and groups: read (accounts.py) and changed (account_changes.py).
+    path("users/", account_changes.Users.as_view(), name="api-user-list"),
+    path("users/<str:username>/", account_changes.UserDetail.as_view(), name="api-user-detail"),
+    path(
+        "users/<str:username>/deactivate/",
+        account_changes.UserDeactivate.as_view(),
+        name="api-user-deactivate",
+    ),
+    path("groups/", account_changes.Groups.as_view(), name="api-group-list"),
+    path("groups/<str:name>/", account_changes.GroupDetail.as_view(), name="api-group-detail"),
+    path(
+        "groups/<str:name>/members/",
+        account_changes.GroupMembers.as_view(),
+        name="api-group-members",
+    ),
+    path(
+        "groups/<str:name>/members/<str:username>/",
+        account_changes.GroupMember.as_view(),
+        name="api-group-member",
+    ),
+    path(
+        "groups/<str:name>/admins/",
+        account_changes.GroupAdmins.as_view(),
+        name="api-group-admins",
+    ),
+    path(
+        "groups/<str:name>/admins/<str:username>/",
+        account_changes.GroupAdmin.as_view(),
+        name="api-group-admin",
+    ),
     path("me/", accounts.Me.as_view(), name="api-me"),
     path("log/", records.Log.as_view(), name="api-log"),
     # Actions (api/views/actions.py): what may be asked now, and asking.

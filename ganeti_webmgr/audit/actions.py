@@ -37,6 +37,7 @@ ACTIONS: dict[str, str] = {
     "twofactor.code_failed": "wrong second-factor code entered",
     "group.create": "group created",
     "group.edit": "group renamed or described",
+    "group.delete": "group deleted (its grants, quotas and memberships with it)",
     "group.member_add": "member added to a group",
     "group.member_remove": "member removed from a group",
     "group.admin_add": "group administrator added",

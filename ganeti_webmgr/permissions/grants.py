@@ -38,9 +38,9 @@ def set_permissions(obj, holder: User | Group, codes: list[str]) -> tuple[list[s
     unknown = [code for code in codes if code not in allowed]
     if unknown:
         raise ValueError(f"unknown permission(s) {', '.join(unknown)}")
-    current = set(_current(obj, holder))
-    granted = [code for code in allowed if code in codes and code not in current]
-    revoked = [code for code in allowed if code in current and code not in codes]
+    current_codes = set(current(obj, holder))
+    granted = [code for code in allowed if code in codes and code not in current_codes]
+    revoked = [code for code in allowed if code in current_codes and code not in codes]
     for code in granted:
         assign_perm(_full(obj, code), holder, obj)
     for code in revoked:
@@ -55,7 +55,8 @@ def add_permission(obj, holder: User | Group, code: str) -> None:
     assign_perm(_full(obj, code), holder, obj)
 
 
-def _current(obj, holder) -> list[str]:
+def current(obj, holder: User | Group) -> list[str]:
+    """The codenames holder holds on obj itself (not through their groups)."""
     if isinstance(holder, Group):
         return get_groups_with_perms(obj, attach_perms=True).get(holder, [])
     return get_users_with_perms(

@@ -28,9 +28,9 @@ The rules:
   admins and the VM's admins, directly or through a group; active users only.
 - Inactive users and anonymous visitors may do nothing.
 - GWM's own records are superusers' business: adding clusters, editing and
-  removing them in GWM (Ganeti is not touched), managing users, creating and
-  editing groups, naming group administrators, the global log. Nothing is hidden
-  from superusers.
+  removing them in GWM (Ganeti is not touched), managing users, creating, editing
+  and deleting groups, naming group administrators, the global log. Nothing is
+  hidden from superusers.
 - Nodes of a cluster are listed for its admins and the holders of its migrate
   permission (seeing the cluster through a VM does not show them).
 - The import tools: superusers and the admins of at least one cluster.
@@ -439,6 +439,11 @@ def may_add_member(user, group: Group, member) -> bool:
 def may_edit_group(user, group: Group) -> bool:
     """Rename and describe the group, name and remove its administrators."""
     return group_role(user, group) == SUPERUSER
+
+
+def may_delete_group(user, group: Group) -> bool:
+    """Delete the group (through the API): those who create groups."""
+    return may_edit_group(user, group)
 
 
 def must_use_two_factor(user) -> bool:

@@ -5,16 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ganeti_webmgr import audit
 from ganeti_webmgr.clusters.header import cluster_header
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.permissions import grants
+from ganeti_webmgr.permissions import granting, grants
 from ganeti_webmgr.permissions.descriptions import described
 from ganeti_webmgr.permissions.forms import GrantForm
 from ganeti_webmgr.permissions.rules import get_visible_or_404
@@ -51,9 +49,9 @@ def _edit(request: HttpRequest, obj, title: str, extra: dict | None = None) -> H
     form = GrantForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():
         holder = form.cleaned_data["holder"]
-        with transaction.atomic():
-            granted, revoked = grants.set_permissions(obj, holder, form.cleaned_data["permissions"])
-            _record(request, obj, holder, granted, revoked)
+        granted, revoked = granting.set_permissions(
+            request, obj, holder, form.cleaned_data["permissions"]
+        )
         is_group = isinstance(holder, Group)
         if granted or revoked:
             messages.success(request, _summary(is_group, holder, granted, revoked))
@@ -74,21 +72,6 @@ def _edit(request: HttpRequest, obj, title: str, extra: dict | None = None) -> H
             **(extra or {}),
         },
     )
-
-
-def _record(request, obj, holder, granted, revoked) -> None:
-    targets = [obj, holder] if isinstance(obj, Cluster) else [obj, obj.cluster, holder]
-    changes = {"permissions": [sorted(set(revoked)), sorted(set(granted))]}
-    for action, codes in (("permission.grant", granted), ("permission.revoke", revoked)):
-        if codes:
-            verb = "granted" if action == "permission.grant" else "revoked"
-            audit.record(
-                action,
-                request=request,
-                targets=targets,
-                changes=changes,
-                message=f"{', '.join(codes)} on {obj} {verb} for {holder}",
-            )
 
 
 def _summary(is_group, holder, granted, revoked) -> str:

@@ -19,8 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ganeti_webmgr import audit
-from ganeti_webmgr.accounts import filters, list_prefs
+from ganeti_webmgr.accounts import changes, filters, list_prefs
 from ganeti_webmgr.accounts.filters import GROUP_LIST
 from ganeti_webmgr.accounts.forms import GroupForm, MemberForm
 from ganeti_webmgr.accounts.models import GroupProfile
@@ -30,7 +29,6 @@ from ganeti_webmgr.core.listing import ListQuery
 from ganeti_webmgr.permissions import rules
 from ganeti_webmgr.quotas import usage
 
-GROUP_FIELDS = ("name", "description")
 EXPORT_CHUNK = 1000  # groups fetched at a time by an export
 GroupRule = Callable[[User, Group], bool]
 
@@ -43,11 +41,6 @@ def _group_for(request: HttpRequest, name: str, allowed: GroupRule | None = None
     if allowed is not None and not allowed(request.user, group):
         raise PermissionDenied
     return group
-
-
-def _snapshot(group: Group) -> dict:
-    profile = GroupProfile.objects.filter(group=group).first()
-    return {"name": group.name, "description": profile.description if profile else ""}
 
 
 def _listed(request: HttpRequest):
@@ -120,11 +113,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with audit.change("group.create", request=request) as entry:
-            group = form.save()
-            entry.targets = [group]
-            entry.message = f"Created group {group.name}"
-            entry.changes = audit.changes({}, _snapshot(group))
+        group = changes.create_group(request, form)
         messages.success(request, _("Group %(name)s created.") % {"name": group.name})
         return redirect("accounts-group-detail", name=group.name)
     return render(request, "accounts/group_form.html", {"form": form, "group": None})
@@ -155,16 +144,11 @@ def group_detail(request: HttpRequest, name: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def group_edit(request: HttpRequest, name: str) -> HttpResponse:
     group = _group_for(request, name, rules.may_edit_group)
-    before = _snapshot(group)
+    before = changes.group_snapshot(group)
     form = GroupForm(request.POST or None, instance=group)
     if request.method == "POST" and form.is_valid():
-        with audit.change("group.edit", request=request, targets=[group]) as entry:
-            group = form.save()
-            entry.message = f"Edited group {group.name}"
-            entry.changes = changes = audit.changes(before, _snapshot(group))
-            if not changes:
-                entry.skip()
-        messages.success(request, _("Saved.") if changes else _("Nothing changed."))
+        changed = changes.edit_group(request, form, before)
+        messages.success(request, _("Saved.") if changed else _("Nothing changed."))
         return redirect("accounts-group-detail", name=group.name)
     return render(request, "accounts/group_form.html", {"form": form, "group": group})
 
@@ -179,37 +163,17 @@ def group_members(request: HttpRequest, name: str) -> HttpResponse:
         _form_errors(request, form)
         return redirect("accounts-group-detail", name=group.name)
     user, adding = form.cleaned_data["user"], form.cleaned_data["action"] == "add"
-    if adding and not rules.may_add_member(request.user, group, user):
-        messages.error(
-            request,
-            _(
-                "You administer %(group)s, which does not make you a member: its "
-                "permissions come with membership, which a superuser grants."
-            )
-            % {"group": group.name},
-        )
-        return redirect("accounts-group-detail", name=group.name)
-    is_member = group.user_set.filter(pk=user.pk).exists()
-    if adding == is_member:
-        names = {"user": user.username, "group": group.name}
-        if adding:
-            messages.info(request, _("%(user)s is already a member of %(group)s.") % names)
-        else:
-            messages.info(request, _("%(user)s is not a member of %(group)s.") % names)
-        return redirect("accounts-group-detail", name=group.name)
-    with audit.change(
-        "group.member_add" if adding else "group.member_remove",
-        request=request,
-        targets=[group, user],
-        message=f"{'Added' if adding else 'Removed'} {user.username} "
-        f"{'to' if adding else 'from'} group {group.name}",
-    ):
-        if adding:
-            group.user_set.add(user)
-        else:
-            group.user_set.remove(user)
     names = {"user": user.username, "group": group.name}
-    if adding:
+    try:
+        changed = changes.set_member(request, group, user, adding)
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal))
+        return redirect("accounts-group-detail", name=group.name)
+    if not changed and adding:
+        messages.info(request, _("%(user)s is already a member of %(group)s.") % names)
+    elif not changed:
+        messages.info(request, _("%(user)s is not a member of %(group)s.") % names)
+    elif adding:
         messages.success(request, _("%(user)s added to %(group)s.") % names)
     else:
         messages.success(request, _("%(user)s removed from %(group)s.") % names)
@@ -226,22 +190,7 @@ def group_admins(request: HttpRequest, name: str) -> HttpResponse:
         _form_errors(request, form)
         return redirect("accounts-group-detail", name=group.name)
     user, adding = form.cleaned_data["user"], form.cleaned_data["action"] == "add"
-    with audit.change(
-        "group.admin_add" if adding else "group.admin_remove",
-        request=request,
-        targets=[group, user],
-        message=f"{'Made' if adding else 'Removed'} {user.username} "
-        f"{'an administrator of' if adding else 'as administrator of'} group {group.name}",
-    ) as entry:
-        profile = GroupProfile.of(group)
-        is_admin = profile.admins.filter(pk=user.pk).exists()
-        if adding == is_admin:
-            entry.skip()
-        elif adding:
-            profile.admins.add(user)
-        else:
-            profile.admins.remove(user)
-    if entry.skipped:
+    if not changes.set_admin(request, group, user, adding):
         names = {"user": user.username, "group": group.name}
         if adding:
             messages.info(request, _("%(user)s is already an administrator of %(group)s.") % names)

@@ -17,12 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ganeti_webmgr import audit
-from ganeti_webmgr.accounts import filters, list_prefs
+from ganeti_webmgr.accounts import activation, changes, filters, list_prefs
 from ganeti_webmgr.accounts.filters import USER_LIST
-from ganeti_webmgr.accounts.forms import USER_FIELDS, UserCreateForm, UserEditForm
+from ganeti_webmgr.accounts.forms import UserCreateForm, UserEditForm
 from ganeti_webmgr.accounts.models import GroupProfile
-from ganeti_webmgr.accounts.views import activation, tokens
+from ganeti_webmgr.accounts.views import tokens
 from ganeti_webmgr.core import export, listing, params
 from ganeti_webmgr.core.listing import ListQuery
 from ganeti_webmgr.core.sorting import natural_key
@@ -194,11 +193,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
     _require_user_manager(request)
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with audit.change("user.create", request=request) as entry:
-            user = form.save()
-            entry.targets = [user]
-            entry.message = f"Created user {user.username}"
-            entry.changes = audit.changes({}, audit.snapshot(user, USER_FIELDS))
+        user = changes.create_user(request, form)
         messages.success(request, _("User %(name)s created.") % {"name": user.username})
         return redirect("accounts-user-detail", username=user.username)
     return render(request, "accounts/user_form.html", {"form": form, "target": None})
@@ -229,17 +224,12 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
 def user_edit(request: HttpRequest, username: str) -> HttpResponse:
     _require_user_manager(request)
     target = get_object_or_404(User, username=username)
-    before = audit.snapshot(target, USER_FIELDS)
+    before = changes.user_snapshot(target)
     form = UserEditForm(request.POST or None, instance=target, editor=request.user)
     if request.method == "POST" and form.is_valid():
-        with audit.change("user.edit", request=request, targets=[target]) as entry:
-            user = form.save()
-            entry.message = f"Edited user {user.username}"
-            entry.changes = changes = audit.changes(before, audit.snapshot(user, USER_FIELDS))
-            if not changes:
-                entry.skip()
-        messages.success(request, _("Saved.") if changes else _("Nothing changed."))
-        return redirect("accounts-user-detail", username=user.username)
+        changed = changes.edit_user(request, form, before)
+        messages.success(request, _("Saved.") if changed else _("Nothing changed."))
+        return redirect("accounts-user-detail", username=form.instance.username)
     return render(request, "accounts/user_form.html", {"form": form, "target": target})
 
 

@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group, User
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions
 
 from ganeti_webmgr.accounts import filters
@@ -36,7 +36,7 @@ from ganeti_webmgr.permissions import rules
 from ganeti_webmgr.quotas import usage
 
 
-def _require_user_manager(request) -> None:
+def require_user_manager(request) -> None:
     # Before any lookup, as the web's: a 403 says nothing about which users exist.
     if not rules.may_manage_users(request.user):
         raise exceptions.PermissionDenied(_("Only those who manage users see them."))
@@ -50,7 +50,8 @@ class ByName(Cursor):
     ordering = ("name",)
 
 
-@extend_schema(parameters=listing.schema_parameters(USER_LIST))
+# The filters are the list's (GET), not those of a POST to the same address.
+@extend_schema_view(get=extend_schema(parameters=listing.schema_parameters(USER_LIST)))
 class UserList(ListView):
     """Every user, for those who manage users, with the web's user list filters."""
 
@@ -58,7 +59,7 @@ class UserList(ListView):
     pagination_class = ByUsername
 
     def get_queryset(self):
-        _require_user_manager(self.request)
+        require_user_manager(self.request)
         names = sorted(Group.objects.values_list("name", flat=True), key=natural_key)
         users = listing.filtered(
             USER_LIST,
@@ -81,11 +82,11 @@ class UserDetail(DetailView):
         return get_object_or_404(User.objects.prefetch_related("groups"), username=username)
 
 
-def _groups(queryset):
+def groups_with_people(queryset):
     return queryset.select_related("profile").prefetch_related("user_set", "profile__admins")
 
 
-@extend_schema(parameters=listing.schema_parameters(GROUP_LIST))
+@extend_schema_view(get=extend_schema(parameters=listing.schema_parameters(GROUP_LIST)))
 class GroupList(ListView):
     """The groups the user may see (member, administrator; all for superusers)."""
 
@@ -94,7 +95,7 @@ class GroupList(ListView):
 
     def get_queryset(self):
         visible = rules.visible_groups(self.request.user)
-        return _groups(listing.filtered(GROUP_LIST, self.request, visible))
+        return groups_with_people(listing.filtered(GROUP_LIST, self.request, visible))
 
 
 class GroupDetail(DetailView):
@@ -103,7 +104,7 @@ class GroupDetail(DetailView):
     serializer_class = GroupSerializer
 
     def get_object(self):
-        group = get_object_or_404(_groups(Group.objects.all()), name=self.kwargs["name"])
+        group = get_object_or_404(groups_with_people(Group.objects.all()), name=self.kwargs["name"])
         if not rules.may_see_group(self.request.user, group):
             raise Http404
         return group

@@ -27,7 +27,7 @@ from ganeti_webmgr.quotas import usage
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 
-def _grants(obj) -> dict:
+def grants_data(obj) -> dict:
     return {
         "grantable": list(grants.grantable(obj)),
         "holders": [
@@ -41,6 +41,21 @@ def _grants(obj) -> dict:
     }
 
 
+def grantable_cluster(request, slug: str) -> Cluster:
+    """The cluster, as its permissions page finds it: 404 unseen, 403 unless its admin."""
+    return rules.get_visible_or_404(request.user, Cluster.objects.all(), "grant", slug=slug)
+
+
+def grantable_vm(request, slug: str, name: str) -> VirtualMachine:
+    return rules.get_visible_or_404(
+        request.user,
+        VirtualMachine.objects.select_related("cluster"),
+        "grant",
+        cluster__slug=slug,
+        name=name,
+    )
+
+
 class ClusterGrants(ApiView):
     """Who holds which permission on the cluster: for those who may grant there
     (its admins), as the web's permissions page."""
@@ -49,8 +64,7 @@ class ClusterGrants(ApiView):
 
     @extend_schema(responses=GrantsSerializer)
     def get(self, request, slug: str):
-        cluster = rules.get_visible_or_404(request.user, Cluster.objects.all(), "grant", slug=slug)
-        return detail(request, _grants(cluster))
+        return detail(request, grants_data(grantable_cluster(request, slug)))
 
 
 class VirtualMachineGrants(ApiView):
@@ -60,14 +74,7 @@ class VirtualMachineGrants(ApiView):
 
     @extend_schema(responses=GrantsSerializer)
     def get(self, request, slug: str, name: str):
-        vm = rules.get_visible_or_404(
-            request.user,
-            VirtualMachine.objects.select_related("cluster"),
-            "grant",
-            cluster__slug=slug,
-            name=name,
-        )
-        return detail(request, _grants(vm))
+        return detail(request, grants_data(grantable_vm(request, slug, name)))
 
 
 def _owner_name(owner) -> str:
