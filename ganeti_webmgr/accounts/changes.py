@@ -12,6 +12,7 @@ from ganeti_webmgr import audit
 from ganeti_webmgr.accounts.forms import USER_FIELDS, GroupForm, UserCreateForm, UserEditForm
 from ganeti_webmgr.accounts.models import GroupProfile
 from ganeti_webmgr.permissions import rules
+from ganeti_webmgr.provisioning.models import CreationRequest
 
 
 def create_user(request: HttpRequest, form: UserCreateForm) -> User:
@@ -66,7 +67,8 @@ def edit_group(request: HttpRequest, form: GroupForm, before: dict) -> bool:
 
 
 class OwnsVirtualMachines(Exception):
-    """A group that owns VMs stays: their quota and Ganeti's owner tags name it."""
+    """A group that owns VMs stays: their quota and Ganeti's owner tags name it. Also
+    while a creation it is to own is unfinished: the new VMs would get no owner."""
 
 
 def delete_group(request: HttpRequest, group: Group) -> None:
@@ -79,8 +81,10 @@ def delete_group(request: HttpRequest, group: Group) -> None:
         message=f"Deleted group {group.name}",
         changes=audit.changes(group_snapshot(group), {}),
     ):
-        if group.owned_vms.exists():
-            raise OwnsVirtualMachines(group.owned_vms.count())
+        creating = CreationRequest.objects.filter(owner_group=group, jobs__finished=False)
+        owned = group.owned_vms.count() + len({*creating.values_list("pk", flat=True)})
+        if owned:
+            raise OwnsVirtualMachines(owned)
         group.delete()
 
 

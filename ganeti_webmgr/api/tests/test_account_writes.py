@@ -194,6 +194,22 @@ def test_a_group_that_owns_vms_is_not_deleted(api, people):
     assert not Entry.objects.filter(action="group.delete").exists()
 
 
+def test_a_group_that_a_creation_under_way_will_own_is_not_deleted(api, people):
+    from ganeti_webmgr.clusters.models import Cluster
+    from ganeti_webmgr.jobs.models import Job
+    from ganeti_webmgr.provisioning.models import CreationRequest
+
+    team = Group.objects.get(name="team")
+    cluster = Cluster.objects.get(slug="a")
+    job = Job.objects.create(cluster=cluster, status="submitting", action="vm.create")
+    request = CreationRequest.objects.create(cluster=job.cluster, owner_group=team, names=["n"])
+    request.jobs.add(job)
+    answer = api(people["superuser"]).delete("/api/v1/groups/team/")
+    assert answer.status_code == 409 and answer.json()["code"] == "owns_vms"
+    Job.objects.filter(pk=job.pk).update(finished=True, status="error")
+    assert api(people["superuser"]).delete("/api/v1/groups/team/").status_code == 204
+
+
 def test_group_changes_follow_the_webs_404_403_split(api, people, team_admin):
     admin, member = api(team_admin), api(people["via_group"])
     outsider = api(people["cluster_admin"])

@@ -178,7 +178,10 @@ class GroupDetail(accounts.GroupDetail):
             changes.delete_group(request._request, group)
         except changes.OwnsVirtualMachines as owned:
             raise Conflict(
-                _("%(group)s owns %(count)s VMs: give them to another owner first.")
+                _(
+                    "%(group)s owns %(count)s VMs (or VMs being created): give them to "
+                    "another owner first."
+                )
                 % {"group": group.name, "count": owned.args[0]},
                 code="owns_vms",
             ) from None
