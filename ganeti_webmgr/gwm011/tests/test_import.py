@@ -138,7 +138,8 @@ def test_every_import_is_audited(gwm011_database, key_file):
 
     entries = Entry.objects.filter(action="legacy.import")
     memberships = sum(len(m) for m in gwm011_database.members.values())
-    assert entries.count() == 50 + 5 + memberships + 3 + 6 + 5 + 4
+    templates, log_items = len(gwm011_database.templates), len(gwm011_database.log_items)
+    assert entries.count() == 50 + 5 + memberships + 3 + 6 + 5 + 4 + templates + log_items
     assert entries.filter(message="imported from GWM 0.11: cluster lab").exists()
 
 
