@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from ganeti_webmgr import audit
@@ -28,9 +27,11 @@ def waiting(cluster: Cluster):
 
 
 def unmatched():
-    """Claims whose VM was not in Ganeti at a sync made after they were written."""
+    """Waiting claims of clusters GWM has synced: their VMs were not in Ganeti then
+    (a sync writes the cluster's Ganeti name, and applies the claims it can)."""
     return (
-        VMClaim.objects.filter(applied_at=None, cluster__last_sync_at__gt=F("created_at"))
+        VMClaim.objects.filter(applied_at=None)
+        .exclude(cluster__ganeti_name="")
         .select_related("cluster")
         .order_by("cluster__slug", "vm_name")
     )

@@ -591,7 +591,7 @@ def _template(slug: str, name: str, **fields) -> tuple[str, dict]:
 
 
 TEMPLATES = [
-    _template("ganeti", "small"),
+    _template("ganeti", "small", pnode="node1.sim.test"),
     _template(
         "ganeti",
         "big-drbd",
