@@ -13,7 +13,9 @@ from ganeti_webmgr.accounts.models import SshKey
 from ganeti_webmgr.audit.models import Entry
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.gwm011 import importer
+from ganeti_webmgr.gwm011.models import VMClaim
 from ganeti_webmgr.permissions import grants, rules
+from ganeti_webmgr.provisioning.models import VMTemplate
 from ganeti_webmgr.quotas.models import Quota
 
 pytestmark = pytest.mark.django_db
@@ -219,4 +221,15 @@ def test_it_imports_from_a_database_server(gwm011_server_database, dialect, tmp_
     assert authenticate(username="user07", password=source.passwords["user07"]) is not None
     for slug, password in source.cluster_passwords.items():
         assert Cluster.objects.get(slug=slug).password == password
-    assert "users: imported 0, already in GWM 50" in run(source, key_file)
+    assert f"templates: imported {len(source.templates)}" in out
+    assert f"log entries: imported {len(source.log_items)}" in out
+    assert "VMs (owner and grants): imported 0, already in GWM 0, waiting" in out
+    small = VMTemplate.objects.get(name="small")
+    assert small.values["disks"] == [{"size": "1 GiB"}]  # the pickle, as the server kept it
+    assert VMClaim.objects.get(vm_name="inst1.sim.test").grants == [
+        ["user", User.objects.get(username="user03").pk, ["admin"]]
+    ]
+    assert authenticate(username="user10", password=source.passwords["user10"]) is not None
+    again = run(source, key_file)
+    assert "users: imported 0, already in GWM 50" in again
+    assert "log entries: imported 0, already in GWM 5" in again
