@@ -3,6 +3,7 @@ when GWM has the VMs (at the import, or at the cluster's sync)."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
 import pytest
@@ -18,6 +19,7 @@ from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions import grants
 from ganeti_webmgr.provisioning.models import VMTemplate
+from ganeti_webmgr.quotas.models import Quota
 from ganeti_webmgr.testing.gwm011 import GONE_VM, SYNCED_VMS
 from ganeti_webmgr.virtual_machines.models import Holding, VirtualMachine
 
@@ -185,3 +187,36 @@ def test_the_object_log_keeps_its_times_and_actors(gwm011_database, key_file):
     added = entries.get(message__contains="permissions given")
     assert {t.object_repr for t in added.targets.all()} == {"web", "user05"}
     assert "log entries: imported 0, already in GWM 5" in run(gwm011_database, key_file)
+
+
+def test_a_permission_without_a_counterpart_is_reported_not_granted(gwm011_database, key_file):
+    # A site's own column in 0.11's permission table (django-object-permissions
+    # made one per registered permission).
+    db = sqlite3.connect(gwm011_database.url[len("sqlite:///") :])
+    db.execute(
+        "ALTER TABLE ganeti_web_cluster_perms ADD COLUMN rebalance integer NOT NULL DEFAULT 0"
+    )
+    db.execute("UPDATE ganeti_web_cluster_perms SET rebalance = 1 WHERE id = 2")
+    db.commit()
+    db.close()
+
+    out = run(gwm011_database, key_file)
+
+    assert (
+        "skipped permissions rebalance on cluster web for user05: GWM has no such permission" in out
+    )
+    web = Cluster.objects.get(slug="web")
+    codes = dict(grants.holders(web))[User.objects.get(username="user05")]
+    assert set(codes) == gwm011_database.cluster_grants[("user05", "user", "web")]
+
+
+def test_an_owner_keeps_0_11_vms_beyond_its_quota(gwm011_database, key_file, ganeti_synced):
+    run(gwm011_database, key_file)
+
+    user02 = User.objects.get(username="user02")
+    quota = Quota.objects.get(cluster=ganeti_synced, owner_user=user02)
+    holding = Holding.objects.get(cluster=ganeti_synced, owner_user=user02)
+    assert holding.ram_all > quota.ram  # 0.11 let it, and GWM keeps what 0.11 had
+    owned = VirtualMachine.objects.filter(cluster=ganeti_synced, owner_user=user02)
+    in_0_11 = [k for k, owner in gwm011_database.vm_owners.items() if owner == ("user02", "user")]
+    assert holding.vms_all == owned.count() == len([k for k in in_0_11 if k[1] in SYNCED_VMS])
