@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from ganeti_webmgr.audit.models import Entry
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.gwm011 import importer
+from ganeti_webmgr.gwm011 import importer, vm_templates
 from ganeti_webmgr.gwm011.models import VMClaim
 from ganeti_webmgr.gwm011.tests.test_import import run
+from ganeti_webmgr.imports import services as import_tools
 from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions import grants
@@ -220,3 +221,28 @@ def test_an_owner_keeps_0_11_vms_beyond_its_quota(gwm011_database, key_file, gan
     owned = VirtualMachine.objects.filter(cluster=ganeti_synced, owner_user=user02)
     in_0_11 = [k for k, owner in gwm011_database.vm_owners.items() if owner == ("user02", "user")]
     assert holding.vms_all == owned.count() == len([k for k in in_0_11 if k[1] in SYNCED_VMS])
+
+
+def test_a_rerun_applies_the_claims_of_vms_gwm_has_now(gwm011_database, key_file, simulator, alice):
+    run(gwm011_database, key_file)
+    cluster = Cluster.objects.get(slug="ganeti")
+    cluster.auto_import = False  # the VMs wait in the import tools
+    confirm_and_sync(simulator, cluster)
+    assert not VirtualMachine.objects.exists()
+    import_tools.import_vms(alice, cluster, SYNCED_VMS, owner=None)
+
+    out = run(gwm011_database, key_file)
+
+    claimed = VMClaim.objects.filter(vm_name__in=SYNCED_VMS).count()
+    assert f"VMs (owner and grants): imported {claimed}, already in GWM 0" in out
+    assert vm_grants() == expected_grants(gwm011_database, SYNCED_VMS)
+    for name in SYNCED_VMS:
+        vm = VirtualMachine.objects.get(cluster=cluster, name=name)
+        assert owner_of(vm) == gwm011_database.vm_owners[("ganeti", name)], name
+
+
+def test_a_pickle_of_anything_but_plain_values_is_refused():
+    assert vm_templates.unpickle("(lp0\n(dp1\nS'size'\np2\nI1024\nsa.") == [{"size": 1024}]
+    with pytest.raises(ValueError, match=r"os\.system is not a plain value"):
+        vm_templates.unpickle("cos\nsystem\n(S'touch /tmp/x'\ntR.")
+    assert vm_templates.unpickle("not a pickle") == "not a pickle"
