@@ -43,7 +43,7 @@ def unpickle(stored) -> Any:
     django-fields read it). Raises ValueError for a pickle of anything but plain values."""
     if stored is None or stored == "":
         return None
-    raw = stored.encode("latin-1") if isinstance(stored, str) else bytes(stored)
+    raw = stored.encode() if isinstance(stored, str) else bytes(stored)  # as smart_str did
     try:
         return _PlainUnpickler(io.BytesIO(raw), encoding="utf-8").load()
     except pickle.UnpicklingError as error:

@@ -2,13 +2,19 @@
 
 The tables and columns are GWM 0.11.1's, as its models and South migrations leave
 them: 0.11 moved the 0.7-era ganeti_web_* tables into per-app tables
-(clusters_cluster, authentication_*, utils_quota, ...), while the object permission
-tables kept their ganeti_web_* names. Cluster passwords are encrypted as 0.11's
+(clusters_cluster, authentication_*, utils_quota, vm_templates_virtualmachinetemplate
+as its vm_templates migration 0003 leaves it, ...), while the object permission
+tables kept their ganeti_web_* names. The object log's tables are django-object-log
+0.7.1's (object_log_logaction keyed by the action's name, object_log_logitem with
+three generic objects and its cached data as JSON), its actions those 0.11's
+utils/logs.py registers. Template disks and NICs are Python 2 pickles (protocol 0),
+as django-fields' PickleField wrote them. Cluster passwords are encrypted as 0.11's
 PatchedEncryptedCharField (django-fields 0.2.1's EncryptedCharField, cipher "AES",
 no block type) stored them: AES in ECB mode keyed with SECRET_KEY[:32], the value
 padded with a NUL and random printable characters to whole blocks, hex, behind
 "$AES$". Written here on its own, so the importer's decryption is tested against an
-independent encryption. User passwords are Django 1.4's PBKDF2-SHA256 hashes.
+independent encryption. User passwords are Django 1.4's PBKDF2-SHA256 hashes, a few
+of its SHA1 and MD5 ones (OLD_HASHES).
 """
 
 from __future__ import annotations
