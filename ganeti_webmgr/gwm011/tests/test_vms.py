@@ -14,7 +14,7 @@ from ganeti_webmgr.audit.models import Entry
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.gwm011 import importer, vm_templates
 from ganeti_webmgr.gwm011.models import VMClaim
-from ganeti_webmgr.gwm011.tests.test_import import run
+from ganeti_webmgr.gwm011.tests.test_import import confirm_and_sync, run
 from ganeti_webmgr.imports import services as import_tools
 from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
@@ -40,17 +40,6 @@ def ganeti_synced(simulator, make_cluster):
     cluster = make_cluster(simulator, slug="ganeti")
     sync.sync_cluster(cluster)
     return Cluster.objects.get(pk=cluster.pk)
-
-
-def confirm_and_sync(simulator, cluster: Cluster) -> None:
-    """What an administrator does for an imported cluster: the right address and the
-    confirmed fingerprint (here: the simulator's), then the sync it asks for."""
-    cluster.hostname, cluster.port = simulator.host, simulator.port
-    cluster.fingerprint, cluster.username = simulator.fingerprint, "gwm"
-    cluster.password = "gwm-secret"
-    cluster.next_sync_at = timezone.now()
-    cluster.save()
-    sync.sync_cluster(cluster)
 
 
 def owner_of(vm: VirtualMachine):
