@@ -149,6 +149,19 @@ DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- authentication and sessions
+# Django's hashers, then those reading the SHA1 and MD5 hashes of GWM 0.11's users,
+# wrapped in PBKDF2 by gwm-manage import-gwm011 (upgraded at their next sign-in).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "ganeti_webmgr.gwm011.hashers.PBKDF2WrappedSHA1PasswordHasher",
+    "ganeti_webmgr.gwm011.hashers.PBKDF2WrappedMD5PasswordHasher",
+    "ganeti_webmgr.gwm011.hashers.PBKDF2WrappedUnsaltedSHA1PasswordHasher",
+    "ganeti_webmgr.gwm011.hashers.PBKDF2WrappedUnsaltedMD5PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -39,6 +39,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("quotas.models", ("quotas.models",)),
     ("vmkeys.models", ("vmkeys.models",)),
     ("api.models", ("api.models",)),
+    ("gwm011.models", ("gwm011.models",)),
     # The domain: rules, records, Ganeti's data written into rows, services.
     ("nodes", ("nodes",)),
     ("permissions", ("permissions",)),
@@ -62,7 +63,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # What runs actions for others: on many VMs, the creation wizard's submission.
     ("action callers", ("virtual_machines.bulk", "provisioning.submit")),
     ("imports", ("imports",)),
-    # Moving from GWM 0.11: writes users, groups, clusters and quotas, logged.
+    # Moving from GWM 0.11: writes users, groups, clusters, quotas, owners, grants,
+    # templates and log entries, logged; applies VM claims when a sync sends its signal.
     ("gwm011", ("gwm011",)),
     # The REST API's parts (tokens, authentication, serializers) below its views.
     ("api", ("api",)),

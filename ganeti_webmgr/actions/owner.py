@@ -79,7 +79,8 @@ def set_owner(
 
 
 def _check_quota(user, vm: VirtualMachine, owner, override: bool) -> bool:
-    may_override = may_override_quota(user, vm.cluster)
+    # GWM itself (no user) may keep an owner beyond its quota when the caller says so.
+    may_override = user is None or may_override_quota(user, vm.cluster)
     try:
         return quota.check(
             vm.cluster, owner, usage.of_vm(vm), excluding=vm, override=override and may_override

@@ -91,6 +91,6 @@ ACTIONS: dict[str, str] = {
     "job.cancel": "Ganeti job cancelled",
     "job.acknowledge": "failed job's error acknowledged (hidden from the dashboard)",
     # Moving from GWM 0.11 (gwm-manage import-gwm011)
-    "legacy.import": "user, group, membership, cluster, quota, cluster permission or SSH key "
-    "imported from a GWM 0.11 database",
+    "legacy.import": "user, group, membership, cluster, quota, permission, SSH key, VM owner, "
+    "VM template or object log entry imported from a GWM 0.11 database",
 }

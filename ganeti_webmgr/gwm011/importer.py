@@ -1,8 +1,14 @@
 """The import of a GWM 0.11 database: users, groups and memberships, clusters,
-quotas. All of it in one transaction: a failure (or a dry run) leaves GWM as it was.
+quotas, grants, SSH keys, VM owners and grants, VM templates, the object log. All of
+it in one transaction: a failure (or a dry run) leaves GWM as it was.
 
 Re-runs import nothing twice: users match by username, groups by name, clusters by
-slug or hostname, quotas by cluster and owner. What already exists is left as it is.
+slug or hostname, quotas by cluster and owner, VMs by cluster and name, templates by
+cluster and name, log items by their 0.11 id. What already exists is left as it is.
+
+VMs have rows in GWM only after their cluster's first sync: what 0.11 said of them
+(owner, grants) is kept as claims (models.VMClaim), applied by that sync, or by a
+re-run of the import once the VMs are there.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import identify_hasher
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,12 +28,34 @@ from ganeti_webmgr import audit
 from ganeti_webmgr.accounts import sshkeys
 from ganeti_webmgr.accounts.models import SshKey
 from ganeti_webmgr.clusters.models import Cluster
-from ganeti_webmgr.gwm011 import crypto
-from ganeti_webmgr.gwm011.source import CLUSTER_PERMISSIONS, Data
+from ganeti_webmgr.gwm011 import (
+    claims,
+    crypto,
+    hashers,
+    object_log,
+    permission_map,
+    vm_templates,
+)
+from ganeti_webmgr.gwm011.models import VMClaim
+from ganeti_webmgr.gwm011.source import Data
 from ganeti_webmgr.permissions import grants
+from ganeti_webmgr.provisioning.models import VMTemplate
 from ganeti_webmgr.quotas.models import QUOTA_MAX, Quota
+from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
-KINDS = ("users", "groups", "memberships", "clusters", "quotas", "cluster grants", "ssh keys")
+KINDS = (
+    "users",
+    "groups",
+    "memberships",
+    "clusters",
+    "quotas",
+    "cluster grants",
+    "ssh keys",
+    "VMs (owner and grants)",
+    "templates",
+    "log entries",
+)
+VMS = "VMs (owner and grants)"
 # An imported cluster is not synced until an administrator has confirmed its
 # certificate (0.11 never verified TLS): its next sync is put off "forever", and
 # saving the trust on its edit page asks for a sync at once.
@@ -55,6 +83,7 @@ class Report:
     dry_run: bool = False
     imported: Counter = field(default_factory=Counter)
     existing: Counter = field(default_factory=Counter)
+    waiting: Counter = field(default_factory=Counter)  # read, applied at a later sync
     skipped: list[tuple[str, str, str]] = field(default_factory=list)  # kind, name, why
     attention: list[str] = field(default_factory=list)  # what needs an administrator
 
@@ -65,6 +94,11 @@ class Report:
         verb = "would import" if self.dry_run else "imported"
         out = [
             f"{kind}: {verb} {self.imported[kind]}, already in GWM {self.existing[kind]}"
+            + (
+                f", waiting for the cluster's sync {self.waiting[kind]}"
+                if kind in self.waiting
+                else ""
+            )
             for kind in KINDS
         ]
         out += [f"skipped {kind} {name}: {why}" for kind, name, why in self.skipped]
@@ -109,6 +143,10 @@ class _Import:
         self.import_quotas()
         self.import_cluster_grants()
         self.import_ssh_keys()
+        self.import_vms()
+        self.import_templates()
+        object_log.import_items(self)
+        self.needs_an_administrator()
 
     def _audit(self, obj, kind: str, name: str, **changes) -> None:
         audit.record(
@@ -132,7 +170,8 @@ class _Import:
                 first_name=row["first_name"],
                 last_name=row["last_name"],
                 email=row["email"],
-                password=row["password"],  # the 0.11 hash, kept: the old password works
+                # The 0.11 hash, kept (old SHA1 and MD5 ones wrapped): the old password works.
+                password=hashers.wrap(row["password"]),
                 is_staff=row["is_staff"],
                 is_active=row["is_active"],
                 is_superuser=row["is_superuser"],
@@ -143,7 +182,7 @@ class _Import:
             self.users[pk] = user
             self.report.imported["users"] += 1
             self._audit(user, "user", name)
-            if not _usable_hash(row["password"]):
+            if not _usable_hash(user.password):
                 self.report.attention.append(
                     f"user {name}: the 0.11 password hash is of no hasher GWM knows; "
                     "the user must reset the password"
@@ -240,17 +279,13 @@ class _Import:
         """Add what each 0.11 holder had on a cluster; what they hold in GWM already
         stays (nothing is revoked)."""
         for row in self.data.cluster_grants:
-            cluster = self.clusters.get(row["obj_id"])
-            if row["user_id"] is not None:
-                holder = self.users.get(row["user_id"])
-            else:
-                holder = self.groups.get(row["group_id"])
-            codes = [code for code in CLUSTER_PERMISSIONS if row[code]]
+            cluster, holder = self.clusters.get(row["obj_id"]), self._holder(row)
             if cluster is None or holder is None:
                 self.report.skip(
                     "cluster grants", f"#{row['id']}", "its cluster or holder is not in the data"
                 )
                 continue
+            codes = self._mapped(permission_map.CLUSTER, row, f"cluster {cluster.slug}", holder)
             if not codes:
                 continue  # a row of no permission grants nothing
             held = set(dict(grants.holders(cluster)).get(holder, []))
@@ -297,6 +332,119 @@ class _Import:
                 "legacy.import",
                 targets=[user],
                 message=f"imported from GWM 0.11: SSH key {key.name} ({key.fingerprint})",
+            )
+
+    def _mapped(self, table, row: dict, on: str, holder) -> list[str]:
+        codes, unmapped = permission_map.mapped(table, row["codes"])
+        for code in unmapped:
+            self.report.skip(
+                "permissions", f"{code} on {on} for {holder}", "GWM has no such permission"
+            )
+        return codes
+
+    def _holder(self, row: dict):
+        if row["user_id"] is not None:
+            return self.users.get(row["user_id"])
+        return self.groups.get(row["group_id"])
+
+    def import_vms(self) -> None:
+        """Each 0.11 VM's owner and grants: applied to GWM's row of the VM if there is
+        one, else kept as a claim the cluster's sync applies."""
+        grants_of: dict[int, list] = {}
+        for row in self.data.vm_grants:
+            holder, vm = self._holder(row), self.data.vms.get(row["obj_id"])
+            if holder is None or vm is None:
+                self.report.skip(
+                    "VM grants", f"#{row['id']}", "its VM or holder is not in the data"
+                )
+                continue
+            on = f"VM {vm['hostname']}"
+            codes = self._mapped(permission_map.VM, row, on, holder)
+            if codes:
+                kind = "group" if isinstance(holder, Group) else "user"
+                grants_of.setdefault(row["obj_id"], []).append([kind, holder.pk, codes])
+        for pk, row in self.data.vms.items():
+            cluster = self.clusters.get(row["cluster_id"])
+            name = (row["hostname"] or "").lower()
+            if cluster is None:
+                self.report.skip(VMS, name, "its cluster is not in the 0.11 data")
+                continue
+            owner = self._owner(row["owner_id"]) if row["owner_id"] is not None else None
+            vm_grants = grants_of.get(pk, [])
+            if owner is None and not vm_grants:
+                continue  # nothing to carry over
+            claim = VMClaim.objects.filter(cluster=cluster, vm_name=name).first()
+            if claim is not None and claim.applied_at is not None:
+                self.report.existing[VMS] += 1
+                continue
+            claim = claim or VMClaim(cluster=cluster, vm_name=name)
+            claim.owner_user = owner if isinstance(owner, User) else None
+            claim.owner_group = owner if isinstance(owner, Group) else None
+            claim.grants = vm_grants
+            claim.save()
+            vm = (
+                VirtualMachine.objects.filter(cluster=cluster, name=name, removed_at=None)
+                .select_related("cluster", "owner_user", "owner_group")
+                .first()
+            )
+            if vm is None:
+                self.report.waiting[VMS] += 1
+                continue
+            claims.apply(claim, vm)
+            self.report.imported[VMS] += 1
+
+    def import_templates(self) -> None:
+        """As GWM's templates, checked against the cluster's choices where GWM knows
+        them (after its sync); what does not fit is reported, not dropped unsaid."""
+        for row in self.data.templates:
+            name, label = row["template_name"] or "", f"#{row['id']}"
+            cluster = self.clusters.get(row["cluster_id"])
+            if row["temporary"]:
+                self.report.skip("templates", label, "a temporary one (a creation's leftover)")
+                continue
+            if cluster is None:
+                self.report.skip("templates", f"{name} ({label})", "no cluster (or not imported)")
+                continue
+            label = f"{name} on {cluster.slug}"
+            if not name.strip() or len(name) > VMTemplate._meta.get_field("name").max_length:
+                self.report.skip("templates", label, "its name is empty or too long for GWM")
+                continue
+            if VMTemplate.objects.filter(cluster=cluster, name=name).exists():
+                self.report.existing["templates"] += 1
+                continue
+            values, notes = vm_templates.to_values(row)
+            template = VMTemplate.objects.create(
+                cluster=cluster, name=name, description=row["description"] or "", values=values
+            )
+            self.report.imported["templates"] += 1
+            self._audit(template, "VM template", label)
+            for note in notes:
+                self.report.skip("template fields", label, f"not carried over: {note}")
+            problems = vm_templates.check(cluster, values, name, template)
+            if problems is None:
+                self.report.attention.append(
+                    f"template {label}: not checked against the cluster's choices (GWM has "
+                    "not synced it yet); open it once the cluster is synced"
+                )
+            for problem in problems or []:
+                self.report.attention.append(f"template {label}: {problem}")
+
+    def needs_an_administrator(self) -> None:
+        imported = {line.split(":")[0] for line in self.report.attention}
+        for cluster in set(self.clusters.values()):
+            if cluster.next_sync_at == HOLD_UNTIL and f"cluster {cluster.slug}" not in imported:
+                self.report.attention.append(
+                    f"cluster {cluster.slug}: confirm its certificate fingerprint (still "
+                    "waiting; its VMs' 0.11 owners and grants are applied at its sync)"
+                )
+        for claim in claims.unmatched():
+            self.report.attention.append(
+                f"VM {claim.vm_name} on {claim.cluster.slug}: not in Ganeti at the cluster's "
+                f"last sync; 0.11's owner ({claim.owner or 'nobody'}) and grants wait for it"
+            )
+        for claim in VMClaim.objects.exclude(problem="").select_related("cluster"):
+            self.report.attention.append(
+                f"VM {claim.vm_name} on {claim.cluster.slug}: {claim.problem}"
             )
 
     @staticmethod

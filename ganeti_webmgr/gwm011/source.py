@@ -12,10 +12,14 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-# 0.11's cluster permissions (ganeti_web/permissions.py's CLUSTER_PARAMS), each an
-# integer column of ganeti_web_cluster_perms; GWM's cluster permissions have the
-# same names and meanings.
+# 0.11's permissions (ganeti_web/permissions.py's CLUSTER_PARAMS and
+# VIRTUAL_MACHINE_PARAMS), each an integer column of django-object-permissions'
+# ganeti_web_cluster_perms and ganeti_web_virtualmachine_perms.
 CLUSTER_PERMISSIONS = ("admin", "create_vm", "export", "migrate", "replace_disks", "tags")
+VM_PERMISSIONS = ("admin", "power", "modify", "remove", "tags")
+# The columns of a permission table that are not permissions; any other column
+# (a site's own addition) is read as one, and reported when GWM has no counterpart.
+PERMISSION_KEYS = ("id", "obj_id", "user_id", "group_id")
 
 
 class SourceError(Exception):
@@ -77,6 +81,12 @@ class Data:
     # django-object-permissions' rows on clusters: one per holder (a user or a group)
     cluster_grants: list[dict] = field(default_factory=list)
     ssh_keys: list[dict] = field(default_factory=list)  # user_id, ssh_key (as pasted)
+    vms: dict[int, dict] = field(default_factory=dict)  # id, cluster_id, hostname, owner_id
+    # One per holder of a VM: obj_id, user_id, group_id, codes (those set)
+    vm_grants: list[dict] = field(default_factory=list)
+    templates: list[dict] = field(default_factory=list)  # vm_templates' rows, as they are
+    content_types: dict[int, tuple[str, str]] = field(default_factory=dict)  # (app, model)
+    log_items: list[dict] = field(default_factory=list)  # object_log_logitem's rows
 
 
 def _rows(cursor, sql: str) -> list[dict]:
@@ -125,16 +135,54 @@ def read(connection) -> Data:
         cursor,
         "SELECT id, user_id, cluster_id, ram, disk, virtual_cpus FROM utils_quota ORDER BY id",
     )
-    data.cluster_grants = _rows(
+    data.cluster_grants = _grants(cursor, "ganeti_web_cluster_perms")
+    data.vm_grants = _grants(cursor, "ganeti_web_virtualmachine_perms")
+    for row in _rows(
         cursor,
-        "SELECT id, obj_id, user_id, group_id, admin, create_vm, export, migrate,"
-        " replace_disks, tags FROM ganeti_web_cluster_perms ORDER BY id",
+        "SELECT id, cluster_id, hostname, owner_id FROM virtualmachines_virtualmachine ORDER BY id",
+    ):
+        data.vms[row["id"]] = row
+    data.templates = _rows(cursor, "SELECT * FROM vm_templates_virtualmachinetemplate ORDER BY id")
+    for row in data.templates:
+        for flag in TEMPLATE_FLAGS:
+            row[flag] = bool(row[flag])
+    data.content_types = {
+        row["id"]: (row["app_label"], row["model"])
+        for row in _rows(cursor, "SELECT id, app_label, model FROM django_content_type")
+    }
+    data.log_items = _rows(
+        cursor,
+        "SELECT id, action_id, timestamp, user_id, object_type1_id, object_id1,"
+        " object_type2_id, object_id2, object_type3_id, object_id3, serialized_data"
+        " FROM object_log_logitem ORDER BY id",
     )
+    for row in data.log_items:
+        row["timestamp"] = _datetime(row["timestamp"])
     # "key" is a reserved word in MySQL; qualified, it is a column name in every dialect.
     data.ssh_keys = _rows(
         cursor, "SELECT id, user_id, utils_sshkey.key AS ssh_key FROM utils_sshkey ORDER BY id"
     )
     return data
+
+
+TEMPLATE_FLAGS = (
+    "temporary",
+    "start",
+    "no_install",
+    "ip_check",
+    "name_check",
+    "iallocator",
+    "serial_console",
+)
+
+
+def _grants(cursor, table: str) -> list[dict]:
+    """The rows of a django-object-permissions table, each with "codes": the
+    permission columns set."""
+    rows = _rows(cursor, f"SELECT * FROM {table} ORDER BY id")  # noqa: S608 - a fixed name
+    for row in rows:
+        row["codes"] = [k for k, v in row.items() if k not in PERMISSION_KEYS and v]
+    return rows
 
 
 def _datetime(value) -> datetime | None:

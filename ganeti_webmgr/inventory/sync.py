@@ -24,6 +24,7 @@ from ganeti_webmgr.ganeti import ClusterInfo, Instance, Node, RapiClient
 from ganeti_webmgr.inventory import node_records, vm_records
 from ganeti_webmgr.inventory.pending import PendingChanges, record_pending
 from ganeti_webmgr.inventory.reconcile import Changes, reconcile
+from ganeti_webmgr.inventory.signals import cluster_synced
 from ganeti_webmgr.nodes.models import Node as NodeRow
 from ganeti_webmgr.nodes.models import NodeGroup
 from ganeti_webmgr.virtual_machines import holdings
@@ -178,6 +179,7 @@ def _write(cluster: Cluster, snapshot: Snapshot) -> SyncResult:
     if vms.updated or vms.missing or adopted:
         # What VMs count for changed: every owner's holding, one sum per kind of owner.
         holdings.refresh(cluster)
+    cluster_synced.send(sender=Cluster, cluster=cluster, result=result)
     info = snapshot.info
     fields = {}
     if snapshot.operating_systems is not None:

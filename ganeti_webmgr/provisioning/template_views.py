@@ -75,21 +75,7 @@ def template_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def _as_data(template: VMTemplate, user) -> dict:
     """The template's values as a filled-in form would post them (to check them)."""
-    form = TemplateForm(template.cluster, user, initial=template.values)
-    data = {"template_name": template.name}
-    for bound in [*form, *_formset_fields(form.disks), *_formset_fields(form.nics)]:
-        value = bound.value()
-        if value is True:
-            data[bound.html_name] = "on"
-        elif value not in (None, False):
-            data[bound.html_name] = value
-    for formset in (form.disks, form.nics):
-        data.update({f.html_name: f.value() for f in formset.management_form})
-    return data
-
-
-def _formset_fields(formset):
-    return [field for form in formset for field in form]
+    return values.as_form_data(template.cluster, user, template.values, template.name)
 
 
 @login_required

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ganeti_webmgr.core.units import format_mib
-from ganeti_webmgr.provisioning.forms import CreateForm
+from ganeti_webmgr.provisioning.forms import CreateForm, TemplateForm
 from ganeti_webmgr.virtual_machines import hvparams
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
@@ -71,6 +71,26 @@ def from_vm(vm: VirtualMachine) -> dict[str, Any]:
         if vm.secondary_node:
             values["snode"] = vm.secondary_node.name
     return values
+
+
+def as_form_data(cluster, user, values: dict[str, Any], name: str) -> dict[str, Any]:
+    """A template's values as a filled-in form would post them (to check them against
+    the cluster's current choices)."""
+    form = TemplateForm(cluster, user, initial=values)
+    data = {"template_name": name}
+    for bound in [*form, *_formset_fields(form.disks), *_formset_fields(form.nics)]:
+        value = bound.value()
+        if value is True:
+            data[bound.html_name] = "on"
+        elif value not in (None, False):
+            data[bound.html_name] = value
+    for formset in (form.disks, form.nics):
+        data.update({f.html_name: f.value() for f in formset.management_form})
+    return data
+
+
+def _formset_fields(formset):
+    return [field for form in formset for field in form]
 
 
 def _at(items: list, index: int):

@@ -2,18 +2,26 @@
 
 The tables and columns are GWM 0.11.1's, as its models and South migrations leave
 them: 0.11 moved the 0.7-era ganeti_web_* tables into per-app tables
-(clusters_cluster, authentication_*, utils_quota, ...), while the object permission
-tables kept their ganeti_web_* names. Cluster passwords are encrypted as 0.11's
+(clusters_cluster, authentication_*, utils_quota, vm_templates_virtualmachinetemplate
+as its vm_templates migration 0003 leaves it, ...), while the object permission
+tables kept their ganeti_web_* names. The object log's tables are django-object-log
+0.7.1's (object_log_logaction keyed by the action's name, object_log_logitem with
+three generic objects and its cached data as JSON), its actions those 0.11's
+utils/logs.py registers. Template disks and NICs are Python 2 pickles (protocol 0),
+as django-fields' PickleField wrote them. Cluster passwords are encrypted as 0.11's
 PatchedEncryptedCharField (django-fields 0.2.1's EncryptedCharField, cipher "AES",
 no block type) stored them: AES in ECB mode keyed with SECRET_KEY[:32], the value
 padded with a NUL and random printable characters to whole blocks, hex, behind
 "$AES$". Written here on its own, so the importer's decryption is tested against an
-independent encryption. User passwords are Django 1.4's PBKDF2-SHA256 hashes.
+independent encryption. User passwords are Django 1.4's PBKDF2-SHA256 hashes, a few
+of its SHA1 and MD5 ones (OLD_HASHES).
 """
 
 from __future__ import annotations
 
 import binascii
+import hashlib
+import json
 import os
 import random
 import re
@@ -104,7 +112,45 @@ CREATE TABLE ganeti_web_virtualmachine_perms (
     group_id integer NULL REFERENCES auth_group (id),
     admin integer NOT NULL, modify integer NOT NULL, power integer NOT NULL,
     remove integer NOT NULL, tags integer NOT NULL);
+CREATE TABLE vm_templates_virtualmachinetemplate (
+    id integer PRIMARY KEY, template_name varchar(255) NOT NULL,
+    temporary bool NOT NULL, description varchar(255) NOT NULL,
+    cluster_id integer NULL REFERENCES clusters_cluster (id),
+    start bool NOT NULL, no_install bool NOT NULL, ip_check bool NOT NULL,
+    name_check bool NOT NULL, iallocator bool NOT NULL,
+    iallocator_hostname varchar(255) NOT NULL, disk_template varchar(16) NOT NULL,
+    pnode varchar(255) NOT NULL, snode varchar(255) NOT NULL, os varchar(255) NOT NULL,
+    vcpus integer NULL, memory integer NULL, minmem integer NULL, disks text NULL,
+    disk_type varchar(255) NOT NULL, nics text NULL, nic_type varchar(255) NOT NULL,
+    hypervisor varchar(255) NOT NULL, kernel_path varchar(255) NOT NULL,
+    root_path varchar(255) NOT NULL, serial_console bool NOT NULL,
+    boot_order varchar(255) NOT NULL, cdrom_image_path varchar(512) NOT NULL,
+    cdrom2_image_path varchar(512) NOT NULL, UNIQUE (cluster_id, template_name));
+CREATE TABLE object_log_logaction (
+    name varchar(128) PRIMARY KEY, template varchar(128) NOT NULL UNIQUE);
+CREATE TABLE object_log_logitem (
+    id integer PRIMARY KEY,
+    action_id varchar(128) NOT NULL REFERENCES object_log_logaction (name),
+    timestamp datetime NOT NULL, user_id integer NOT NULL REFERENCES auth_user (id),
+    object_type1_id integer NULL REFERENCES django_content_type (id),
+    object_id1 integer unsigned NULL,
+    object_type2_id integer NULL REFERENCES django_content_type (id),
+    object_id2 integer unsigned NULL,
+    object_type3_id integer NULL REFERENCES django_content_type (id),
+    object_id3 integer unsigned NULL, serialized_data text NULL);
 """
+# django-object-log's actions GWM 0.11 registered (utils/logs.py), with its templates.
+LOG_ACTIONS = {
+    "CREATE": "object_log/add.html",
+    "EDIT": "object_log/edit.html",
+    "DELETE": "object_log/delete.html",
+    "VM_REBOOT": "ganeti/object_log/vm_reboot.html",
+    "VM_START": "ganeti/object_log/vm_start.html",
+    "VM_STOP": "ganeti/object_log/vm_stop.html",
+    "VM_RENAME": "ganeti/object_log/vm_rename.html",
+    "ADD_USER": "ganeti/object_log/permissions/add_user.html",
+    "MODIFY_PERMS": "ganeti/object_log/permissions/modify_perms.html",
+}
 
 
 def encrypt_011(plaintext: str, secret_key: str) -> str:
@@ -123,6 +169,26 @@ def hash_011(password: str, salt: str) -> str:
     return PBKDF2PasswordHasher().encode(password, salt, iterations=DJANGO_14_ITERATIONS)
 
 
+def sha1_011(password: str, salt: str) -> str:
+    """Django 1.3's default hash (sites upgraded from older GWMs still have them)."""
+    return f"sha1${salt}${hashlib.sha1((salt + password).encode()).hexdigest()}"  # noqa: S324
+
+
+def md5_011(password: str, salt: str = "") -> str:
+    """Django's salted MD5 hash, or with no salt the bare unsalted one."""
+    digest = hashlib.md5((salt + password).encode()).hexdigest()  # noqa: S324 - 0.11's
+    return f"md5${salt}${digest}" if salt else digest
+
+
+# Users whose 0.11 hash is of a hasher Django 5.2 dropped.
+OLD_HASHES = {
+    "user10": lambda password: sha1_011(password, "a1b2c"),
+    "user11": lambda password: md5_011(password, "d3e4f"),
+    "user12": lambda password: md5_011(password),
+    "user13": lambda password: f"sha1$${hashlib.sha1(password.encode()).hexdigest()}",  # noqa: S324
+}
+
+
 @dataclass
 class Source:
     """What the built database holds, for the tests to compare against."""
@@ -138,9 +204,20 @@ class Source:
     cluster_grants: dict[tuple[str, str, str], set] = field(default_factory=dict)
     ssh_keys: dict[str, list[str]] = field(default_factory=dict)  # username -> valid lines
     invalid_ssh_keys: int = 0
+    # (cluster slug, VM name) -> (owner name, "user"/"group") or None
+    vm_owners: dict[tuple[str, str], tuple | None] = field(default_factory=dict)
+    # (holder, "user"/"group", cluster slug, VM name) -> permissions
+    vm_grants: dict[tuple[str, str, str, str], set] = field(default_factory=dict)
+    templates: dict[str, dict] = field(default_factory=dict)  # "name on slug" -> the row
+    log_items: list[dict] = field(default_factory=list)  # action, username, timestamp
 
 
 CLUSTER_PERMISSIONS = ("admin", "create_vm", "export", "migrate", "replace_disks", "tags")
+VM_PERMISSIONS = ("admin", "modify", "power", "remove", "tags")
+# The simulator's instances (the "ganeti" cluster is pointed at it by the tests that
+# sync), and one 0.11 had that Ganeti no longer has.
+SYNCED_VMS = [f"inst{n}.sim.test" for n in range(1, 11)]
+GONE_VM = "gone.sim.test"
 ORGANIZATIONS = ["engineering", "research", "students", "operations", "library"]
 CLUSTERS = [
     # slug, hostname, (ram, disk, vcpus) defaults
@@ -285,7 +362,9 @@ def fill(connection, dialect: str, url: str, secret_key: str = OLD_SECRET_KEY, u
                 f"First{pk}",
                 f"Last{pk}",
                 f"{username}@example.org",
-                hash_011(password, f"salt{pk:04d}"),
+                OLD_HASHES[username](password)
+                if username in OLD_HASHES
+                else hash_011(password, f"salt{pk:04d}"),
                 pk == 1,
                 pk != users,  # the last one was deactivated in 0.11
                 pk == 1,
@@ -392,8 +471,195 @@ def fill(connection, dialect: str, url: str, secret_key: str = OLD_SECRET_KEY, u
     for username, key in valid:
         source.ssh_keys.setdefault(username, []).append(key)
     source.invalid_ssh_keys = len(invalid)
+
+    _fill_vms(db, source, cluster_pk, profile_of, organization_of, user_pk)
+    _fill_templates(db, source, cluster_pk)
+    _fill_log(db, source, cluster_pk, user_pk)
     connection.commit()
     return source
+
+
+CONTENT_TYPES = {  # id -> (app_label, model), as 0.11's apps left them
+    10: ("auth", "user"),
+    11: ("auth", "group"),
+    12: ("clusters", "cluster"),
+    13: ("virtualmachines", "virtualmachine"),
+    14: ("nodes", "node"),
+    15: ("jobs", "job"),
+}
+
+
+def _fill_vms(db, source, cluster_pk, profile_of, organization_of, user_pk) -> None:
+    """VMs with owners (users, groups, nobody) and grants of every VM permission."""
+    owners = [("user02", "user"), ("engineering", "group"), None, ("user05", "user")]
+    vms = [("ganeti", name) for name in [*SYNCED_VMS, GONE_VM]]
+    vms += [("lab", f"lab{n}.example.org") for n in range(1, 4)]
+    vms += [("web", "www.example.org")]
+    vm_pk = {}
+    for pk, (slug, name) in enumerate(vms, start=1):
+        owner = owners[pk % len(owners)]
+        owner_pk = None
+        if owner is not None:
+            owner_pk = profile_of[owner[0]] if owner[1] == "user" else organization_of[owner[0]]
+        db.execute(
+            "INSERT INTO virtualmachines_virtualmachine (id, serialized_info, ignore_cache,"
+            " cluster_id, hostname, owner_id, virtual_cpus, disk_size, ram, minram,"
+            " cluster_hash, operating_system, status, pending_delete, note_text)"
+            " VALUES (?, '', ?, ?, ?, ?, 1, 10240, 1024, 1024, ?, 'debootstrap+default',"
+            " 'running', ?, '')",
+            (pk, False, cluster_pk[slug], name, owner_pk, "0" * 40, False),
+        )
+        vm_pk[(slug, name)] = pk
+        source.vm_owners[(slug, name)] = owner
+    vm_grants = [
+        ("user03", "user", "ganeti", "inst1.sim.test", {"admin"}),
+        ("user04", "user", "ganeti", "inst2.sim.test", {"power", "tags"}),
+        ("user05", "user", "ganeti", "inst3.sim.test", {"modify", "remove"}),
+        ("students", "group", "ganeti", "inst4.sim.test", {"power"}),
+        ("research", "group", "ganeti", "inst5.sim.test", {"admin", "tags"}),
+        ("user06", "user", "ganeti", GONE_VM, {"power"}),
+        ("user07", "user", "lab", "lab1.example.org", {"modify"}),
+        ("user08", "user", "ganeti", "inst6.sim.test", set()),  # a row of no permission
+    ]
+    for holder, kind, slug, name, codes in vm_grants:
+        flags = [int(code in codes) for code in VM_PERMISSIONS]
+        db.execute(
+            "INSERT INTO ganeti_web_virtualmachine_perms (obj_id, user_id, group_id, admin,"
+            " modify, power, remove, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                vm_pk[(slug, name)],
+                user_pk[holder] if kind == "user" else None,
+                organization_of[holder] if kind == "group" else None,
+                *flags,
+            ),
+        )
+        if codes:
+            source.vm_grants[(holder, kind, slug, name)] = codes
+
+
+def py2_pickle(value) -> str:
+    """What Python 2's pickle.dumps (protocol 0) wrote for lists and dicts of str and
+    int: django-fields' PickleField kept 0.11's template disks and NICs so."""
+    out, memo = [], [0]
+
+    def put():
+        out.append(f"p{memo[0]}\n")
+        memo[0] += 1
+
+    def dump(item):
+        if isinstance(item, list):
+            out.append("(l")
+            put()
+            for element in item:
+                dump(element)
+                out.append("a")
+        elif isinstance(item, dict):
+            out.append("(d")
+            put()
+            for key, element in item.items():
+                dump(key)
+                dump(element)
+                out.append("s")
+        elif isinstance(item, bool) or not isinstance(item, (int, str)):
+            raise TypeError(f"not written here: {item!r}")
+        elif isinstance(item, int):
+            out.append(f"I{item}\n")
+        else:
+            out.append(f"S{item!r}\n")
+            put()
+
+    dump(value)
+    return "".join(out) + "."
+
+
+TEMPLATE_COLUMNS = (
+    "template_name", "temporary", "description", "cluster_id", "start", "no_install",
+    "ip_check", "name_check", "iallocator", "iallocator_hostname", "disk_template", "pnode",
+    "snode", "os", "vcpus", "memory", "minmem", "disks", "disk_type", "nics", "nic_type",
+    "hypervisor", "kernel_path", "root_path", "serial_console", "boot_order",
+    "cdrom_image_path", "cdrom2_image_path",
+)  # fmt: skip
+
+
+def _template(slug: str, name: str, **fields) -> tuple[str, dict]:
+    row = {
+        "template_name": name, "temporary": False, "description": f"The {name} template",
+        "start": True, "no_install": False, "ip_check": True, "name_check": True,
+        "iallocator": False, "iallocator_hostname": "", "disk_template": "plain", "pnode": "",
+        "snode": "", "os": "noop+default", "vcpus": 1, "memory": 512, "minmem": None,
+        "disks": py2_pickle([{"size": 1024}]), "disk_type": "",
+        "nics": py2_pickle([{"mode": "bridged", "link": "br0"}]), "nic_type": "",
+        "hypervisor": "kvm", "kernel_path": "", "root_path": "/", "serial_console": False,
+        "boot_order": "", "cdrom_image_path": "", "cdrom2_image_path": "",
+    }  # fmt: skip
+    row.update(fields)
+    return slug, row
+
+
+TEMPLATES = [
+    _template("ganeti", "small", pnode="node1.sim.test"),
+    _template(
+        "ganeti",
+        "big-drbd",
+        disk_template="drbd",
+        vcpus=4,
+        memory=8192,
+        disks=py2_pickle([{"size": 20480}, {"size": 102400}]),
+        boot_order="cdrom",
+        iallocator_hostname="hail",  # GWM's templates have no such field
+    ),
+    _template("ganeti", "old-os", os="centos-5+default", disk_template="sharedfile"),
+    _template("lab", "lab-default", hypervisor="xen-pvm", root_path="/dev/xvda1"),
+    _template("lab", "1386943861000000", temporary=True),  # a creation's leftover
+]
+
+
+def _fill_templates(db, source, cluster_pk) -> None:
+    for slug, row in TEMPLATES:
+        row = {**row, "cluster_id": cluster_pk[slug]}
+        columns, marks = ", ".join(TEMPLATE_COLUMNS), ", ".join("?" * len(TEMPLATE_COLUMNS))
+        db.execute(
+            f"INSERT INTO vm_templates_virtualmachinetemplate ({columns}) VALUES ({marks})",  # noqa: S608 - fixed names
+            tuple(row[c] for c in TEMPLATE_COLUMNS),
+        )
+        if not row["temporary"]:
+            source.templates[f"{row['template_name']} on {slug}"] = row
+
+
+def _fill_log(db, source, cluster_pk, user_pk) -> None:
+    """Log items as 0.11 wrote them: its action keys, generic objects, cached data."""
+    for pk, (app, model) in CONTENT_TYPES.items():
+        db.execute("INSERT INTO django_content_type VALUES (?, ?, ?, ?)", (pk, model, app, model))
+    for name, template in LOG_ACTIONS.items():
+        db.execute("INSERT INTO object_log_logaction VALUES (?, ?)", (name, template))
+    vm1 = SYNCED_VMS.index("inst1.sim.test") + 1
+    items = [
+        # action, user, time, (type, id) x3, data
+        ("CREATE", "admin", "2013-05-01 10:00:00", (12, cluster_pk["ganeti"]), None, None,
+         {"object1_str": "ganeti.example.org"}),
+        ("ADD_USER", "admin", "2013-05-01 10:05:00", (12, cluster_pk["web"]),
+         (10, user_pk["user05"]), None,
+         {"object_str": "web.ganeti.example.org", "affected_user": "user05",
+          "affected_user_class": "User"}),
+        ("VM_REBOOT", "user02", "2014-02-11 08:30:15", (13, vm1), (15, 1), None,
+         {"cluster_slug": "ganeti", "hostname": "inst1.sim.test", "job_id": 4711}),
+        ("VM_RENAME", "user03", "2014-02-12 17:45:00", (13, vm1), (15, 2), None,
+         {"cluster_slug": "ganeti", "hostname": "inst1.sim.test",
+          "newname": "inst1.sim.test", "job_id": 4712}),
+        ("EDIT", "user49", "2014-03-01 12:00:00", (10, user_pk["user49"]), None, None,
+         {"object1_str": "user49"}),
+    ]  # fmt: skip
+    for action, username, when, first, second, third, data in items:
+        objects = []
+        for obj in (first, second, third):
+            objects += list(obj) if obj else [None, None]
+        db.execute(
+            "INSERT INTO object_log_logitem (action_id, timestamp, user_id, object_type1_id,"
+            " object_id1, object_type2_id, object_id2, object_type3_id, object_id3,"
+            " serialized_data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (action, when, user_pk[username], *objects, json.dumps(data)),
+        )
+        source.log_items.append({"action": action, "username": username, "timestamp": when})
 
 
 def ed25519_key():

@@ -318,12 +318,15 @@ def charlie(db):
 @pytest.fixture
 def gwm011_database(tmp_path, settings):
     """A GWM 0.11 database (SQLite, 0.11.1's tables): 3 clusters, 50 users, 5
-    organizations, quotas, some grants. Its .url, .secret_key and what it holds
-    (testing/gwm011.py's Source). PBKDF2 is enabled, as the imported hashes need it."""
+    organizations, quotas, grants, VMs, templates, log items. Its .url, .secret_key
+    and what it holds (testing/gwm011.py's Source). PBKDF2 and the wrapped old
+    hashers are enabled, as the imported hashes need them."""
+    from ganeti_webmgr.gwm011 import hashers
     from ganeti_webmgr.testing import gwm011
 
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        *hashers.WRAPPERS,
         "django.contrib.auth.hashers.MD5PasswordHasher",
     ]
     return gwm011.build(tmp_path / "gwm011.sqlite")
@@ -335,10 +338,12 @@ def gwm011_server_database(settings):
     on the test database server (skipped when it does not answer), dropped after."""
     from contextlib import ExitStack
 
+    from ganeti_webmgr.gwm011 import hashers
     from ganeti_webmgr.testing import gwm011
 
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        *hashers.WRAPPERS,
         "django.contrib.auth.hashers.MD5PasswordHasher",
     ]
     with ExitStack() as stack:

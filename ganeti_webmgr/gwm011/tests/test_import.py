@@ -8,13 +8,18 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from ganeti_webmgr.accounts.models import SshKey
 from ganeti_webmgr.audit.models import Entry
 from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.gwm011 import importer
+from ganeti_webmgr.gwm011.models import VMClaim
+from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.permissions import grants, rules
+from ganeti_webmgr.provisioning.models import VMTemplate
 from ganeti_webmgr.quotas.models import Quota
+from ganeti_webmgr.virtual_machines.models import VirtualMachine
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +43,17 @@ def run(source, key_file, *extra) -> str:
         stdout=out,
     )
     return out.getvalue()
+
+
+def confirm_and_sync(simulator, cluster: Cluster) -> None:
+    """What an administrator does for an imported cluster: the right address and the
+    confirmed fingerprint (here: the simulator's), then the sync it asks for."""
+    cluster.hostname, cluster.port = simulator.host, simulator.port
+    cluster.fingerprint, cluster.username = simulator.fingerprint, "gwm"
+    cluster.password = "gwm-secret"
+    cluster.next_sync_at = timezone.now()
+    cluster.save()
+    sync.sync_cluster(cluster)
 
 
 def counts() -> tuple[int, ...]:
@@ -138,7 +154,8 @@ def test_every_import_is_audited(gwm011_database, key_file):
 
     entries = Entry.objects.filter(action="legacy.import")
     memberships = sum(len(m) for m in gwm011_database.members.values())
-    assert entries.count() == 50 + 5 + memberships + 3 + 6 + 5 + 4
+    templates, log_items = len(gwm011_database.templates), len(gwm011_database.log_items)
+    assert entries.count() == 50 + 5 + memberships + 3 + 6 + 5 + 4 + templates + log_items
     assert entries.filter(message="imported from GWM 0.11: cluster lab").exists()
 
 
@@ -206,7 +223,7 @@ def test_a_missing_database_is_a_clear_error(tmp_path, key_file, gwm011_database
 
 
 @pytest.mark.parametrize("dialect", ["postgresql", "mysql"])
-def test_it_imports_from_a_database_server(gwm011_server_database, dialect, tmp_path):
+def test_it_imports_from_a_database_server(gwm011_server_database, dialect, tmp_path, simulator):
     source = gwm011_server_database(dialect)
     key_file = tmp_path / "secret_key"
     key_file.write_text(source.secret_key)
@@ -218,4 +235,19 @@ def test_it_imports_from_a_database_server(gwm011_server_database, dialect, tmp_
     assert authenticate(username="user07", password=source.passwords["user07"]) is not None
     for slug, password in source.cluster_passwords.items():
         assert Cluster.objects.get(slug=slug).password == password
-    assert "users: imported 0, already in GWM 50" in run(source, key_file)
+    assert f"templates: imported {len(source.templates)}" in out
+    assert f"log entries: imported {len(source.log_items)}" in out
+    assert "VMs (owner and grants): imported 0, already in GWM 0, waiting" in out
+    small = VMTemplate.objects.get(name="small")
+    assert small.values["disks"] == [{"size": "1 GiB"}]  # the pickle, as the server kept it
+    assert VMClaim.objects.get(vm_name="inst1.sim.test").grants == [
+        ["user", User.objects.get(username="user03").pk, ["admin"]]
+    ]
+    assert authenticate(username="user10", password=source.passwords["user10"]) is not None
+    confirm_and_sync(simulator, Cluster.objects.get(slug="ganeti"))
+    inst1 = VirtualMachine.objects.get(name="inst1.sim.test")
+    assert dict(grants.holders(inst1)) == {User.objects.get(username="user03"): ["admin"]}
+    again = run(source, key_file)
+    assert "users: imported 0, already in GWM 50" in again
+    assert "log entries: imported 0, already in GWM 5" in again
+    assert "needs an administrator: VM gone.sim.test on ganeti: not in Ganeti" in again

@@ -14,7 +14,10 @@ from ganeti_webmgr.gwm011 import importer, source
 
 
 class Command(BaseCommand):
-    help = "Import users, groups, clusters and quotas from a GWM 0.11 database."
+    help = (
+        "Import users, groups, clusters, quotas, permissions, SSH keys, VM owners, "
+        "VM templates and the object log from a GWM 0.11 database."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
