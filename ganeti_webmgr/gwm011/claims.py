@@ -8,6 +8,8 @@ in Ganeti); each applied claim is audited in the same transaction.
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
@@ -15,11 +17,14 @@ from django.utils import timezone
 from ganeti_webmgr import audit
 from ganeti_webmgr.actions import owner as owners
 from ganeti_webmgr.clusters.models import Cluster
+from ganeti_webmgr.core.logs import shorten
 from ganeti_webmgr.gwm011.models import VMClaim
 from ganeti_webmgr.permissions import grants
 from ganeti_webmgr.virtual_machines import holdings
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
 from ganeti_webmgr.virtual_machines.ownership import OwnerError
+
+logger = logging.getLogger(__name__)
 
 
 def waiting(cluster: Cluster):
@@ -50,9 +55,18 @@ def apply_waiting(cluster: Cluster) -> int:
     }
     applied = 0
     for claim in claims:
-        if (vm := vms.get(claim.vm_name)) is not None:
+        if (vm := vms.get(claim.vm_name)) is None:
+            continue
+        try:
             apply(claim, vm)
-            applied += 1
+        except Exception as error:
+            # Inside the sync's transaction: one claim that cannot be applied must not
+            # stop the cluster's syncs. It waits, with the reason, for the next one.
+            logger.exception("gwm011: the claim on %s could not be applied", vm.name)
+            problem = f"could not be applied: {shorten(str(error), 200)}"
+            VMClaim.objects.filter(pk=claim.pk).update(problem=problem)
+            continue
+        applied += 1
     return applied
 
 

@@ -89,6 +89,33 @@ def test_owners_and_grants_wait_for_the_sync_then_apply(gwm011_database, key_fil
     assert holding.vms_all == VirtualMachine.objects.filter(owner_user=user02).count()
 
 
+def test_a_claim_that_fails_waits_with_its_reason_and_the_sync_goes_on(
+    gwm011_database, key_file, simulator, monkeypatch
+):
+    from ganeti_webmgr.gwm011 import claims
+
+    run(gwm011_database, key_file)
+    cluster = Cluster.objects.get(slug="ganeti")
+    first = sorted(c.vm_name for c in claims.waiting(cluster) if c.vm_name in SYNCED_VMS)[0]
+    real_apply = claims.apply
+
+    def apply(claim, vm):
+        if vm.name == first:
+            raise RuntimeError("the database said no")
+        real_apply(claim, vm)
+
+    monkeypatch.setattr(claims, "apply", apply)
+    confirm_and_sync(simulator, cluster)
+
+    # The sync wrote its VMs (and applied the other claims) all the same.
+    assert set(SYNCED_VMS) <= set(VirtualMachine.objects.values_list("name", flat=True))
+    broken = VMClaim.objects.get(cluster=cluster, vm_name=first)
+    assert broken.applied_at is None
+    assert broken.problem == "could not be applied: the database said no"
+    others = VMClaim.objects.filter(vm_name__in=SYNCED_VMS).exclude(pk=broken.pk)
+    assert others.exists() and not others.filter(applied_at=None).exists()
+
+
 def test_a_rerun_reports_vms_still_missing_and_applies_nothing_twice(
     gwm011_database, key_file, simulator
 ):
