@@ -88,13 +88,9 @@ def _render(request: HttpRequest, template: str, log: LogList, export_url: str, 
 def _export(request: HttpRequest, log: LogList, filename: str) -> HttpResponse:
     """The log list as CSV or JSON: every entry the list would show its reader, in its
     order, read by cursor a chunk at a time and checked as the pages are (access)."""
+    if refused := export.refused_format(request):
+        return refused
     fmt = request.GET.get("format", "csv")
-    if fmt not in export.FORMATS:
-        return HttpResponse(
-            _("format: csv or json, not %(format)r") % {"format": fmt},
-            status=400,
-            content_type="text/plain",
-        )
     entries = in_order(log.source, EXPORT_CHUNK, log.keep, log.order)
     rows = (export_row(entry, fmt) for entry in entries)
     return export.response(fmt, filename, EXPORT_KEYS, rows)

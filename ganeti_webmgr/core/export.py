@@ -8,11 +8,24 @@ import csv
 import json
 from collections.abc import Iterable, Sequence
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
 
 from ganeti_webmgr.core.listing import csv_cell
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+
+
+def refused_format(request) -> HttpResponse | None:
+    """The 400 for a ?format= that is neither csv nor json (None when it is one)."""
+    fmt = request.GET.get("format", "csv")
+    if fmt in FORMATS:
+        return None
+    return HttpResponse(
+        _("format: csv or json, not %(format)r") % {"format": fmt},
+        status=400,
+        content_type="text/plain",
+    )
 
 
 def rows_in_chunks(

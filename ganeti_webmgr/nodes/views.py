@@ -85,11 +85,9 @@ def node_export(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = get_visible_or_404(request.user, Cluster.objects.all(), slug=slug)
     if not may_see_nodes(request.user, cluster):
         raise PermissionDenied
+    if refused := export.refused_format(request):
+        return refused
     fmt = request.GET.get("format", "csv")
-    if fmt not in export.FORMATS:
-        return HttpResponse(
-            f"format: csv or json, not {fmt!r}", status=400, content_type="text/plain"
-        )
     _query, nodes = _listed(request, cluster)
     rows = export.rows_in_chunks(nodes, [field for _key, field in EXPORT_FIELDS], EXPORT_CHUNK)
     keys = [key for key, _field in EXPORT_FIELDS]

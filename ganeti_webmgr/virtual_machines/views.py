@@ -134,13 +134,9 @@ LOG_ENTRIES = 20  # the Log tab's; the whole log is on its own page
 @require_GET
 def vm_export(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     """The filtered list as CSV or JSON: the same VMs the list shows this user."""
+    if refused := export.refused_format(request):
+        return refused
     fmt = request.GET.get("format", "csv")
-    if fmt not in export.FORMATS:
-        return HttpResponse(
-            _("format: csv or json, not %(format)r") % {"format": fmt},
-            status=400,
-            content_type="text/plain",
-        )
     cluster, _query, vms = _listed(request, slug)
     rows = export.rows_in_chunks(vms, [field for _key, field in EXPORT_FIELDS], EXPORT_CHUNK)
     name = f"vms-{cluster.slug}" if cluster else "vms"

@@ -94,13 +94,9 @@ def group_list(request: HttpRequest) -> HttpResponse:
 def group_export(request: HttpRequest) -> HttpResponse:
     """The filtered group list as CSV or JSON: the groups the user may see, with what
     their pages show them (members, administrators)."""
+    if refused := export.refused_format(request):
+        return refused
     fmt = request.GET.get("format", "csv")
-    if fmt not in export.FORMATS:
-        return HttpResponse(
-            _("format: csv or json, not %(format)r") % {"format": fmt},
-            status=400,
-            content_type="text/plain",
-        )
     query, groups = _listed(request)
     rows = export.objects_in_chunks(query.ids(groups), EXPORT_CHUNK, _exported)
     return export.response(fmt, "groups", filters.GROUP_EXPORT_KEYS, map(filters.group_row, rows))

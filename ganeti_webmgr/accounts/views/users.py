@@ -85,13 +85,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_export(request: HttpRequest) -> HttpResponse:
     """The filtered user list as CSV or JSON, for those who manage users."""
     _require_user_manager(request)
+    if refused := export.refused_format(request):
+        return refused
     fmt = request.GET.get("format", "csv")
-    if fmt not in export.FORMATS:
-        return HttpResponse(
-            _("format: csv or json, not %(format)r") % {"format": fmt},
-            status=400,
-            content_type="text/plain",
-        )
     query, users = _listed(request, request.GET)
     return export.response(fmt, "users", filters.USER_EXPORT_KEYS, _exported(query.ids(users)))
 
