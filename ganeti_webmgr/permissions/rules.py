@@ -51,9 +51,9 @@ is_superuser itself, tests/test_rules_only.py checks):
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser, Group, User
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.lookups import In
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -480,18 +480,46 @@ def _held(user) -> dict:
 
 
 def _cluster_codes(user) -> dict[int, set[str]]:
-    """Cluster pk -> the codenames user holds on it, directly or via a group: one
-    query, however many questions (a user holds few cluster grants)."""
+    """Cluster pk -> the codenames user holds on it, directly or via a group."""
+    return _grants_read(user)["clusters"]
+
+
+def _grants_read(user) -> dict:
+    """What a user's questions start from, in one query however many they ask (kept
+    on the user object): their cluster grants (a user holds few), the ids of their
+    groups, and codename -> the ids of the permissions of that codename (of any
+    model, as a join on the codename finds them)."""
     held = _held(user)
     if "clusters" not in held:
-        fields = ("content_object_id", "permission__codename")
-        direct = ClusterUserPermission.objects.filter(user=user).values_list(*fields)
-        via_group = ClusterGroupPermission.objects.filter(group__user=user).values_list(*fields)
+
+        def text(value: str) -> Value:
+            return Value(value, output_field=CharField())
+
+        # Rows of (kind, pk, codename), unordered: a compound statement takes no
+        # ORDER BY in its parts.
+        cluster = ("content_object_id", "permission__codename")
+        parts = [
+            ClusterUserPermission.objects.filter(user=user).values_list(text("c"), *cluster),
+            ClusterGroupPermission.objects.filter(group__user=user).values_list(
+                text("c"), *cluster
+            ),
+            Group.objects.filter(user=user).order_by().values_list(text("g"), "pk", text("")),
+            Permission.objects.filter(codename__in=VM_ACTIONS)
+            .order_by()
+            .values_list(text("p"), "pk", "codename"),
+        ]
         codes: dict[int, set[str]] = {}
-        for pk, code in direct.union(via_group, all=True):
-            codes.setdefault(pk, set()).add(code)
-        held["clusters"] = codes
-    return held["clusters"]
+        groups: list[int] = []
+        permissions: dict[str, list[int]] = {}
+        for kind, pk, code in parts[0].union(*parts[1:], all=True):
+            if kind == "c":
+                codes.setdefault(pk, set()).add(code)
+            elif kind == "g":
+                groups.append(pk)
+            else:
+                permissions.setdefault(code, []).append(pk)
+        held.update(clusters=codes, groups=sorted(groups), permissions=permissions)
+    return held
 
 
 def _clusters_with(user, codes) -> list[int]:
@@ -507,13 +535,29 @@ def _in_clusters(ids: list[int]) -> Q:
 
 
 def _vm_grants(user, codes) -> Q:
-    direct = VirtualMachineUserPermission.objects.filter(user=user, permission__codename__in=codes)
-    via_group = VirtualMachineGroupPermission.objects.filter(
-        group__user=user, permission__codename__in=codes
-    )
-    return Q(pk__in=direct.values("content_object_id")) | Q(
-        pk__in=via_group.values("content_object_id")
-    )
+    """VMs granted to user with one of the codes, directly or via a group: the grant
+    tables alone, with the user's groups and the codes' permissions as literal ids
+    (_grants_read). Joined to the groups and permissions in each subquery,
+    PostgreSQL hashed that join again for every query of a page (bench/vm_list.py)."""
+    _check_action_codes(codes)
+    held = _grants_read(user)
+    groups, permissions = held["groups"], held["permissions"]
+    wanted = sorted({pk for code in codes for pk in permissions.get(code, ())})
+    if not wanted:
+        return Q(pk__in=[])
+    direct = VirtualMachineUserPermission.objects.filter(user=user, permission_id__in=wanted)
+    granted = Q(pk__in=direct.values("content_object_id"))
+    if groups:
+        via_group = VirtualMachineGroupPermission.objects.filter(
+            group_id__in=groups, permission_id__in=wanted
+        )
+        granted |= Q(pk__in=via_group.values("content_object_id"))
+    return granted
+
+
+def _check_action_codes(codes) -> None:
+    for code in codes:
+        _check_action(code, VM_ACTIONS)
 
 
 def _perms(user, obj) -> set[str]:

@@ -112,11 +112,15 @@ class VirtualMachine(SyncedFromGaneti):
                 fields=["cluster", "missing", "removed_at"], include=["id"], name="vm_scope_idx"
             ),
             # Sorts by node: a node's VMs in the list's order (core.grouped_pages),
-            # and the VMs counted per node, from the index alone.
+            # and the VMs counted per node, from the index alone. The cluster and id
+            # are what the permission filter tests: included, PostgreSQL counts and
+            # walks a user's VMs here without reading the wide rows (MariaDB and
+            # SQLite ignore include; their indexes hold the id anyway).
             *(
                 models.Index(
                     fields=[node, "missing", "removed_at", "name_key", "name"],
-                    name=f"vm_{name}_key_idx",
+                    include=["cluster", "id"],
+                    name=f"vm_{name}_list_idx",
                 )
                 for node, name in (("primary_node", "node"), ("secondary_node", "secondary"))
             ),
