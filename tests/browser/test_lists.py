@@ -65,13 +65,13 @@ def test_the_user_list_by_search_chips_sort_and_columns(page: Page, seeded):
     expect(names(page)).to_have_text(list(reversed(NAMES)))
 
     # The column chooser: remembered, back to the defaults on request.
-    page.get_by_text("Columns and page size").click()
+    page.get_by_text("Columns and page size", exact=True).click()
     page.get_by_label("Column: Last login").check()
     page.get_by_role("button", name="Remember").click()
     expect(page.get_by_role("status")).to_contain_text("Columns and page size remembered.")
     expect(page.get_by_role("columnheader", name="Last login")).to_be_visible()
     expect(page.get_by_role("cell", name="never").first).to_be_visible()
-    page.get_by_text("Columns and page size").click()
+    page.get_by_text("Columns and page size", exact=True).click()
     page.get_by_role("button", name="Back to the defaults").click()
     expect(page.get_by_role("columnheader", name="Last login")).to_have_count(0)
 
@@ -83,7 +83,7 @@ def test_select_all_and_all_matching_deactivate_and_activate_again(page: Page, s
     # The heading's box ticks every row of the page; deactivating asks first.
     page.get_by_label("Select all on this page").check()
     for name in NAMES:
-        expect(page.get_by_label(f"select {name}")).to_be_checked()
+        expect(page.get_by_label(f"select {name}", exact=True)).to_be_checked()
     page.get_by_label("Action", exact=True).select_option(label="Deactivate")
     page.get_by_role("button", name="Apply").click()
     expect(page.get_by_role("heading", name="Deactivate 3 users?")).to_be_visible()
