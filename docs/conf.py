@@ -13,6 +13,8 @@ version = release = __version__
 extensions = []
 exclude_patterns = ["_build", "_generated"]
 # The API's schema (make docs writes it), served as /openapi.yaml beside the pages.
-html_extra_path = ["_generated"]
+# A build without it (packaging/release's, whose tools have no Django to write it)
+# goes on without the file rather than failing on a missing directory.
+html_extra_path = [p for p in ["_generated"] if (Path(__file__).parent / p).is_dir()]
 html_theme = "alabaster"
 html_title = f"Ganeti Web Manager {__version__}"
