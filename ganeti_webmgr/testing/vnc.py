@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -90,12 +91,20 @@ def make_tls(server_names: list[str], ca_name: str = "GWM test VNC CA") -> TlsFi
 
 
 def _free_display() -> int:
-    for display in range(40, 100):
-        if (
-            not Path(f"/tmp/.X{display}-lock").exists()
-            and not Path(f"/tmp/.X11-unix/X{display}").exists()
-        ):
-            return display
+    """A display number no X server holds here. Besides the lock file and the socket
+    in /tmp, X servers bind an abstract socket, which is per network namespace: a
+    chroot on this host (make test-fresh, make test-packages) has its own /tmp but
+    shares it, so a display is free only if that name can be bound too."""
+    start = 40 + os.getpid() % 60  # processes side by side start apart
+    for display in [*range(start, 100), *range(40, start)]:
+        if Path(f"/tmp/.X{display}-lock").exists() or Path(f"/tmp/.X11-unix/X{display}").exists():
+            continue
+        with socket.socket(socket.AF_UNIX) as probe:
+            try:
+                probe.bind(f"\0/tmp/.X11-unix/X{display}")
+            except OSError:
+                continue
+        return display
     raise RuntimeError("no free X display number between :40 and :99")
 
 
