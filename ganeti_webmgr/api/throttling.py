@@ -3,9 +3,10 @@ every gwm-server worker and host sees the same count."""
 
 from __future__ import annotations
 
+import functools
 import time
 
-from django.db.models import Case, F, Value, When
+from django.db import connection
 from rest_framework.throttling import BaseThrottle
 
 from ganeti_webmgr import conf
@@ -16,6 +17,21 @@ WINDOW = 60  # seconds
 
 def rate() -> int:
     return conf.current().get("api", "token_rate")
+
+
+@functools.cache
+def _count_sql(vendor: str) -> str:
+    """The throttle's UPDATE; parameters: the window's start twice, the token's id,
+    the start and the limit."""
+    quote = connection.ops.quote_name
+    table, count, start = (
+        quote(name) for name in (Token._meta.db_table, "window_requests", "window_start")
+    )
+    # Names from the model; every value is a parameter.
+    return (
+        f"UPDATE {table} SET {count} = CASE WHEN {start} = %s THEN {count} + 1 ELSE 1 END,"  # noqa: S608
+        f" {start} = %s WHERE {quote('id')} = %s AND NOT ({start} = %s AND {count} >= %s)"
+    )
 
 
 class PerToken(BaseThrottle):
@@ -30,17 +46,12 @@ class PerToken(BaseThrottle):
         start = now - now % WINDOW
         self._wait = start + WINDOW - now
         # One conditional UPDATE counts the request, or changes nothing when the
-        # window is full: atomic however many workers serve the token.
-        counted = (
-            Token.objects.filter(pk=token.pk)
-            .exclude(window_start=start, window_requests__gte=limit)
-            .update(
-                window_requests=Case(
-                    When(window_start=start, then=F("window_requests") + 1), default=Value(1)
-                ),
-                window_start=start,
-            )
-        )
+        # window is full: atomic however many workers serve the token. Written out,
+        # as every API request runs it. window_requests is set first: MySQL reads
+        # the columns set before it in the statement at their new values.
+        with connection.cursor() as cursor:
+            cursor.execute(_count_sql(connection.vendor), [start, start, token.pk, start, limit])
+            counted = cursor.rowcount
         return counted == 1
 
     def wait(self):

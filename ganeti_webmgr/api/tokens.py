@@ -156,8 +156,11 @@ def find(secret: str) -> Token | None:
     match = SHAPE.match(secret or "")
     if match is None:
         return None
-    token = Token.objects.select_related("user").filter(key_id=match.group(1)).first()
-    if token is None or not hmac.compare_digest(token.secret_hash, digest(secret)):
+    try:  # get(), not first(): key_id is unique, and first() would sort
+        token = Token.objects.select_related("user").get(key_id=match.group(1))
+    except Token.DoesNotExist:
+        return None
+    if not hmac.compare_digest(token.secret_hash, digest(secret)):
         return None
     return token
 

@@ -51,9 +51,12 @@ is_superuser itself, tests/test_rules_only.py checks):
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import In
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -139,8 +142,13 @@ def require(user, action: str, obj) -> None:
         )
 
 
-def visible(user, queryset: QuerySet, action: str = "view") -> QuerySet:
-    """The objects of queryset that user may act on (view by default), as one query."""
+def visible(user, queryset: QuerySet, action: str = "view", *, one: bool = False) -> QuerySet:
+    """The objects of queryset that user may act on (view by default), as one query.
+
+    one: the caller looks up one object (get_visible_or_404). Its VM grants are then
+    probed for that object alone (a correlated EXISTS on the grant tables' indexes),
+    where a list's filter reads all the user's grants once (a hashed IN).
+    """
     model = queryset.model
     if not _active(user):
         return queryset.none()
@@ -160,21 +168,28 @@ def visible(user, queryset: QuerySet, action: str = "view") -> QuerySet:
         if action == "view":
             # Some VM of the cluster granted: EXISTS stops at the first (an IN over
             # the granted VMs' clusters looks up every one of them).
-            granted_vm = VirtualMachine.objects.filter(
-                _vm_grants(user, VM_ACTIONS), cluster_id=OuterRef("pk")
-            )
-            return queryset.filter(
-                Q(pk__in=_clusters_with(user, CLUSTER_ACTIONS)) | Q(Exists(granted_vm))
-            )
+            if one:
+                granted_vm = _vm_grants(user, VM_ACTIONS, outer="content_object__cluster_id")
+            else:
+                granted_vm = Q(
+                    Exists(
+                        VirtualMachine.objects.filter(
+                            _vm_grants(user, VM_ACTIONS), cluster_id=OuterRef("pk")
+                        )
+                    )
+                )
+            return queryset.filter(Q(pk__in=_clusters_with(user, CLUSTER_ACTIONS)) | granted_vm)
         _check_action(action, CLUSTER_ACTIONS)
         return queryset.filter(pk__in=_clusters_with(user, ["admin", action]))
+    outer = "content_object_id" if one else None
     if model is VirtualMachine and action in VM_CLUSTER_ACTIONS:
         return queryset.filter(
-            _in_clusters(_clusters_with(user, ["admin", action])) | _vm_grants(user, ["admin"])
+            _in_clusters(_clusters_with(user, ["admin", action]))
+            | _vm_grants(user, ["admin"], outer=outer)
         )
     if model is VirtualMachine:
         codes = VM_ACTIONS if action == "view" else _vm_codes(action)
-        return queryset.filter(_in_clusters(admin_of) | _vm_grants(user, codes))
+        return queryset.filter(_in_clusters(admin_of) | _vm_grants(user, codes, outer=outer))
     if model is Node:
         _check_action(action, NODE_ACTIONS)
         return queryset.filter(cluster_id__in=_clusters_with(user, ["admin", "migrate"]))
@@ -193,10 +208,16 @@ def get_visible_or_404(user, queryset: QuerySet, action: str = "view", **lookup)
     With an action other than view, an object the user may see but not act on gives
     403, one they may not even see gives 404.
     """
+    model = queryset.model
+    # One VM's grants are read by can() in one short query, cheaper than compiling
+    # and planning visible()'s filter into the lookup.
+    by_can = model is VirtualMachine and _active(user) and not user.is_superuser
     try:
-        obj = visible(user, queryset).get(**lookup)
-    except queryset.model.DoesNotExist:
-        raise Http404(f"no such {queryset.model._meta.verbose_name}") from None
+        obj = (queryset if by_can else visible(user, queryset, one=True)).get(**lookup)
+    except model.DoesNotExist:
+        obj = None
+    if obj is None or (by_can and not can(user, "view", obj)):
+        raise Http404(f"no such {model._meta.verbose_name}")
     if action != "view":
         require(user, action, obj)
     return obj
@@ -491,35 +512,47 @@ def _grants_read(user) -> dict:
     model, as a join on the codename finds them)."""
     held = _held(user)
     if "clusters" not in held:
-
-        def text(value: str) -> Value:
-            return Value(value, output_field=CharField())
-
-        # Rows of (kind, pk, codename), unordered: a compound statement takes no
-        # ORDER BY in its parts.
-        cluster = ("content_object_id", "permission__codename")
-        parts = [
-            ClusterUserPermission.objects.filter(user=user).values_list(text("c"), *cluster),
-            ClusterGroupPermission.objects.filter(group__user=user).values_list(
-                text("c"), *cluster
-            ),
-            Group.objects.filter(user=user).order_by().values_list(text("g"), "pk", text("")),
-            Permission.objects.filter(codename__in=VM_ACTIONS)
-            .order_by()
-            .values_list(text("p"), "pk", "codename"),
-        ]
         codes: dict[int, set[str]] = {}
         groups: list[int] = []
         permissions: dict[str, list[int]] = {}
-        for kind, pk, code in parts[0].union(*parts[1:], all=True):
-            if kind == "c":
-                codes.setdefault(pk, set()).add(code)
-            elif kind == "g":
-                groups.append(pk)
-            else:
-                permissions.setdefault(code, []).append(pk)
+        with connection.cursor() as cursor:
+            cursor.execute(_grants_sql(connection.vendor), [user.pk, user.pk, user.pk, *VM_ACTIONS])
+            for kind, pk, code in cursor.fetchall():
+                if kind == "c":
+                    codes.setdefault(pk, set()).add(code)
+                elif kind == "g":
+                    groups.append(pk)
+                else:
+                    permissions.setdefault(code, []).append(pk)
         held.update(clusters=codes, groups=sorted(groups), permissions=permissions)
     return held
+
+
+@functools.cache
+def _grants_sql(vendor: str) -> str:
+    """The statement of _grants_read, written once: every API call and page of a user
+    with grants runs it, and building it through the ORM (four querysets and their
+    union) cost more than running it. Rows of (kind, pk, codename); the parameters
+    are the user's id three times, then VM_ACTIONS."""
+    quote = connection.ops.quote_name
+
+    def table(model) -> str:
+        return quote(model._meta.db_table)
+
+    permission, members = table(Permission), table(User.groups.through)
+    by_user, by_group = table(ClusterUserPermission), table(ClusterGroupPermission)
+    codenames = ", ".join(["%s"] * len(VM_ACTIONS))
+    # The names are the models' tables; every value is a parameter.
+    parts = [
+        f"SELECT 'c', g.content_object_id, p.codename FROM {by_user} g"  # noqa: S608
+        f" INNER JOIN {permission} p ON p.id = g.permission_id WHERE g.user_id = %s",
+        f"SELECT 'c', g.content_object_id, p.codename FROM {by_group} g"  # noqa: S608
+        f" INNER JOIN {members} m ON m.group_id = g.group_id"
+        f" INNER JOIN {permission} p ON p.id = g.permission_id WHERE m.user_id = %s",
+        f"SELECT 'g', m.group_id, '' FROM {members} m WHERE m.user_id = %s",  # noqa: S608
+        f"SELECT 'p', p.id, p.codename FROM {permission} p WHERE p.codename IN ({codenames})",  # noqa: S608
+    ]
+    return " UNION ALL ".join(parts)
 
 
 def _clusters_with(user, codes) -> list[int]:
@@ -534,24 +567,34 @@ def _in_clusters(ids: list[int]) -> Q:
     return Q(In(Unindexed(F("cluster_id")), ids)) if ids else Q(pk__in=[])
 
 
-def _vm_grants(user, codes) -> Q:
+def _vm_grants(user, codes, outer: str | None = None) -> Q:
     """VMs granted to user with one of the codes, directly or via a group: the grant
     tables alone, with the user's groups and the codes' permissions as literal ids
     (_grants_read). Joined to the groups and permissions in each subquery,
-    PostgreSQL hashed that join again for every query of a page (bench/vm_list.py)."""
+    PostgreSQL hashed that join again for every query of a page (bench/vm_list.py).
+
+    outer: instead, a grant whose field of that name is the outer row's pk (EXISTS),
+    for the lookup of one object (visible(one=True)).
+    """
     _check_action_codes(codes)
     held = _grants_read(user)
     groups, permissions = held["groups"], held["permissions"]
     wanted = sorted({pk for code in codes for pk in permissions.get(code, ())})
     if not wanted:
         return Q(pk__in=[])
-    direct = VirtualMachineUserPermission.objects.filter(user=user, permission_id__in=wanted)
-    granted = Q(pk__in=direct.values("content_object_id"))
+
+    def term(grants: QuerySet) -> Q:
+        if outer is None:
+            return Q(pk__in=grants.values("content_object_id"))
+        return Q(Exists(grants.filter(**{outer: OuterRef("pk")})))
+
+    granted = term(VirtualMachineUserPermission.objects.filter(user=user, permission_id__in=wanted))
     if groups:
-        via_group = VirtualMachineGroupPermission.objects.filter(
-            group_id__in=groups, permission_id__in=wanted
+        granted |= term(
+            VirtualMachineGroupPermission.objects.filter(
+                group_id__in=groups, permission_id__in=wanted
+            )
         )
-        granted |= Q(pk__in=via_group.values("content_object_id"))
     return granted
 
 
@@ -561,22 +604,39 @@ def _check_action_codes(codes) -> None:
 
 
 def _perms(user, obj) -> set[str]:
-    """The permission codenames user holds on obj (directly or via groups), cached on user."""
+    """The permission codenames user holds on obj (a Cluster or VirtualMachine),
+    directly or via groups, cached on user."""
     if isinstance(obj, Cluster):
         return _cluster_codes(user).get(obj.pk, set())
     cache = _held(user)
     key = (type(obj).__name__, obj.pk)
     if key not in cache:
-        direct, grouped = VirtualMachineUserPermission, VirtualMachineGroupPermission
-        codes = set(
-            direct.objects.filter(user=user, content_object=obj).values_list(
-                "permission__codename", flat=True
-            )
-        )
-        codes |= set(
-            grouped.objects.filter(group__user=user, content_object=obj).values_list(
-                "permission__codename", flat=True
-            )
-        )
-        cache[key] = codes
+        groups = _grants_read(user)["groups"]
+        with connection.cursor() as cursor:
+            params = [obj.pk, user.pk, *([obj.pk, *groups] if groups else [])]
+            cursor.execute(_vm_codes_sql(connection.vendor, len(groups)), params)
+            cache[key] = {code for (code,) in cursor.fetchall()}
     return cache[key]
+
+
+@functools.cache
+def _vm_codes_sql(vendor: str, groups: int) -> str:
+    """The statement of _perms for a VM: its grants to the user and to their groups
+    (as literal ids). Parameters: the VM's id and the user's, then, with groups, the
+    VM's id and the groups' ids."""
+    quote = connection.ops.quote_name
+    permission = quote(Permission._meta.db_table)
+    direct = quote(VirtualMachineUserPermission._meta.db_table)
+    grouped = quote(VirtualMachineGroupPermission._meta.db_table)
+    # The names are the models' tables; every value is a parameter.
+    sql = (
+        f"SELECT p.codename FROM {direct} g INNER JOIN {permission} p"  # noqa: S608
+        " ON p.id = g.permission_id WHERE g.content_object_id = %s AND g.user_id = %s"
+    )
+    if groups:
+        sql += (
+            f" UNION SELECT p.codename FROM {grouped} g INNER JOIN {permission} p"  # noqa: S608
+            " ON p.id = g.permission_id WHERE g.content_object_id = %s"
+            f" AND g.group_id IN ({', '.join(['%s'] * groups)})"
+        )
+    return sql

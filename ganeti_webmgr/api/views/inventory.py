@@ -88,6 +88,22 @@ class NodeDetail(DetailView):
 # The list's rows: the VM and what its columns name, in one query.
 VM_ROWS = ("cluster", "primary_node", "secondary_node", "owner_user", "owner_group")
 VM_LIST_DEFERRED = ("raw", "sync_key", "search_text", "notes")
+# A detail's row: the columns its serializer reads, of the VM and of VM_ROWS (the
+# cluster's and nodes' wide columns, Ganeti's data among them, would be read and
+# decoded for a name).
+VM_DETAIL_COLUMNS = (
+    *(
+        name
+        for name in VirtualMachineDetailSerializer.Meta.fields
+        if name not in ("url", "owner", "ganeti", *VM_ROWS)
+    ),
+    "raw",
+    "cluster__slug",
+    "primary_node__name",
+    "secondary_node__name",
+    "owner_user__username",
+    "owner_group__name",
+)
 
 
 @extend_schema(parameters=listing.schema_parameters(VM_LIST))
@@ -117,13 +133,20 @@ class VirtualMachineDetail(DetailView):
     serializer_class = VirtualMachineDetailSerializer
 
     def get_object(self):
-        return visible_vm(self.request, self.kwargs["slug"], self.kwargs["name"])
+        return visible_vm(
+            self.request, self.kwargs["slug"], self.kwargs["name"], columns=VM_DETAIL_COLUMNS
+        )
 
 
-def visible_vm(request, slug: str, name: str, action: str = "view") -> VirtualMachine:
+def visible_vm(
+    request, slug: str, name: str, action: str = "view", columns: tuple[str, ...] = ()
+) -> VirtualMachine:
     """The VM at the address; a GET for a name GWM renamed it away from is sent on to
-    its new name (anything else is 404: it was meant for the old one), as on the web."""
+    its new name (anything else is 404: it was meant for the old one), as on the web.
+    columns: only these are read (QuerySet.only), where the caller needs no more."""
     queryset = VirtualMachine.objects.filter(removed_at=None).select_related(*VM_ROWS)
+    if columns:
+        queryset = queryset.only(*columns)
     try:
         return rules.get_visible_or_404(
             request.user, queryset, action, cluster__slug=slug, name=name
