@@ -135,8 +135,8 @@ test-browser: $(VENV)/.dev-stamp
 
 # The documentation's pictures (docs/user-guide.rst, docs/vm-creation.rst), refreshed from
 # the last test-browser run.
-DOC_SCREENSHOTS := dashboard cluster-add-confirm vm-list vm-detail-full vm-detail-menu \
-	vm-detail-dialog vm-detail-phone job-detail \
+DOC_SCREENSHOTS := dashboard cluster-add-confirm cluster-detail vm-list vm-list-filtered \
+	search vm-detail-full vm-detail-menu vm-detail-dialog vm-detail-phone node-detail job-detail \
 	vm-create-summary vm-create-progress console-vnc console-vnc-refused
 screenshots:
 	bin/install-system-deps browser

@@ -25,6 +25,9 @@ PAGES = [
     # The cluster's header adds Ganeti's own name when it differs.
     ("cluster-detail", f"/clusters/{CLUSTER}/", re.compile(f"^Cluster {CLUSTER}( |$)")),
     ("vm-list", "/vms/", "Virtual machines"),
+    # The list's search and a filter as chips, in the link that keeps them.
+    ("vm-list-filtered", "/vms/?q=ganeti.test&state=running&sort=-memory", "Virtual machines"),
+    ("search", "/search/?q=ganeti", "Search"),
     ("vm-detail", f"/clusters/{CLUSTER}/vms/{VM}/", VM),
     ("node-detail", f"/clusters/{CLUSTER}/nodes/{NODE}/", f"Node {NODE}"),
     ("job-list", "/jobs/", "Jobs"),
