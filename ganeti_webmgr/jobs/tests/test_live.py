@@ -5,7 +5,6 @@ import pytest
 from django.contrib.auth.models import User
 
 from ganeti_webmgr.clusters.rapi import client_for
-from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs import follow
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.nodes.models import Node
@@ -18,10 +17,8 @@ POLLING = b'hx-trigger="every 1s"'
 
 
 @pytest.fixture
-def cluster(simulator, make_cluster):
-    cluster = make_cluster(simulator)
-    sync.sync_cluster(cluster)
-    return cluster
+def cluster(synced_cluster):
+    return synced_cluster
 
 
 @pytest.fixture

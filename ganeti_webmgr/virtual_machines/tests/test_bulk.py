@@ -3,7 +3,6 @@
 import pytest
 from django.contrib.auth.models import Group, User
 
-from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.grants import set_permissions
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
@@ -12,8 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def vms(simulator, make_cluster):
-    sync.sync_cluster(make_cluster(simulator))
+def vms(synced_cluster):
     return {vm.name: vm for vm in VirtualMachine.objects.all()}
 
 

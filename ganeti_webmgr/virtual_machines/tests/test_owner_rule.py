@@ -6,7 +6,6 @@ A group one may not give it to is answered as one that does not exist.
 import pytest
 from django.contrib.auth.models import Group, User
 
-from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.permissions.grants import set_permissions
 from ganeti_webmgr.permissions.rules import may_give_to
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
@@ -16,8 +15,7 @@ VM = "/clusters/sim/vms/inst2.sim.test/"
 
 
 @pytest.fixture
-def vm(simulator, make_cluster):
-    sync.sync_cluster(make_cluster(simulator))
+def vm(synced_cluster):
     return VirtualMachine.objects.get(name="inst2.sim.test")
 
 

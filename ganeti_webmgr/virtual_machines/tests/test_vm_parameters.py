@@ -4,9 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from ganeti_webmgr.audit.models import Entry
-from ganeti_webmgr.clusters.models import Cluster
 from ganeti_webmgr.ganeti.simulator.faults import Fault
-from ganeti_webmgr.inventory import sync
 from ganeti_webmgr.jobs.models import Job
 from ganeti_webmgr.permissions.grants import set_permissions
 from ganeti_webmgr.virtual_machines.models import VirtualMachine
@@ -17,10 +15,8 @@ FAKE = "/clusters/sim/vms/inst1.sim.test/parameters"
 
 
 @pytest.fixture
-def cluster(simulator, make_cluster):
-    cluster = make_cluster(simulator)
-    sync.sync_cluster(cluster)
-    return Cluster.objects.get(pk=cluster.pk)
+def cluster(synced_cluster):
+    return synced_cluster
 
 
 @pytest.fixture

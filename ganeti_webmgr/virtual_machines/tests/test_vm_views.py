@@ -13,10 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def synced(simulator, make_cluster):
-    cluster = make_cluster(simulator)
-    sync.sync_cluster(cluster)
-    return cluster
+def synced(synced_cluster):
+    return synced_cluster
 
 
 @pytest.fixture
