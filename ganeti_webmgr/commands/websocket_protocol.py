@@ -10,11 +10,17 @@ its header and the payload itself, in one vectored write. The frames are the
 same: a server's frames are not masked, and gwm-server declines
 permessage-deflate, so there is no transformation of the payload to make.
 Everything else (text, close, pings, the handshake) is uvicorn's.
+
+The console's relay goes one step further: each websocket scope carries a
+BinarySink (scope["extensions"]["gwm.binary_sink"]), with which the node's bytes
+are written from the event loop's callback that received them, with no task, no
+ASGI message and no wait between the two sockets.
 """
 
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 
 from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
@@ -34,6 +40,10 @@ def frame_header(length: int) -> bytes:
 
 
 class GwmWebSocketProtocol(WebSocketsSansIOProtocol):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.flow_listeners: list[Callable[[bool], None]] = []
+
     async def send(self, message) -> None:
         data = message.get("bytes") if message["type"] == "websocket.send" else None
         if (
@@ -48,3 +58,59 @@ class GwmWebSocketProtocol(WebSocketsSansIOProtocol):
         if self.disconnected or self.conn.state is not State.OPEN:
             raise ClientDisconnected()
         self.transport.writelines((frame_header(len(data)), data))
+
+    def handle_connect(self, event) -> None:
+        super().handle_connect(event)
+        scope = getattr(self, "scope", None)
+        if scope is not None:
+            scope["extensions"][BinarySink.EXTENSION] = BinarySink(self)
+
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        for listener in self.flow_listeners:
+            listener(True)
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        for listener in self.flow_listeners:
+            listener(False)
+
+    def connection_lost(self, exc) -> None:
+        super().connection_lost(exc)
+        for listener in self.flow_listeners:
+            listener(False)
+
+
+class BinarySink:
+    """Binary messages written from a protocol's callback, with no task in between.
+
+    An application that relays another connection's bytes (the console) can write
+    each chunk as it is received, and pause that connection while the browser's
+    transport is over its high-water mark; `on_flow(listener)` calls
+    `listener(True)` then and `listener(False)` once it has drained (or is gone).
+    """
+
+    EXTENSION = "gwm.binary_sink"
+
+    def __init__(self, protocol: GwmWebSocketProtocol):
+        self._protocol = protocol
+
+    def on_flow(self, listener: Callable[[bool], None]) -> None:
+        self._protocol.flow_listeners.append(listener)
+
+    @property
+    def paused(self) -> bool:
+        return not self._protocol.writable.is_set()
+
+    def send(self, data: bytes) -> None:
+        """One binary message; ClientDisconnected once the websocket is not open."""
+        protocol = self._protocol
+        if (
+            protocol.disconnected
+            or protocol.close_sent
+            or protocol.conn.state is not State.OPEN
+            or protocol.conn.extensions
+            or protocol.transport.is_closing()
+        ):
+            raise ClientDisconnected()
+        protocol.transport.writelines((frame_header(len(data)), data))

@@ -5,6 +5,10 @@ asyncio's StreamReader gathers what arrives in one bytearray and copies it out
 again on every read; at a framebuffer's rates those copies (and the buffer's
 growth) cost more than the relay's sockets (bench/console.py). Here a received
 chunk goes to the browser as it is, and reading pauses while the browser is behind.
+Under gwm-server, `forward()` goes further: each chunk is written to the browser's
+websocket from the callback that received it (gwm-server's BinarySink), and the
+node's socket is left unread while the browser's transport is over its high-water
+mark.
 """
 
 from __future__ import annotations
@@ -30,6 +34,10 @@ class NodeStream(asyncio.Protocol):
         self._reading_paused = False
         self._readable: asyncio.Future | None = None
         self._writable: asyncio.Future | None = None
+        # While forwarding: the browser's sink, and what has gone to it.
+        self._sink = None
+        self._forward_ended: asyncio.Future | None = None
+        self.forwarded = 0
 
     @classmethod
     async def connect(cls, host: str, port: int) -> NodeStream:
@@ -42,6 +50,9 @@ class NodeStream(asyncio.Protocol):
         self._transport = transport
 
     def data_received(self, data: bytes) -> None:
+        if self._sink is not None:
+            self._forward(data)
+            return
         self._chunks.append(data)
         self._held += len(data)
         if self._held >= HIGH_WATER and not self._reading_paused:
@@ -52,12 +63,14 @@ class NodeStream(asyncio.Protocol):
     def eof_received(self) -> bool:
         self._ended = True
         self._wake("_readable")
+        self._end_forward("server")
         return False
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._ended = True
         self._wake("_readable")
         self._wake("_writable")
+        self._end_forward("server")
 
     def pause_writing(self) -> None:
         self._writable = self._writable or self._loop.create_future()
@@ -105,6 +118,47 @@ class NodeStream(asyncio.Protocol):
             chunk = b"".join(parts)
         self._taken(len(chunk))
         return chunk
+
+    async def forward(self, sink) -> str:
+        """From here on each chunk goes to `sink` (a BinarySink) from the loop's
+        callback, and reading pauses while the sink's transport is behind. Returns
+        "server" at the node's end or "browser" once the sink has gone."""
+        self._forward_ended = self._loop.create_future()
+        self._sink = sink
+        while self._chunks and self._sink is not None:
+            chunk = self._chunks.popleft()
+            self._taken(len(chunk))
+            self._forward(chunk)
+        if self._ended:
+            self._end_forward("server")
+        elif self._sink is not None:
+            sink.on_flow(self._browser_flow)
+            self._browser_flow(sink.paused)
+        return await self._forward_ended
+
+    def _forward(self, data: bytes) -> None:
+        try:
+            self._sink.send(data)
+        except OSError:
+            self._end_forward("browser")
+            return
+        self.forwarded += len(data)
+
+    def _browser_flow(self, paused: bool) -> None:
+        if self._transport is None or self._transport.is_closing():
+            return
+        if paused and not self._reading_paused:
+            self._reading_paused = True
+            self._transport.pause_reading()
+        elif not paused and self._reading_paused:
+            self._reading_paused = False
+            self._transport.resume_reading()
+
+    def _end_forward(self, reason: str) -> None:
+        self._sink = None
+        ended = self._forward_ended
+        if ended is not None and not ended.done():
+            ended.set_result(reason)
 
     async def write(self, data: bytes) -> None:
         if self._transport.is_closing():

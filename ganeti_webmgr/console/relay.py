@@ -44,8 +44,11 @@ async def relay(
     server: Upstream | NodeStream,
     limits: Limits,
     still_allowed: Callable[[], Awaitable[bool]],
+    sink=None,
 ) -> Ended:
-    """`from_browser()` returns the next message (None once the browser has gone)."""
+    """`from_browser()` returns the next message (None once the browser has gone).
+    With a `sink` (gwm-server's BinarySink) a NodeStream's chunks go to the browser
+    from the event loop's callback, without `to_browser` and a task between."""
     started = last_input = time.monotonic()
     counts = {"to_server": 0, "to_browser": 0}
 
@@ -58,6 +61,8 @@ async def relay(
         return "browser"
 
     async def downstream() -> str:
+        if sink is not None and isinstance(server, NodeStream):
+            return await server.forward(sink)
         while data := await server.read():
             await to_browser(data)
             counts["to_browser"] += len(data)
@@ -88,6 +93,8 @@ async def relay(
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         server.close()
+    if isinstance(server, NodeStream):
+        counts["to_browser"] += server.forwarded
     return Ended(reason, time.monotonic() - started, counts["to_server"], counts["to_browser"])
 
 

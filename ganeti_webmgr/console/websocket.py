@@ -46,7 +46,7 @@ async def serve(scope, receive, send) -> None:
     await send(
         {"type": "websocket.accept", "subprotocol": "binary" if "binary" in requested else None}
     )
-    browser = _Browser(receive, send)
+    browser = _Browser(receive, send, scope.get("extensions", {}).get("gwm.binary_sink"))
     ended = None
     try:
         if opened.session.kind == "serial":
@@ -72,7 +72,9 @@ async def _vnc(opened, browser) -> tuple:
     except (rfb.RfbError, EOFError):
         server.close()
         return ("browser", 0.0, 0, 0)
-    ended = await relay(browser.next_message, browser.write, server, _limits(), _allowed(opened))
+    ended = await relay(
+        browser.next_message, browser.write, server, _limits(), _allowed(opened), browser.sink
+    )
     return (ended.reason, ended.seconds, ended.to_server, ended.to_browser)
 
 
@@ -161,8 +163,9 @@ async def _connect(target, vm) -> NodeStream:
 class _Browser:
     """The websocket as the RFB code and the relay read and write it."""
 
-    def __init__(self, receive, send):
+    def __init__(self, receive, send, sink=None):
         self._receive, self._send = receive, send
+        self.sink = sink
         self._buffer = bytearray()
         self.closed = False
 

@@ -23,6 +23,7 @@ class VncServer:
     height: int
     display: int
     ca_pem: str = ""  # with TLS: the CA that signed the server's certificate
+    pid: int = 0
 
 
 @dataclass(frozen=True)
@@ -163,8 +164,9 @@ def _start(workdir: Path, password: str, width: int, height: int, tls: TlsFiles 
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 return process, VncServer(
-                    "127.0.0.1", port, password, width, height, display, tls.ca_pem if tls else ""
-                )
+                    "127.0.0.1", port, password, width, height, display,
+                    tls.ca_pem if tls else "", process.pid,
+                )  # fmt: skip
             except OSError:
                 time.sleep(0.05)
         process.kill()

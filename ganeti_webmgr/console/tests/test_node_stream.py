@@ -132,3 +132,128 @@ def test_writes_reach_the_node():
         return data
 
     assert run(session()) == b"\x04\x01\x00\x00ab"
+
+
+class Sink:
+    """The browser's side as forwarding sees it (gwm-server's BinarySink)."""
+
+    def __init__(self, gone_after: int | None = None, behind_after: int | None = None):
+        self.messages: list[bytes] = []
+        self.paused = False
+        self.listeners = []
+        self.gone_after = gone_after
+        self.behind_after = behind_after
+
+    def on_flow(self, listener) -> None:
+        self.listeners.append(listener)
+
+    def send(self, data: bytes) -> None:
+        if self.gone_after is not None and self.received >= self.gone_after:
+            raise ConnectionResetError("the browser has gone")
+        self.messages.append(data)
+        if self.behind_after is not None and self.received >= self.behind_after:
+            # As a transport over its high-water mark does, from within the write.
+            self.behind_after = None
+            self.flow(True)
+
+    def flow(self, paused: bool) -> None:
+        self.paused = paused
+        for listener in self.listeners:
+            listener(paused)
+
+    @property
+    def received(self) -> int:
+        return sum(map(len, self.messages))
+
+
+def _pattern(size: int) -> bytes:
+    return bytes(range(256)) * (size // 256)
+
+
+def test_forwarding_sends_what_waited_first_then_each_chunk_until_the_nodes_end():
+    body = _pattern(2 << 20)
+
+    async def session():
+        go_on = asyncio.Event()
+
+        async def handler(reader, writer):
+            writer.write(b"RFB 003.008\nwaiting")
+            await writer.drain()
+            await go_on.wait()
+            writer.write(body)
+            await writer.drain()
+            writer.close()
+
+        listener, node = await serving(handler)
+        try:
+            await node.readexactly(12)
+            await asyncio.sleep(0.1)  # "waiting" has arrived and is queued
+            sink = Sink()
+            forwarding = asyncio.ensure_future(node.forward(sink))
+            await asyncio.sleep(0)
+            go_on.set()
+            reason = await forwarding
+        finally:
+            listener.close()
+        return reason, sink, node.forwarded
+
+    reason, sink, forwarded = run(session())
+    assert reason == "server"
+    assert sink.messages[0] == b"waiting"
+    assert b"".join(sink.messages) == b"waiting" + body
+    assert forwarded == len(b"waiting" + body)
+    # The node's bytes went on as the loop received them, not gathered first.
+    assert len(sink.messages) > 2
+
+
+def test_forwarding_stops_reading_the_node_while_the_browser_is_behind():
+    body = _pattern(8 << 20)
+
+    async def session():
+        async def handler(reader, writer):
+            writer.write(body)
+            await writer.drain()
+            writer.close()
+
+        listener, node = await serving(handler)
+        try:
+            sink = Sink(behind_after=256 * 1024)
+            forwarding = asyncio.ensure_future(node.forward(sink))
+            while not sink.paused:
+                await asyncio.sleep(0.01)
+            while_paused = sink.received
+            await asyncio.sleep(0.3)  # the node could have sent all of it by now
+            still = sink.received
+            sink.flow(False)
+            reason = await forwarding
+        finally:
+            listener.close()
+        return while_paused, still, reason, b"".join(sink.messages)
+
+    while_paused, still, reason, received = run(session())
+    assert still == while_paused < len(body)
+    assert reason == "server"
+    assert received == body
+
+
+def test_forwarding_ends_once_the_browser_has_gone():
+    async def session():
+        async def handler(reader, writer):
+            for _ in range(100):
+                writer.write(_pattern(64 * 1024))
+                await writer.drain()
+                await asyncio.sleep(0.005)
+            await reader.read()
+
+        listener, node = await serving(handler)
+        try:
+            sink = Sink(gone_after=128 * 1024)
+            reason = await node.forward(sink)
+            node.close()
+        finally:
+            listener.close()
+        return reason, sink.received, node.forwarded
+
+    reason, received, forwarded = run(session())
+    assert reason == "browser"
+    assert forwarded == received >= 128 * 1024

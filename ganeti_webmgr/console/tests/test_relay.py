@@ -149,3 +149,44 @@ def test_the_server_going_away_ends_the_session():
     ended, received = run(session())
     assert ended.reason == "server"
     assert received == b"bye"
+
+
+class Sink:
+    """gwm-server's BinarySink as the relay uses it: chunks from the loop's callback."""
+
+    paused = False
+
+    def __init__(self):
+        self.received = bytearray()
+
+    def on_flow(self, listener) -> None:
+        pass
+
+    def send(self, data: bytes) -> None:
+        self.received.extend(data)
+
+
+def test_with_gwm_servers_sink_the_nodes_bytes_skip_to_browser_and_are_counted(vnc_server):
+    async def session():
+        browser, sink = Browser(), Sink()
+        server = await open_vnc(vnc_server)
+        running = asyncio.ensure_future(
+            relay(browser.next_message, browser.deliver, server, RELAXED, allowed, sink)
+        )
+        browser.messages.put_nowait(b"\x01")  # ClientInit
+        while len(sink.received) < 24:
+            await asyncio.sleep(0.01)
+        width, height = struct.unpack(">HH", sink.received[:4])
+        browser.messages.put_nowait(struct.pack(">BBHHHH", 3, 0, 0, 0, width, height))
+        (name_length,) = struct.unpack(">I", sink.received[20:24])
+        pixels = width * height * 4
+        while len(sink.received) < 24 + name_length + 4 + 12 + pixels:
+            await asyncio.sleep(0.01)
+        browser.messages.put_nowait(None)
+        return await running, bytes(sink.received), bytes(browser.received), name_length, pixels
+
+    ended, received, delivered, name_length, pixels = run(session())
+    assert delivered == b""
+    assert received[24 + name_length] == 0  # FramebufferUpdate
+    assert ended.reason == "browser"
+    assert ended.to_browser == len(received) >= 24 + name_length + 16 + pixels
