@@ -296,6 +296,7 @@ class SocketStream:
         self.sock = socket.create_connection((host, port), timeout=timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._buffer = bytearray()
+        self._scratch = memoryview(bytearray(1 << 20))
 
     def read(self, size: int) -> bytes:
         while len(self._buffer) < size:
@@ -312,9 +313,8 @@ class SocketStream:
         taken = min(size, len(self._buffer))
         del self._buffer[:taken]
         size -= taken
-        scratch = memoryview(bytearray(min(size, 1 << 20) or 1))
         while size:
-            count = self.sock.recv_into(scratch[: min(size, len(scratch))])
+            count = self.sock.recv_into(self._scratch[: min(size, len(self._scratch))])
             if not count:
                 raise EOFError("the VNC server closed the connection")
             size -= count
