@@ -8,15 +8,19 @@ database server, so running them side by side takes about as long as the
 slowest one instead of the sum. A database server that does not answer is
 skipped with the reason printed. Each suite's log goes to
 test-output/suites/<database>.log; the log of a failed suite is printed whole,
-a passing one by its summary line.
+a passing one by its summary line. Tests marked any_database (they check nothing
+that depends on the engine: gwm-server's processes, the nginx configuration,
+websocket frames) run in the SQLite suite only.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +40,13 @@ def database_env(database: str) -> tuple[dict[str, str] | None, str]:
     if probe.returncode != 0:
         return None, (probe.stdout or probe.stderr).strip()
     return dict(item.split("=", 1) for item in probe.stdout.split()), ""
+
+
+def default_markers() -> str:
+    """The -m expression of pyproject.toml's addopts (a second -m replaces it)."""
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]
+    addopts = shlex.split(options["ini_options"]["addopts"])
+    return addopts[addopts.index("-m") + 1]
 
 
 def summary(log: Path) -> str:
@@ -61,8 +72,13 @@ def main(argv: list[str]) -> int:
             continue
         log = LOGS / f"{database}.log"
         print(f"== {database}: running, log in {log.relative_to(ROOT)}", flush=True)
+        selection = []
+        if database != "sqlite" and not any(arg.startswith("-m") for arg in pytest_args):
+            # What does not depend on the engine (marked any_database) runs once.
+            selection = ["-m", f"({default_markers()}) and not any_database"]
+        pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
         process = subprocess.Popen(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args],
+            [*pytest, *selection, *pytest_args],
             cwd=ROOT,
             env={**os.environ, **env},
             stdout=log.open("w"),

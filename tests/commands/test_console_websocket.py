@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ganeti_webmgr.testing import console_client
 
 from .conftest import gwm_server
+
+# What it checks (the websocket's handshake and framing) is the same on every database engine.
+pytestmark = pytest.mark.any_database
 
 
 def test_the_console_declines_the_browsers_permessage_deflate(console_site):

@@ -16,6 +16,9 @@ from ganeti_webmgr.ganeti import RapiClient, TlsTrust
 
 from .conftest import BIN
 
+# What it checks (the demo's simulator and its restarts) is the same on every database engine.
+pytestmark = pytest.mark.any_database
+
 ROW = (
     "import json\nfrom ganeti_webmgr.clusters.models import Cluster\n"
     "c = Cluster.objects.filter(slug='demo').first()\n"

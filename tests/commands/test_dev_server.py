@@ -15,6 +15,11 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pytest
+
+# What it checks (make run's processes) is the same on every database engine.
+pytestmark = pytest.mark.any_database
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEV_SERVER = str(ROOT / "bin" / "dev-server")
 PASSWORD = "dev-server-admin-1"

@@ -22,6 +22,9 @@ from ganeti_webmgr.testing import console_client
 
 from .conftest import free_port, gwm_server, wait_listening
 
+# What it checks (the shipped nginx configuration) is the same on every database engine.
+pytestmark = pytest.mark.any_database
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "share" / "examples"
 NGINX = "/usr/sbin/nginx"
 APACHE = "/usr/sbin/apache2"

@@ -13,7 +13,12 @@ import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 
+import pytest
+
 from .conftest import BIN, free_port
+
+# What it checks (gwm-server's processes, signals and reloads) is the same on every database engine.
+pytestmark = pytest.mark.any_database
 
 # How long a request may take: generous, because CI runs three suites side by side on
 # two cores; what the tests check is that an answer comes, not how fast.

@@ -15,6 +15,9 @@ from ganeti_webmgr.commands.uvicorn_worker import GwmWorker
 from ganeti_webmgr.commands.websocket_protocol import GwmWebSocketProtocol, frame_header
 from ganeti_webmgr.testing import console_client
 
+# What it checks (websocket frames) is the same on every database engine.
+pytestmark = pytest.mark.any_database
+
 
 @pytest.mark.parametrize("length", [0, 1, 125, 126, 127, 65535, 65536, 1 << 20])
 def test_the_header_is_the_one_websockets_writes(length):
