@@ -26,6 +26,8 @@ from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.protocol import State
 
+from ganeti_webmgr.console.node_stream import SINK_EXTENSION
+
 # FIN and the binary opcode.
 _BINARY = 0x82
 
@@ -55,6 +57,10 @@ class GwmWebSocketProtocol(WebSocketsSansIOProtocol):
         ):
             return await super().send(message)
         await self.writable.wait()
+        self.write_binary(data)
+
+    def write_binary(self, data: bytes) -> None:
+        """One binary frame: its header and `data` in one vectored write."""
         if self.disconnected or self.conn.state is not State.OPEN:
             raise ClientDisconnected()
         self.transport.writelines((frame_header(len(data)), data))
@@ -62,8 +68,9 @@ class GwmWebSocketProtocol(WebSocketsSansIOProtocol):
     def handle_connect(self, event) -> None:
         super().handle_connect(event)
         scope = getattr(self, "scope", None)
-        if scope is not None:
-            scope["extensions"][BinarySink.EXTENSION] = BinarySink(self)
+        # With an extension (none is taken now) frames are not the payload as it is.
+        if scope is not None and not self.conn.extensions:
+            scope["extensions"][SINK_EXTENSION] = BinarySink(self)
 
     def pause_writing(self) -> None:
         super().pause_writing()
@@ -90,8 +97,6 @@ class BinarySink:
     `listener(True)` then and `listener(False)` once it has drained (or is gone).
     """
 
-    EXTENSION = "gwm.binary_sink"
-
     def __init__(self, protocol: GwmWebSocketProtocol):
         self._protocol = protocol
 
@@ -105,12 +110,7 @@ class BinarySink:
     def send(self, data: bytes) -> None:
         """One binary message; ClientDisconnected once the websocket is not open."""
         protocol = self._protocol
-        if (
-            protocol.disconnected
-            or protocol.close_sent
-            or protocol.conn.state is not State.OPEN
-            or protocol.conn.extensions
-            or protocol.transport.is_closing()
-        ):
+        # From a callback a closed transport's error would reach the loop, not the relay.
+        if protocol.close_sent or protocol.transport.is_closing():
             raise ClientDisconnected()
-        protocol.transport.writelines((frame_header(len(data)), data))
+        protocol.write_binary(data)

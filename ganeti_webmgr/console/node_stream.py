@@ -20,6 +20,8 @@ import ssl
 # Bytes held for the browser before the node's socket is left unread; enough for
 # a few of the loop's reads, little against a session's memory.
 HIGH_WATER = 512 * 1024
+# The key of gwm-server's BinarySink in a websocket's scope["extensions"].
+SINK_EXTENSION = "gwm.binary_sink"
 # Chunks smaller than this are joined while more are waiting (one message, not many).
 JOIN_BELOW = 16 * 1024
 

@@ -17,7 +17,7 @@ from asgiref.sync import sync_to_async
 
 from ganeti_webmgr import conf
 from ganeti_webmgr.console import rfb, serial, sessions
-from ganeti_webmgr.console.node_stream import NodeStream
+from ganeti_webmgr.console.node_stream import SINK_EXTENSION, NodeStream
 from ganeti_webmgr.console.relay import Limits, relay
 from ganeti_webmgr.console.target import NoConsole, record_host_key, serial_target, vnc_target
 
@@ -46,7 +46,7 @@ async def serve(scope, receive, send) -> None:
     await send(
         {"type": "websocket.accept", "subprotocol": "binary" if "binary" in requested else None}
     )
-    browser = _Browser(receive, send, scope.get("extensions", {}).get("gwm.binary_sink"))
+    browser = _Browser(receive, send, scope.get("extensions", {}).get(SINK_EXTENSION))
     ended = None
     try:
         if opened.session.kind == "serial":

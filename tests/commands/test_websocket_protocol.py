@@ -75,7 +75,7 @@ def test_a_sink_writes_from_callbacks_and_says_when_the_browser_is_behind():
 
     import uvicorn
 
-    from ganeti_webmgr.commands.websocket_protocol import BinarySink
+    from ganeti_webmgr.console.node_stream import SINK_EXTENSION
 
     messages = [bytes([index]) * (256 * 1024) for index in range(64)]
     seen = {"pauses": 0, "most_buffered": 0, "error": None}
@@ -86,7 +86,7 @@ def test_a_sink_writes_from_callbacks_and_says_when_the_browser_is_behind():
         try:
             await receive()
             await send({"type": "websocket.accept"})
-            sink = scope["extensions"][BinarySink.EXTENSION]
+            sink = scope["extensions"][SINK_EXTENSION]
             transport = sink._protocol.transport
             browser_keeps_up = asyncio.Event()
             browser_keeps_up.set()

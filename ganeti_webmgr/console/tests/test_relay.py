@@ -10,6 +10,8 @@ from ganeti_webmgr.console import rfb
 from ganeti_webmgr.console.node_stream import NodeStream
 from ganeti_webmgr.console.relay import Limits, relay
 
+from .test_node_stream import Sink
+
 RELAXED = Limits(idle=30, maximum=60, recheck=30)
 
 
@@ -151,21 +153,6 @@ def test_the_server_going_away_ends_the_session():
     assert received == b"bye"
 
 
-class Sink:
-    """gwm-server's BinarySink as the relay uses it: chunks from the loop's callback."""
-
-    paused = False
-
-    def __init__(self):
-        self.received = bytearray()
-
-    def on_flow(self, listener) -> None:
-        pass
-
-    def send(self, data: bytes) -> None:
-        self.received.extend(data)
-
-
 def test_with_gwm_servers_sink_the_nodes_bytes_skip_to_browser_and_are_counted(vnc_server):
     async def session():
         browser, sink = Browser(), Sink()
@@ -174,16 +161,18 @@ def test_with_gwm_servers_sink_the_nodes_bytes_skip_to_browser_and_are_counted(v
             relay(browser.next_message, browser.deliver, server, RELAXED, allowed, sink)
         )
         browser.messages.put_nowait(b"\x01")  # ClientInit
-        while len(sink.received) < 24:
+        while sink.received < 24:
             await asyncio.sleep(0.01)
-        width, height = struct.unpack(">HH", sink.received[:4])
+        init = b"".join(sink.messages)
+        width, height = struct.unpack(">HH", init[:4])
         browser.messages.put_nowait(struct.pack(">BBHHHH", 3, 0, 0, 0, width, height))
-        (name_length,) = struct.unpack(">I", sink.received[20:24])
+        (name_length,) = struct.unpack(">I", init[20:24])
         pixels = width * height * 4
-        while len(sink.received) < 24 + name_length + 4 + 12 + pixels:
+        while sink.received < 24 + name_length + 4 + 12 + pixels:
             await asyncio.sleep(0.01)
         browser.messages.put_nowait(None)
-        return await running, bytes(sink.received), bytes(browser.received), name_length, pixels
+        received = b"".join(sink.messages)
+        return await running, received, bytes(browser.received), name_length, pixels
 
     ended, received, delivered, name_length, pixels = run(session())
     assert delivered == b""
