@@ -581,12 +581,42 @@ def wizard_data():
 ROLES = ["anonymous", "plain", "vm_power", "vm_admin", "via_group", "cluster_admin", "superuser"]
 
 
+@pytest.fixture(scope="module")
+def _people_world(django_db_setup, django_db_blocker):
+    """people's rows, made once per module in a transaction of the module's that is
+    rolled back after its last test, as Django's TestCase.setUpTestData does; each
+    test's own transaction is a savepoint inside it. (The matrix alone has 1,800
+    tests; making the world for each was a tenth of a suite's time.)"""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        module = transaction.atomic()
+        module.__enter__()
+        try:
+            users = _make_people()
+        except BaseException:
+            transaction.set_rollback(True)
+            module.__exit__(None, None, None)
+            raise
+    yield users
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        module.__exit__(None, None, None)
+
+
 @pytest.fixture
-def people(db):
+def people(_people_world, db):
     """Two clusters (a, b) with a VM, a job, a request, a node and a template each, and
     one user per ROLES entry (but anonymous), granted what the role says: the world
-    of the authorization matrix, the page-header test and the fuzz test.
+    of the authorization matrix, the page-header test and the fuzz test. The users
+    are copies, so that what a test caches on or changes in one stays in that test.
     """
+    import copy
+
+    return copy.deepcopy(_people_world)
+
+
+def _make_people() -> dict:
     from django.contrib.auth.models import Group, User
     from django.core.management.color import no_style
     from django.db import connection
