@@ -2,17 +2,22 @@
 
 The site uses the database engine the suite runs on (GWM_DATABASE_*), with a
 database of its own, so the commands are tested on SQLite, PostgreSQL and MariaDB.
+A test whose subject is not gwm-init takes `initialised_site`: a copy of one site
+that a real gwm-init set up once per session (its keys, data directory and
+database), as gwm-init's migrations and static files took most of such a test's
+time.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,36 +118,57 @@ def gwm_server(site: Site, name: str = "server"):
         log.close()
 
 
-def _server_database(engine: str, name: str, create: bool) -> None:
+def _server_connection(engine: str):
     host = os.environ.get("GWM_DATABASE_HOST", "")
     port = os.environ.get("GWM_DATABASE_PORT", "")
     user = os.environ.get("GWM_DATABASE_USER", "")
-    statement = f"CREATE DATABASE {name}" if create else f"DROP DATABASE IF EXISTS {name}"
     if engine == "postgresql":
         import psycopg
 
-        if not create:  # a server's worker may still be saying goodbye
-            statement += " WITH (FORCE)"
-
-        with psycopg.connect(
+        return psycopg.connect(
             host=host, port=port or None, user=user, dbname="postgres", autocommit=True
-        ) as connection:
-            connection.execute(statement)
-    else:
-        import MySQLdb
+        )
+    import MySQLdb
 
-        connection = MySQLdb.connect(host=host, port=int(port or 3306), user=user)
-        try:
-            if create:
-                statement += " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-            connection.cursor().execute(statement)
-        finally:
-            connection.close()
+    return MySQLdb.connect(host=host, port=int(port or 3306), user=user)
 
 
-@pytest.fixture
-def site(tmp_path):
-    config_dir, data_dir = tmp_path / "etc", tmp_path / "data"
+def _server_database(engine: str, name: str, create: bool, template: str | None = None) -> None:
+    statement = f"CREATE DATABASE {name}" if create else f"DROP DATABASE IF EXISTS {name}"
+    with closing(_server_connection(engine)) as connection:
+        cursor = connection.cursor()
+        if engine == "postgresql":
+            if create and template:
+                statement += f" TEMPLATE {template}"
+            if not create:  # a server's worker may still be saying goodbye
+                statement += " WITH (FORCE)"
+            cursor.execute(statement)
+            return
+        if create:
+            statement += " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+        cursor.execute(statement)
+        if create and template:
+            _copy_mysql_tables(cursor, template, name)
+
+
+def _copy_mysql_tables(cursor, source: str, target: str) -> None:
+    """MariaDB has no template databases: each table as SHOW CREATE TABLE gives it
+    (keys and constraints included), then its rows."""
+    cursor.execute("SET FOREIGN_KEY_CHECKS = 0")
+    cursor.execute(f"SHOW FULL TABLES FROM `{source}` WHERE Table_type = 'BASE TABLE'")
+    tables = [row[0] for row in cursor.fetchall()]
+    cursor.execute(f"USE `{target}`")
+    for table in tables:
+        cursor.execute(f"SHOW CREATE TABLE `{source}`.`{table}`")
+        cursor.execute(cursor.fetchone()[1])
+        # The names are the test databases' own, not input.
+        copy = f"INSERT INTO `{table}` SELECT * FROM `{source}`.`{table}`"  # noqa: S608
+        cursor.execute(copy)
+
+
+@contextmanager
+def _new_site(base: Path):
+    config_dir, data_dir = base / "etc", base / "data"
     config_dir.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GWM_")}
     env.update({k: v for k, v in os.environ.items() if k.startswith("GWM_DATABASE_")})
@@ -156,19 +182,54 @@ def site(tmp_path):
         database = f"gwm_site_{uuid.uuid4().hex[:12]}"
         _server_database(engine, database, create=True)
         env["GWM_DATABASE_NAME"] = database
-    yield site
-    if database:
-        _server_database(engine, database, create=False)
-
-
-CONSOLE_ADMIN_PASSWORD = "console-test-admin-1"
+    try:
+        yield site
+    finally:
+        if database:
+            _server_database(engine, database, create=False)
 
 
 @pytest.fixture
-def console_site(site):
+def site(tmp_path):
+    with _new_site(tmp_path) as site:
+        yield site
+
+
+# The administrator's password on initialised_site (and so on the console's sites).
+ADMIN_PASSWORD = "console-test-admin-1"
+
+
+@pytest.fixture(scope="session")
+def _initialised_template(tmp_path_factory):
+    with _new_site(tmp_path_factory.mktemp("initialised")) as template:
+        template.init(GWM_ADMIN_PASSWORD=ADMIN_PASSWORD)
+        yield template
+
+
+@pytest.fixture
+def initialised_site(site, _initialised_template):
+    """A site as `gwm-init --admin-user admin` with GWM_ADMIN_PASSWORD=ADMIN_PASSWORD
+    leaves it: a copy of the session's template site."""
+    template = _initialised_template
+    for key in ("secret_key", "credentials_key"):
+        shutil.copy2(template.config_dir / key, site.config_dir / key)
+    shutil.copytree(template.data_dir, site.data_dir, symlinks=True)
+    engine = os.environ.get("GWM_DATABASE_ENGINE", "sqlite")
+    if engine != "sqlite":
+        name = site.env["GWM_DATABASE_NAME"]
+        _server_database(engine, name, create=False)
+        _server_database(engine, name, create=True, template=template.env["GWM_DATABASE_NAME"])
+    return site
+
+
+CONSOLE_ADMIN_PASSWORD = ADMIN_PASSWORD
+
+
+@pytest.fixture
+def console_site(initialised_site):
     """A site with the admin and a cluster ("console") whose VM's console is a real
     Xvnc; yields (site, admin password, VM name)."""
-    site.init(GWM_ADMIN_PASSWORD=CONSOLE_ADMIN_PASSWORD)
+    site = initialised_site
     with (
         xvnc(width=640, height=480) as vnc,
         console_client.console_sim([str(BIN / "python")], vnc.port, site.env) as sim,

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import ADMIN_PASSWORD
+
 # What it checks (make run's processes) is the same on every database engine.
 pytestmark = pytest.mark.any_database
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEV_SERVER = str(ROOT / "bin" / "dev-server")
-PASSWORD = "dev-server-admin-1"
 DEMO_VM = re.compile(r"inst\d+\.demo\.sim\.test")
 
 
@@ -109,13 +110,13 @@ def ctrl_c(process: subprocess.Popen) -> tuple[str, str]:
     return out, err
 
 
-def test_make_run_shows_the_demo_and_ctrl_c_stops_everything(site):
-    site.init(GWM_ADMIN_PASSWORD=PASSWORD)
+def test_make_run_shows_the_demo_and_ctrl_c_stops_everything(initialised_site):
+    site = initialised_site
     port = free_port()
     browser = Browser(f"http://127.0.0.1:{port}")
     process = run_dev_server(site, port)
     wait_until(lambda: answers(browser), 30, "the login page")
-    browser.log_in("admin", PASSWORD)
+    browser.log_in("admin", ADMIN_PASSWORD)
     # The demo starts beside gwm-server: its cluster is there within seconds.
     assert wait_until(lambda: "demo (simulated)" in browser.get("/"), 30, "the demo cluster")
     vms = wait_until(

@@ -10,8 +10,8 @@ from tests.commands.conftest import gwm_server
 
 
 @pytest.fixture
-def imported_site(site, tmp_path):
-    site.init()
+def imported_site(initialised_site, tmp_path):
+    site = initialised_site
     source = gwm011.build(tmp_path / "gwm011.sqlite")
     key = tmp_path / "secret_key"
     key.write_text(source.secret_key)

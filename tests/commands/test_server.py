@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from .conftest import BIN, free_port
+from .conftest import ADMIN_PASSWORD, BIN, free_port
 
 # What it checks (gwm-server's processes, signals and reloads) is the same on every database engine.
 pytestmark = pytest.mark.any_database
@@ -68,8 +68,8 @@ def read_log(log) -> str:
     return log.read()
 
 
-def test_it_serves_the_login_page_and_static_files_and_stops_on_sigterm(site):
-    site.init()
+def test_it_serves_the_login_page_and_static_files_and_stops_on_sigterm(initialised_site):
+    site = initialised_site
     with running_server(site) as (process, base, log):
         page = urllib.request.urlopen(f"{base}/accounts/login/", timeout=ANSWER)
         html = page.read().decode()
@@ -87,9 +87,8 @@ def test_it_serves_the_login_page_and_static_files_and_stops_on_sigterm(site):
         assert "Shutting down: Master" in read_log(log)
 
 
-def test_an_administrator_can_log_in(site):
-    password = "a-long-and-unusual-passphrase"
-    site.init(GWM_ADMIN_PASSWORD=password)
+def test_an_administrator_can_log_in(initialised_site):
+    site, password = initialised_site, ADMIN_PASSWORD
     with running_server(site) as (_process, base, _log):
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -111,8 +110,8 @@ def test_an_administrator_can_log_in(site):
         assert "<h1>Dashboard</h1>" in home.read().decode()
 
 
-def test_a_reload_with_a_broken_configuration_keeps_serving(site):
-    site.init()
+def test_a_reload_with_a_broken_configuration_keeps_serving(initialised_site):
+    site = initialised_site
     with running_server(site) as (process, base, log):
         path = site.write_conf("[server]\nworkers = none\n", "settings.d/99-broken.conf")
         process.send_signal(signal.SIGHUP)
@@ -133,8 +132,8 @@ def test_a_reload_with_a_broken_configuration_keeps_serving(site):
         assert urllib.request.urlopen(f"{base}/health", timeout=ANSWER).status == 200
 
 
-def test_a_reload_answers_a_request_that_reaches_a_stopping_worker(site):
-    site.init()
+def test_a_reload_answers_a_request_that_reaches_a_stopping_worker(initialised_site):
+    site = initialised_site
     with running_server(site) as (process, base, log):
         port = int(base.rsplit(":", 1)[1])
         # Taken by the one worker now, the request sent only once it is stopping.
@@ -161,16 +160,18 @@ def test_it_refuses_to_start_before_gwm_init(site):
     assert "secret key file is missing; run gwm-init" in result.stderr
 
 
-def test_it_refuses_to_start_with_a_bad_configuration(site):
-    site.init()
+def test_it_refuses_to_start_with_a_bad_configuration(initialised_site):
+    site = initialised_site
     path = site.write_conf("[server]\nbind = everywhere\n", "settings.d/50.conf")
     result = site.run("gwm-server")
     assert result.returncode == 2
     assert result.stderr.startswith(f"{path}:2: [server] bind: 'everywhere' is not an address")
 
 
-def test_one_worker_serves_pages_while_a_websocket_is_open_and_refuses_unknown_ones(site):
-    site.init()
+def test_one_worker_serves_pages_while_a_websocket_is_open_and_refuses_unknown_ones(
+    initialised_site,
+):
+    site = initialised_site
     with running_server(site) as (_process, base, _log):
         port = int(base.rsplit(":", 1)[1])
         with socket.create_connection(("127.0.0.1", port), timeout=5) as ws:

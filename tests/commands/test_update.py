@@ -2,8 +2,8 @@ import os
 import sqlite3
 
 
-def test_it_does_nothing_on_an_up_to_date_site(site):
-    site.init()
+def test_it_does_nothing_on_an_up_to_date_site(initialised_site):
+    site = initialised_site
     result = site.run("gwm-update")
     assert result.returncode == 0, result.stderr
     assert result.stdout == "gwm-update: nothing to do: database and static files are up to date\n"
@@ -17,8 +17,8 @@ def test_it_refuses_an_uninitialised_site(site):
     )
 
 
-def test_it_applies_pending_migrations_after_saving_an_sqlite_database(site):
-    site.init()
+def test_it_applies_pending_migrations_after_saving_an_sqlite_database(initialised_site):
+    site = initialised_site
     assert site.run("gwm-manage", "migrate", "sessions", "zero").returncode == 0
     result = site.run("gwm-update")
     assert result.returncode == 0, result.stderr
@@ -36,8 +36,8 @@ def test_it_applies_pending_migrations_after_saving_an_sqlite_database(site):
     )
 
 
-def test_a_failed_migration_says_how_to_go_back(site):
-    site.init()
+def test_a_failed_migration_says_how_to_go_back(initialised_site):
+    site = initialised_site
     assert site.run("gwm-manage", "migrate", "sessions", "zero").returncode == 0
     # A table in the way makes the sessions migration fail on every engine.
     site.python(
@@ -58,8 +58,8 @@ def test_a_failed_migration_says_how_to_go_back(site):
         assert "restore the database from your last backup" in result.stderr
 
 
-def test_backup_saves_an_sqlite_database_even_when_nothing_is_due(site):
-    site.init()
+def test_backup_saves_an_sqlite_database_even_when_nothing_is_due(initialised_site):
+    site = initialised_site
     result = site.run("gwm-update", "--backup")
     assert result.returncode == 0, result.stderr
     backups = list((site.data_dir / "backups").glob("ganeti_webmgr.sqlite3.*"))
@@ -81,8 +81,8 @@ def test_if_initialised_does_nothing_before_gwm_init(site):
     assert not site.data_dir.exists()
 
 
-def test_if_initialised_updates_an_initialised_site(site):
-    site.init()
+def test_if_initialised_updates_an_initialised_site(initialised_site):
+    site = initialised_site
     result = site.run("gwm-update", "--if-initialised")
     assert result.returncode == 0, result.stderr
     assert result.stdout == "gwm-update: nothing to do: database and static files are up to date\n"

@@ -50,8 +50,8 @@ def instance_reads(sim: RapiSimulator) -> int:
     return sum(1 for r in sim.requests if r.method == "GET" and r.path == "/2/instances")
 
 
-def test_two_workers_never_sync_the_same_cluster(site):
-    site.init()
+def test_two_workers_never_sync_the_same_cluster(initialised_site):
+    site = initialised_site
     with ExitStack() as stack:
         # Eight different clusters: GWM refuses the same Ganeti cluster (name, UUID) twice.
         sims = [
@@ -76,8 +76,8 @@ def test_two_workers_never_sync_the_same_cluster(site):
     assert {c["name"]: c["virtual_machines"] for c in listing} == {f"c{n}": 20 for n in range(8)}
 
 
-def test_two_workers_never_follow_the_same_job(site):
-    site.init()
+def test_two_workers_never_follow_the_same_job(initialised_site):
+    site = initialised_site
     with RapiSimulator(
         SimCluster.generate(nodes=2, instances=12), op_duration=0.2, wait_timeout=2
     ) as sim:
@@ -107,8 +107,8 @@ def test_two_workers_never_follow_the_same_job(site):
     assert states.strip() == "[('success', True)]", logs
 
 
-def test_sigterm_mid_sync_stops_cleanly_without_writing(site):
-    site.init()
+def test_sigterm_mid_sync_stops_cleanly_without_writing(initialised_site):
+    site = initialised_site
     with RapiSimulator(SimCluster.generate(nodes=2, instances=30)) as sim:
         add_cluster(site, sim, "slow")
         sim.inject("latency", path="/2/instances", seconds=2)
@@ -141,8 +141,8 @@ def test_sigterm_mid_sync_stops_cleanly_without_writing(site):
     assert count.strip() == "0 None ''"  # nothing half-written, claim released
 
 
-def test_a_new_worker_takes_over_a_killed_workers_claims_within_30_seconds(site):
-    site.init()
+def test_a_new_worker_takes_over_a_killed_workers_claims_within_30_seconds(initialised_site):
+    site = initialised_site
     with RapiSimulator(SimCluster.generate(nodes=1, instances=2), wait_timeout=2) as sim:
         add_cluster(site, sim, "stuck")
         client = RapiClient(
