@@ -8,6 +8,7 @@ suite on PostgreSQL and MariaDB that way); otherwise SQLite.
 """
 
 import atexit
+import copy
 import os
 import shutil
 import tempfile
@@ -589,19 +590,17 @@ def _people_world(django_db_setup, django_db_blocker):
     tests; making the world for each was a tenth of a suite's time.)"""
     from django.db import transaction
 
+    module = transaction.atomic()
     with django_db_blocker.unblock():
-        module = transaction.atomic()
         module.__enter__()
-        try:
+    try:
+        with django_db_blocker.unblock():
             users = _make_people()
-        except BaseException:
+        yield users
+    finally:
+        with django_db_blocker.unblock():
             transaction.set_rollback(True)
             module.__exit__(None, None, None)
-            raise
-    yield users
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        module.__exit__(None, None, None)
 
 
 @pytest.fixture
@@ -611,8 +610,6 @@ def people(_people_world, db):
     of the authorization matrix, the page-header test and the fuzz test. The users
     are copies, so that what a test caches on or changes in one stays in that test.
     """
-    import copy
-
     return copy.deepcopy(_people_world)
 
 

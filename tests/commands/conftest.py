@@ -167,7 +167,9 @@ def _copy_mysql_tables(cursor, source: str, target: str) -> None:
 
 
 @contextmanager
-def _new_site(base: Path):
+def _new_site(base: Path, template: Site | None = None):
+    """A site under `base` with a database of its own: empty, or a copy of
+    `template`'s (its keys and data directory too)."""
     config_dir, data_dir = base / "etc", base / "data"
     config_dir.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GWM_")}
@@ -175,12 +177,17 @@ def _new_site(base: Path):
     env["GWM_CONFIG_DIR"] = str(config_dir)
     site = Site(config_dir, data_dir, env)
     site.write_conf(f"[paths]\ndata_dir = {data_dir}\n")
+    if template is not None:
+        for key in ("secret_key", "credentials_key"):
+            shutil.copy2(template.config_dir / key, config_dir / key)
+        shutil.copytree(template.data_dir, data_dir, symlinks=True)
 
     engine = os.environ.get("GWM_DATABASE_ENGINE", "sqlite")
     database = None
     if engine != "sqlite":
         database = f"gwm_site_{uuid.uuid4().hex[:12]}"
-        _server_database(engine, database, create=True)
+        source = template.env["GWM_DATABASE_NAME"] if template is not None else None
+        _server_database(engine, database, create=True, template=source)
         env["GWM_DATABASE_NAME"] = database
     try:
         yield site
@@ -207,22 +214,11 @@ def _initialised_template(tmp_path_factory):
 
 
 @pytest.fixture
-def initialised_site(site, _initialised_template):
+def initialised_site(tmp_path, _initialised_template):
     """A site as `gwm-init --admin-user admin` with GWM_ADMIN_PASSWORD=ADMIN_PASSWORD
     leaves it: a copy of the session's template site."""
-    template = _initialised_template
-    for key in ("secret_key", "credentials_key"):
-        shutil.copy2(template.config_dir / key, site.config_dir / key)
-    shutil.copytree(template.data_dir, site.data_dir, symlinks=True)
-    engine = os.environ.get("GWM_DATABASE_ENGINE", "sqlite")
-    if engine != "sqlite":
-        name = site.env["GWM_DATABASE_NAME"]
-        _server_database(engine, name, create=False)
-        _server_database(engine, name, create=True, template=template.env["GWM_DATABASE_NAME"])
-    return site
-
-
-CONSOLE_ADMIN_PASSWORD = ADMIN_PASSWORD
+    with _new_site(tmp_path, template=_initialised_template) as site:
+        yield site
 
 
 @pytest.fixture
@@ -235,4 +231,4 @@ def console_site(initialised_site):
         console_client.console_sim([str(BIN / "python")], vnc.port, site.env) as sim,
     ):
         console_client.add_console_cluster(site.manage, sim, vnc.password)
-        yield site, CONSOLE_ADMIN_PASSWORD, sim["vms"][0]
+        yield site, ADMIN_PASSWORD, sim["vms"][0]

@@ -98,8 +98,8 @@ def rapi(port: int, fingerprint: str, password: str) -> RapiClient:
 
 
 def test_a_restarted_demo_is_the_same_cluster_and_remove_stops_it_for_good(initialised_site):
-    # One test, one gwm-init (most of its time). Which sites --auto starts a demo on:
-    # ganeti_webmgr/clusters/tests/test_demo.py.
+    # One test, as starting the demo is most of its time. Which sites --auto starts a
+    # demo on: ganeti_webmgr/clusters/tests/test_demo.py.
     site = initialised_site
     process, line = start_demo(site)
     assert "added" in line
